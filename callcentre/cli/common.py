@@ -1,0 +1,65 @@
+"""Shared command-line plumbing: the root group, database option, error display."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from callcentre import __version__
+from callcentre.db.engine import ENV_DB, default_url
+from callcentre.errors import UserError
+from callcentre.i18n import set_language, t
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class AppContext:
+    """What every command gets: the database URL and an engine opened on demand."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self._engine = None
+
+    @property
+    def engine(self):  # type: ignore[no-untyped-def]
+        if self._engine is None:
+            from callcentre.db.engine import open_engine
+
+            self._engine = open_engine(self.db_url)
+        return self._engine
+
+
+def user_errors(func: F) -> F:
+    """Show ``UserError`` as a one-line message and exit 1 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            err_console.print(f"[bold red]{t('common.error')}[/] {exc}")
+            raise SystemExit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(help=t("cli.main.help"), context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_url", envvar=ENV_DB, default=None, metavar="URL",
+              help=t("cli.option.db"))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help=t("cli.option.lang"))
+@click.version_option(__version__, prog_name="callcentre")
+@click.pass_context
+def main_group(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
+    if lang:
+        set_language(lang)
+    ctx.obj = AppContext(db_url or default_url())
+
+
+pass_app = click.make_pass_decorator(AppContext)

@@ -1,0 +1,1 @@
+"""Database layer: models, the engine factory, migrations and query functions."""
