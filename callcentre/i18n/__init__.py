@@ -19,6 +19,8 @@ from functools import lru_cache
 LANGUAGES = ("zh", "en")
 _AREAS = (
     "messages_common",
+    "messages_identifiers",
+    "messages_demo",
     "messages_import",
     "messages_sampling",
     "messages_questionnaire",

@@ -1,0 +1,1 @@
+"""Identifier normalisation and validation: credit codes, phones, districts, names."""
