@@ -138,7 +138,10 @@ class ListRow(SQLModel, table=True):
     business: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
     membership_id: int | None = Field(default=None, foreign_key="itemmembership.id", index=True)
-    duplicate_of: int | None = Field(default=None, description="ListRow.id of the row repeated")
+    duplicate_of: str | None = Field(
+        default=None, max_length=220, description="'sheet!row' of the earlier identical row"
+    )
+    zone: str | None = Field(default=None, max_length=60)
 
 
 class WorkOrder(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-22 12:18:06.797618
+Create Date: 2026-11-22 12:20:39.088300
 """
 from __future__ import annotations
 
@@ -138,7 +138,8 @@ def upgrade() -> None:
     sa.Column('business', sa.Text(), nullable=False),
     sa.Column('enterprise_id', sa.Integer(), nullable=True),
     sa.Column('membership_id', sa.Integer(), nullable=True),
-    sa.Column('duplicate_of', sa.Integer(), nullable=True),
+    sa.Column('duplicate_of', sqlmodel.sql.sqltypes.AutoString(length=220), nullable=True),
+    sa.Column('zone', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], ),
     sa.ForeignKeyConstraint(['membership_id'], ['itemmembership.id'], ),
     sa.ForeignKeyConstraint(['source_file_id'], ['sourcefile.id'], ),
