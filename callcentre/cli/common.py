@@ -23,8 +23,9 @@ err_console = Console(stderr=True, highlight=False)
 class AppContext:
     """What every command gets: the database URL and an engine opened on demand."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, *, explicit: bool = True) -> None:
         self.db_url = db_url
+        self.db_explicit = explicit  # False when the default SQLite file is used
         self._engine = None
 
     @property
@@ -59,7 +60,7 @@ def user_errors(func: F) -> F:
 def main_group(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
     if lang:
         set_language(lang)
-    ctx.obj = AppContext(db_url or default_url())
+    ctx.obj = AppContext(db_url or default_url(), explicit=db_url is not None)
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -36,4 +36,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "用生成的演示名单建立演示数据库并展示结果。",
         "Build a demo database from generated lists and show the result.",
     ),
+    "cli.option.wave": ("调查轮次代码（如 2021）。", "Survey wave code (e.g. 2021)."),
+    "cli.option.quiet": ("不显示进度条和汇总表。", "No progress bar or summary table."),
+    "cli.import.department": (
+        "报送部门名称（未给出时从文件标题行“部门：…”读取）。",
+        "Department name (default: read from the title row '部门：…').",
+    ),
+    "cli.import.item": ("对应的清单指标序号（1–103）。", "Item number of the responsibility list."),
+    "cli.import.manifest": (
+        "索引文件（csv 或 xlsx），列：文件、部门、指标；相对路径相对于索引文件。",
+        "Manifest (csv or xlsx) with columns file, department, item.",
+    ),
+    "cli.import.report": (
+        "写出核查表（xlsx）：逐行结果、部门汇总、原因说明。",
+        "Write the check workbook (xlsx): every row, department summary, reason codes.",
+    ),
+    "cli.import.report_dir": (
+        "为每个部门各写一份核查表到此目录。", "Write one check workbook per department here."
+    ),
+    "cli.import.rows_csv": (
+        "把逐行结果另存为 CSV（供脚本使用）。", "Also write the row table as CSV (for scripts)."
+    ),
+    "cli.import.mask_phones": ("核查表中电话号码打码。", "Mask phone numbers in the workbook."),
+    "cli.demo.out": ("演示文件输出目录。", "Output folder for the demo files."),
+    "cli.demo.seed": ("随机种子（相同种子生成相同名单）。", "Random seed (same seed, same lists)."),
+    "cli.demo.enterprises": ("演示企业总数。", "Number of demo enterprises."),
+    "demo.step.generate": (
+        "第 1 步：在 {out} 生成各部门的演示名单（含各种常见格式问题）……",
+        "Step 1: generating demo department lists in {out} …",
+    ),
+    "demo.step.import": (
+        "第 2 步：导入 {n} 个文件到 {db} ……", "Step 2: importing {n} files into {db} …"
+    ),
+    "demo.done": (
+        "演示完成。数据库：{db}；核查表、逐行 CSV 与各部门核查表在 {out}。",
+        "Demo done. Database: {db}; check workbooks and row CSV in {out}.",
+    ),
 }

@@ -59,6 +59,7 @@ class ListSheet:
     blank_rows: list[int] = field(default_factory=list)
     note_rows: list[int] = field(default_factory=list)
     repeated_header_rows: list[int] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)   # non-empty cells above the header
 
     def cell(self, row: DataRow, field_name: str) -> object:
         col = self.header.columns.get(field_name)
@@ -110,6 +111,9 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | Shee
     if header is None:
         return SheetSkip(sheet=name, reason="no_header", nonblank_rows=nonblank)
     sheet = ListSheet(name=name, header=header, header_row=header.row_index + 1)
+    sheet.preamble = [
+        str(c).strip() for r in grid[: header.row_index] for c in r if not _blank(c)
+    ]
     header_key = [str(c).strip() for c in grid[header.row_index]]
     for index in range(header.row_index + 1, len(grid)):
         raw = grid[index]
@@ -219,6 +223,18 @@ def read_list_file(path: Path | str) -> ListFile:
         reasons = {s.reason for s in result.skipped}
         raise ListFileError("empty" if reasons == {"empty"} else "no_header", path)
     return result
+
+
+_DEPARTMENT = re.compile(r"(?:上报|报送|提供)?部门(?:[（(]单位[)）])?\s*[:：]\s*([^\s:：]+)")
+
+
+def department_from_preamble(lines: Sequence[str]) -> str | None:
+    """The department named in a title row such as "部门：市税务局  联系人：…"."""
+    for text in lines:
+        m = _DEPARTMENT.search(text)
+        if m and "×" not in m.group(1) and "XX" not in m.group(1).upper():
+            return m.group(1).strip()
+    return None
 
 
 def _renumber(sheet: ListSheet, lines: list[int]) -> None:

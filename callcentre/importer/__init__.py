@@ -1,0 +1,1 @@
+"""Importing departments' list files and work orders into the frame."""
