@@ -362,7 +362,7 @@ def demo_style(k: int, *, seed: int, spacer_rate: float = 0.01) -> ListStyle:
     title = k % 5 != 4
     header_row = (2 + k % 2) if title else 1 + (k % 10 == 9)
     labels = TEMPLATE_LABELS if k % 3 == 0 else tuple(
-        syn[(k + j) % len(syn)] for j, syn in enumerate(HEADER_SYNONYMS))
+        syn[((k // 3) * 2 + k % 3 + j) % len(syn)] for j, syn in enumerate(HEADER_SYNONYMS))
     return ListStyle(
         title=title, header_row=header_row, labels=labels,
         spacer_rate=spacer_rate if k % 2 == 1 else 0.0,
