@@ -119,6 +119,13 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _ORG9_RE = re.compile(r"[0-9A-Z]{8}[0-9X]")
 
 
+_new = object.__new__
+_set_code = CreditCode.code.__set__  # type: ignore[attr-defined]
+_set_normalised = CreditCode.normalised.__set__  # type: ignore[attr-defined]
+_set_reg_no = CreditCode.reg_no.__set__  # type: ignore[attr-defined]
+_set_reasons = CreditCode.reasons.__set__  # type: ignore[attr-defined]
+
+
 def _fast_valid(code: str) -> bool:
     """Check character of an 18-character string already known to be in the alphabet.
 
@@ -249,7 +256,15 @@ def normalise_credit_code(value: object) -> CreditCode:
                 return CreditCode(None, value, None, ("uscc_bad_check",))
             if not _org_ok(value):
                 return CreditCode(value, value, None, ("orgcode_check",))
-            return CreditCode(value, value, None, ())
+            # Same object as CreditCode(value, value, None, ()), built through the
+            # slot descriptors: the frozen-dataclass __init__ (object.__setattr__ per
+            # field) would cost as much as the whole validation.
+            result = _new(CreditCode)
+            _set_code(result, value)
+            _set_normalised(result, value)
+            _set_reg_no(result, None)
+            _set_reasons(result, ())
+            return result
         text = value
     elif value is None:
         return CreditCode(None, "", None, ("uscc_missing",))
