@@ -13,6 +13,7 @@ from callcentre.db.models.frame import (
     Wave,
     WorkOrder,
 )
+from callcentre.db.models.questionnaire import QuestionnaireVersion  # noqa: F401
 
 __all__ = [
     "Department",
