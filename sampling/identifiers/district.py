@@ -1,0 +1,219 @@
+"""Tianjin districts (GB/T 2260): codes, names, old names and functional zones.
+
+:func:`normalise_district` maps a district cell to its six-digit code.  It accepts
+
+* the code itself, as text or as a number (``120101``, ``"120101"``, the 12-digit
+  statistical form ``"120101000000"``), including the old codes of abolished
+  counties and districts (``district_alias``);
+* the name (``和平区``), the short name without ``区`` (``和平``), with any
+  ``中国``/``天津市``/``天津`` prefix, and a longer address that contains one
+  (``天津市和平区南京路``);
+* old names: ``蓟县`` -> 蓟州区, ``宁河县``, ``静海县``, ``宝坻县``, ``武清县`` -> their
+  ``区``, ``塘沽``/``汉沽``/``大港`` -> 滨海新区 (``district_alias``);
+* functional zones inside 滨海新区 -> 120116 with ``zone`` set (``district_zone``).
+
+A bare ``开发区`` (or ``经济技术开发区``/``经开区``) names no district -- Tianjin has
+several -- so the code stays None (``district_ambiguous_kaifaqu``) unless a district
+is named as well: ``西青开发区`` is 西青区.  ``天津开发区`` is the official short name
+of the 天津经济技术开发区 (TEDA) and maps there.  An explicit district name beats a
+zone (``南开区华苑街道`` is 南开区, although 华苑 is also a part of 滨海高新区).
+Two different districts in one cell give ``district_multiple`` and no code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+DISTRICTS: dict[str, str] = {
+    "120101": "和平区",
+    "120102": "河东区",
+    "120103": "河西区",
+    "120104": "南开区",
+    "120105": "河北区",
+    "120106": "红桥区",
+    "120110": "东丽区",
+    "120111": "西青区",
+    "120112": "津南区",
+    "120113": "北辰区",
+    "120114": "武清区",
+    "120115": "宝坻区",
+    "120116": "滨海新区",
+    "120117": "宁河区",
+    "120118": "静海区",
+    "120119": "蓟州区",
+}
+BINHAI = "120116"
+
+#: Old names (abolished counties / districts) -> current code.
+OLD_NAMES: dict[str, str] = {
+    "蓟县": "120119",
+    "宁河县": "120117",
+    "静海县": "120118",
+    "宝坻县": "120115",
+    "武清县": "120114",
+    "塘沽区": BINHAI,
+    "汉沽区": BINHAI,
+    "大港区": BINHAI,
+    "塘沽": BINHAI,
+    "汉沽": BINHAI,
+    "大港": BINHAI,
+}
+
+#: Old GB/T 2260 codes -> current code (武清县 2000, 宝坻县 2001, the three Binhai
+#: districts 2009, 宁河县 and 静海县 2015, 蓟县 2016).
+OLD_CODES: dict[str, str] = {
+    "120222": "120114",
+    "120224": "120115",
+    "120107": BINHAI,
+    "120108": BINHAI,
+    "120109": BINHAI,
+    "120221": "120117",
+    "120223": "120118",
+    "120225": "120119",
+}
+
+#: Functional zones inside 滨海新区: zone name -> the spellings that name it.
+ZONES: dict[str, tuple[str, ...]] = {
+    "天津经济技术开发区": ("天津经济技术开发区", "天津经济开发区", "天津开发区", "泰达", "TEDA"),
+    "天津港保税区": ("天津港保税区", "天津保税区", "保税区"),
+    "滨海高新区": (
+        "天津滨海高新技术产业开发区",
+        "滨海高新技术产业开发区",
+        "滨海高新区",
+        "高新区",
+        "华苑产业区",
+        "华苑科技园",
+        "华苑",
+        "渤龙湖",
+    ),
+    "东疆": ("东疆保税港区", "东疆综合保税区", "东疆港", "东疆"),
+    "中新天津生态城": ("中新天津生态城", "中新生态城", "天津生态城", "生态城"),
+    "空港经济区": ("空港经济区", "空港"),
+    "临港经济区": ("临港经济区", "临港工业区", "临港"),
+    "南港工业区": ("南港工业区", "南港"),
+    "于家堡金融区": ("于家堡金融区", "于家堡"),
+}
+
+#: Words that name "a development zone" without saying whose.
+AMBIGUOUS_ZONE_WORDS = ("开发区", "经开区")
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """Result of :func:`normalise_district`.
+
+    Attributes
+    ----------
+    code : str or None
+        Six-digit GB/T 2260 code of a current district, or None.
+    name : str or None
+        Its current name (``DISTRICTS[code]``).
+    zone : str or None
+        The functional zone inside 滨海新区, when one was named (a key of
+        :data:`ZONES`).
+    reasons : tuple of str
+        Reason codes.
+    """
+
+    code: str | None
+    name: str | None
+    zone: str | None
+    reasons: tuple[str, ...]
+
+
+def _short(name: str) -> str:
+    return name[:-1] if name.endswith("区") and name != "滨海新区" else "滨海"
+
+
+# alias -> (code, zone, is_old_name).  Names and short names first; zones and old
+# names may not override them.
+_ALIASES: dict[str, tuple[str, str | None, bool]] = {}
+for _code, _name in DISTRICTS.items():
+    _ALIASES[_name] = (_code, None, False)
+    _ALIASES[_short(_name)] = (_code, None, False)
+_ALIASES["滨海新"] = (BINHAI, None, False)
+for _old, _code in OLD_NAMES.items():
+    _ALIASES.setdefault(_old, (_code, None, True))
+for _zone, _spellings in ZONES.items():
+    for _sp in _spellings:
+        _ALIASES.setdefault(_sp.upper(), (BINHAI, _zone, False))
+
+# Longest alias first, so that at each position the longest spelling wins
+# ("滨海高新区" before "高新区", "河西区" before "河西").  "河北" followed by "省" is the
+# province, not the district.
+_SCAN_RE = re.compile(
+    "|".join(
+        re.escape(a) + ("(?!省)" if a == "河北" else "")
+        for a in sorted(_ALIASES, key=len, reverse=True)
+    )
+)
+_WS_RE = re.compile(r"\s+")
+_CODE_RE = re.compile(r"[0-9]{6}(?:000000)?")
+
+_MISSING = District(None, None, None, ("district_missing",))
+_UNKNOWN = District(None, None, None, ("district_unknown",))
+
+
+def _from_code(code: str) -> District:
+    if code in DISTRICTS:
+        return District(code, DISTRICTS[code], None, ())
+    if code in OLD_CODES:
+        new = OLD_CODES[code]
+        return District(new, DISTRICTS[new], None, ("district_alias",))
+    return _UNKNOWN
+
+
+@lru_cache(maxsize=4096)
+def _from_text(text: str) -> District:
+    s = _WS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
+    if not s:
+        return _MISSING
+    if s.isdigit():
+        if _CODE_RE.fullmatch(s):
+            return _from_code(s[:6])
+        return _UNKNOWN
+    exact = _ALIASES.get(s)
+    hits = [exact] if exact is not None else [_ALIASES[m.group()] for m in _SCAN_RE.finditer(s)]
+    named = [h for h in hits if h[1] is None]  # districts and old names
+    zones = [h[1] for h in hits if h[1] is not None]
+    if named:
+        codes = {h[0] for h in named}
+        if len(codes) > 1:
+            return District(None, None, None, ("district_multiple",))
+        code = named[0][0]
+        zone = zones[0] if zones and code == BINHAI else None
+        alias = all(h[2] for h in named)
+        return District(code, DISTRICTS[code], zone, ("district_alias",) if alias else ())
+    if zones:
+        return District(BINHAI, DISTRICTS[BINHAI], zones[0], ("district_zone",))
+    if any(w in s for w in AMBIGUOUS_ZONE_WORDS):
+        return District(None, None, None, ("district_ambiguous_kaifaqu",))
+    return _UNKNOWN
+
+
+def normalise_district(value: object) -> District:
+    """Normalise a district cell to its GB/T 2260 code (see the module notes).
+
+    Parameters
+    ----------
+    value : str, int, float or None
+        The cell as python-calamine or the csv reader returns it.
+
+    Returns
+    -------
+    District
+    """
+    if value is None:
+        return _MISSING
+    if isinstance(value, bool):
+        return _UNKNOWN
+    if isinstance(value, int):
+        return _from_code(str(value)) if 100000 <= value <= 999999 else _from_text(str(value))
+    if isinstance(value, float):
+        if value != value or not value.is_integer():
+            return _UNKNOWN
+        return _from_text(str(int(value)))
+    return _from_text(value if isinstance(value, str) else str(value))

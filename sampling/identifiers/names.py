@@ -1,0 +1,92 @@
+"""Enterprise names: display normalisation and a key for joining rows by name.
+
+Convention (chosen once, used everywhere): round brackets are **full-width**
+``（）``, as on business licences and in the national enterprise credit register
+(``某某（天津）有限公司``).  NFKC turns full-width brackets into ASCII ones, so after
+NFKC every ``(``/``)`` is turned back into ``（``/``）``.  Other characters keep
+their NFKC form (ASCII letters and digits, half-width punctuation).
+
+:func:`normalise_name` is what is stored and shown; :func:`name_key` is only for
+matching rows that have no valid credit code, and removes differences that do not
+change which enterprise is meant: whitespace, punctuation and symbols (including
+the brackets themselves -- but not their content), and letter case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WS_RE = re.compile(r"\s+")
+_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+# Spaces are meaningless between CJK characters and next to brackets ("天津 某某 公司",
+# "某某 （天津） 有限公司"); between Latin words they are kept ("ABC Trading").
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）"
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalise_text(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    s = _WS_RE.sub(" ", s).strip()
+    s = s.translate(_BRACKETS)
+    return _CJK_SPACE_RE.sub("", s)
+
+
+def normalise_name(value: object) -> str:
+    """Normalise an enterprise-name cell for storage and display.
+
+    NFKC; whitespace trimmed and inner runs collapsed to one space; spaces between
+    two CJK characters or next to a bracket removed; round brackets unified to
+    full-width ``（）``.  ``None`` gives ``""``; numbers are written as text.
+
+    Examples
+    --------
+    >>> normalise_name("  天津 某某科技 (天津)有限公司 ")
+    '天津某某科技（天津）有限公司'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _normalise_text(value if isinstance(value, str) else str(value))
+
+
+# Everything that is not a letter, digit or CJK character (Unicode ``\w`` minus "_").
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1 << 14)
+def name_key(name: str) -> str:
+    """Key for joining rows without a valid credit code by name.
+
+    :func:`normalise_name`, then everything that is not a letter, digit or CJK
+    character removed (whitespace, punctuation, symbols, control characters), then
+    case-folded.  The
+    *content* of brackets is kept: ``某某（天津）有限公司`` and ``某某有限公司`` are
+    different enterprises.
+
+    Examples
+    --------
+    >>> name_key("某某（天津）有限公司") == name_key("某某 (天津) 有限公司。")
+    True
+    """
+    s = normalise_name(name)
+    return _NON_WORD_RE.sub("", s).casefold()
+
+
+def check_name(value: object) -> tuple[str, tuple[str, ...]]:
+    """Normalised name and reason codes: ``name_missing`` or ``name_normalised``.
+
+    A cell with no letter, digit or CJK character at all (``""``, ``"-"``, ``"/"``)
+    is missing.  ``name_normalised`` (info) when the stored text differs from the
+    cell's text.
+    """
+    name = normalise_name(value)
+    if not name_key(name):
+        return name, ("name_missing",)
+    raw = value if isinstance(value, str) else None
+    if raw is not None and raw != name:
+        return name, ("name_normalised",)
+    return name, ()
