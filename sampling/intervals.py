@@ -88,7 +88,9 @@ def proportion_ci(
         denom = 1.0 + t2 / ne
         centre = (p + t2 / (2.0 * ne)) / denom
         half = t / denom * np.sqrt(p * (1.0 - p) / ne + t2 / (4.0 * ne * ne))
-        return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+        lo = np.where(p <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+        hi = np.where(p >= 1, 1.0, np.clip(centre + half, 0.0, 1.0))
+        return lo, hi
     if method in ("korn_graubard", "clopper_pearson"):
         if method == "korn_graubard":
             t_n = stats.t.ppf(1.0 - alpha / 2.0, np.where(n > 1, n - 1.0, np.inf))
