@@ -42,6 +42,7 @@ from questionnaires.model import Choice, Form, Question, pick_label
 Status = Literal["complete", "partial", "breakoff"]
 STATE_VERSION = 1
 _REF = re.compile(r"\$\{([^}]*)\}")
+_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?::\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -373,12 +374,12 @@ class Interview:
             except ValueError:
                 return bad("questionnaire.answer.not_date")
         if q.type == "time":
-            try:
-                parsed = value if isinstance(value, time) else time.fromisoformat(
-                    str(text or value).strip())
-                return parsed.strftime("%H:%M")
-            except ValueError:
+            if isinstance(value, time):
+                return value.strftime("%H:%M")
+            m = _TIME.match(str(value).strip())
+            if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
                 return bad("questionnaire.answer.not_time")
+            return f"{int(m.group(1)):02d}:{m.group(2)}"
         if q.type in ("select_one", "select_multiple"):
             allowed = {c.name for c in self.choices_for(q)}
             picked = value.split() if isinstance(value, str) else [str(v) for v in value]

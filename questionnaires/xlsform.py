@@ -108,6 +108,14 @@ class _Sheet:
         i = self.headers.get(header)
         return column_letter(i) if i is not None else ""
 
+    def translation_header(self, base: str, lang: str) -> str:
+        """The header holding ``base`` in ``lang`` (``label::English (en)`` …)."""
+        for header in self.headers:
+            if (header == base and not lang) or (header.startswith(base + "::")
+                                                 and _language_of(header[len(base) + 2:]) == lang):
+                return header
+        return base
+
     def translations(self, cells: list[str], base: str) -> dict[str, str]:
         out: dict[str, str] = {}
         for header in self.headers:
@@ -178,11 +186,11 @@ def check_sheets(sheets: Mapping[str, Rows], source: str = "") -> tuple[Form | N
             if source_text:
                 for key, params in check_expression(source_text, known):
                     issue(survey, q.row, header, key, **params)
-        for lang_text in q.labels.values():
+        for lang, lang_text in q.labels.items():
             for ref in re.findall(r"\$\{([^}]*)\}", lang_text):
                 if ref.strip() not in known:
-                    issue(survey, q.row, "label", "questionnaire.err.unknown_reference",
-                          name=ref.strip())
+                    issue(survey, q.row, survey.translation_header("label", lang),
+                          "questionnaire.err.unknown_reference", name=ref.strip())
     for g in groups.values():
         if g.relevant:
             for key, params in check_expression(g.relevant, known):
