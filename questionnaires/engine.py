@@ -17,8 +17,10 @@ Semantics follow ODK/XLSForm:
 - ``required`` is enforced when moving on (:meth:`Interview.next`), so a caller
   can go back and change earlier answers freely.
 
-Progress is answered ÷ applicable input questions; :meth:`Interview.status`
-maps that share to complete / partial / break-off (AAPOR; defaults 80 % / 50 %).
+Progress is answered ÷ applicable questions; :meth:`Interview.status` maps that
+share to complete / partial / break-off (AAPOR; defaults 80 % / 50 %). Optional
+free-text questions (comments) do not count: an empty comment is not item
+nonresponse, and counting it would turn every call without remarks into a partial.
 
 Example
 -------
@@ -397,9 +399,10 @@ class Interview:
     # --- results --------------------------------------------------------------------
 
     def progress(self) -> Progress:
-        """Answered ÷ applicable input questions."""
+        """Answered ÷ applicable questions (optional free text not counted)."""
         applicable = [q for q in self.form.questions
-                      if q.takes_answer and self.is_applicable(q.name)]
+                      if q.takes_answer and (q.required or q.type != "text")
+                      and self.is_applicable(q.name)]
         answered = sum(1 for q in applicable if not _empty(self._state.answers.get(q.name)))
         return Progress(answered=answered, applicable=len(applicable))
 

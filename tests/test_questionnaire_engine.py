@@ -83,7 +83,8 @@ def test_skip_logic_no_path(form) -> None:  # type: ignore[no-untyped-def]
     iv = Interview(form)
     shown = walk(iv, {"used": "no", "why_not": "不需要"})
     assert shown == ["hello", "used", "why_not", "comment"]
-    assert iv.progress().applicable == 3 and iv.progress().answered == 2
+    # optional free text (why_not, comment) does not count
+    assert iv.progress().applicable == 1 and iv.progress().answered == 1
 
 
 def test_no_late_note_within_limit(form) -> None:  # type: ignore[no-untyped-def]
@@ -179,20 +180,26 @@ def test_clear(form) -> None:  # type: ignore[no-untyped-def]
 
 def test_progress_and_status_thresholds(form) -> None:  # type: ignore[no-untyped-def]
     iv = Interview(form)
-    iv.answer("used", "yes")  # applicable: used, 6 in the group, comment = 8
-    assert iv.progress().applicable == 8
+    iv.answer("used", "yes")  # applicable: used + 6 in the group (comment: optional text)
+    assert iv.progress().applicable == 7
     assert iv.status() == "breakoff"
-    for name, value in [("days", 1), ("mode", "online"), ("channels", "web"), ("cost", 1)]:
+    for name, value in [("days", 1), ("mode", "online"), ("channels", "web")]:
         iv.answer(name, value)
-    assert iv.progress().answered == 5 and iv.status() == "partial"  # 5/8 = 62 %
+    assert iv.progress().answered == 4 and iv.status() == "partial"  # 4/7 = 57 %
+    iv.answer("cost", 1)
+    assert iv.status() == "partial"  # 5/7 = 71 %
     iv.answer("when", "2021-01-02")
-    assert iv.status() == "partial"  # 6/8 = 75 %
-    iv.answer("at", "10:00")
-    assert iv.status() == "complete"  # 7/8 = 88 %
+    assert iv.status() == "complete"  # 6/7 = 86 %
+    iv.answer("comment", "ok")
+    assert iv.progress().answered == 6
+    strict = Interview(form, thresholds=Thresholds(complete=0.95, partial=0.5))
+    strict.answer("used", "yes")
+    for name, value in [("days", 1), ("mode", "online"), ("channels", "web")]:
+        strict.answer(name, value)
+    assert strict.status() == "partial"  # 4/7 below 95 %
     strict = Interview(form, thresholds=Thresholds(complete=0.95, partial=0.9))
-    strict.answer("used", "no")
-    strict.answer("why_not", "x")
-    assert strict.status() == "breakoff"  # 2/3
+    strict.answer("used", "yes")
+    assert strict.status() == "breakoff"  # 1/7
     with pytest.raises(ValueError):
         Thresholds(complete=0.4, partial=0.5)
 
