@@ -212,7 +212,6 @@ def make_list_rows(pop: Population, members: Sequence[int], *, business: Sequenc
     n_rows = len(members) * 2 if target is None else target
     rows: list[tuple] = []
     tally: Counter[str] = Counter()
-    seq = 0
     for pos, i in enumerate(members):
         if len(rows) >= n_rows:
             break
@@ -238,8 +237,7 @@ def make_list_rows(pop: Population, members: Sequence[int], *, business: Sequenc
                                   else (pop.legal_rep[i], pop.mobile[i], pop.mobile2[i]))
         phone, callable_ = phone_cell(rng, mobile, pop.landline[i], other, pk)
         note = rng.choice(_NOTES) if rng.random() < 0.03 else None
-        seq += 1
-        row = (seq, district_cell(rng, pop, i, dk), name_cell(rng, pop.names[i], nk),
+        row = (pos + 1, district_cell(rng, pop, i, dk), name_cell(rng, pop.names[i], nk),
                code, contact, phone, rng.choice(business), note or None)
         row_tally = [status, *(f"n_{k}" for k in row_kinds)]
         if alt_contact:
