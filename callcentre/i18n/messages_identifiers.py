@@ -22,19 +22,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reason.uscc_bad_char": (
         "统一社会信用代码含有不允许的字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）。",
-        "The unified social credit code contains a character that is not allowed "
-        "(only digits and upper-case letters except I, O, S, V, Z).",
+        (
+            "The unified social credit code contains a character that is not allowed "
+            "(only digits and upper-case letters except I, O, S, V, Z)."
+        ),
     ),
     "reason.uscc_bad_check": (
         "统一社会信用代码校验位不符，可能有录入错误，请核对。",
-        "The check character of the unified social credit code does not match; "
-        "probably a typing error, please check.",
+        (
+            "The check character of the unified social credit code does not match; "
+            "probably a typing error, please check."
+        ),
     ),
     "reason.uscc_float_lost": (
-        "统一社会信用代码被Excel存成了数字，只保留了15位有效数字，后几位已丢失无法恢复；"
-        "请将该列设为文本格式后重新填写。",
-        "The credit code was stored by Excel as a number, which keeps only 15 significant "
-        "digits: the last digits are lost for good. Format the column as text and re-enter it.",
+        (
+            "统一社会信用代码被Excel存成了数字，只保留了15位有效数字，后几位已丢失无法恢复；"
+            "请将该列设为文本格式后重新填写。"
+        ),
+        (
+            "The credit code was stored by Excel as a number, which keeps only 15 significant "
+            "digits: the last digits are lost for good. Format the column as text and re-enter it."
+        ),
     ),
     "reason.uscc_orgcode9": (
         "填写的是9位组织机构代码，不是18位统一社会信用代码。",
@@ -42,18 +50,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reason.uscc_regno15": (
         "填写的是15位旧工商注册号，不是统一社会信用代码；已保留，请补充18位代码。",
-        "This is an old 15-digit business registration number, not a credit code; "
-        "kept, please supply the 18-character code.",
+        (
+            "This is an old 15-digit business registration number, not a credit code; "
+            "kept, please supply the 18-character code."
+        ),
     ),
     "reason.uscc_normalised": (
         "统一社会信用代码含全角字符、小写字母、空格或横线，已自动规范。",
-        "The credit code contained full-width characters, lower case, spaces or dashes; "
-        "normalised automatically.",
+        (
+            "The credit code contained full-width characters, lower case, spaces or dashes; "
+            "normalised automatically."
+        ),
     ),
     "reason.orgcode_check": (
         "统一社会信用代码第9–17位（组织机构代码）的校验位不符，请核对（不影响导入）。",
-        "Positions 9-17 (the organisation code) fail their own check; please verify "
-        "(the row is still imported).",
+        (
+            "Positions 9-17 (the organisation code) fail their own check; please verify "
+            "(the row is still imported)."
+        ),
     ),
     # --- phone numbers ------------------------------------------------------------------
     "reason.phone_missing": (
@@ -70,13 +84,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reason.phone_service_number": (
         "联系电话填写的是调研外呼号码（96599966/96599977/96599988），不是企业号码。",
-        "The phone cell holds one of the survey's own outbound numbers "
-        "(96599966/96599977/96599988), not the enterprise's.",
+        (
+            "The phone cell holds one of the survey's own outbound numbers "
+            "(96599966/96599977/96599988), not the enterprise's."
+        ),
     ),
     "reason.phone_special": (
         "联系电话是400/800/95开头等服务热线，可能无法直接联系到企业负责人。",
-        "The number is a 400/800/95xxx service line and may not reach the enterprise's "
-        "contact person directly.",
+        (
+            "The number is a 400/800/95xxx service line and may not reach the enterprise's "
+            "contact person directly."
+        ),
     ),
     "reason.phone_multiple": (
         "一个单元格内有多个号码，已全部保留，第一个有效号码为主号码。",
@@ -101,13 +119,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reason.district_unknown": (
         "无法识别所属区，请填写天津市16个区之一（如“和平区”“滨海新区”）。",
-        "The district is not recognised; use one of Tianjin's 16 districts "
-        "(e.g. 和平区, 滨海新区).",
+        (
+            "The district is not recognised; use one of Tianjin's 16 districts "
+            "(e.g. 和平区, 滨海新区)."
+        ),
     ),
     "reason.district_ambiguous_kaifaqu": (
         "只填写了“开发区”，多个区都有开发区，无法确定所属区，请写明区名。",
-        "Only \"开发区\" (development zone) was given; several districts have one, so the "
-        "district is unknown. Please name the district.",
+        (
+            'Only "开发区" (development zone) was given; several districts have one, so the '
+            "district is unknown. Please name the district."
+        ),
     ),
     "reason.district_multiple": (
         "所属区一栏写了多个不同的区，无法确定。",
@@ -128,7 +150,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reason.name_normalised": (
         "企业名称含全角/半角混用、多余空格或括号不统一，已自动规范。",
-        "The enterprise name had mixed-width characters, extra spaces or mixed brackets; "
-        "normalised automatically.",
+        (
+            "The enterprise name had mixed-width characters, extra spaces or mixed brackets; "
+            "normalised automatically."
+        ),
     ),
 }

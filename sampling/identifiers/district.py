@@ -22,6 +22,7 @@ Two different districts in one cell give ``district_multiple`` and no code.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -141,13 +142,17 @@ for _zone, _spellings in ZONES.items():
     for _sp in _spellings:
         _ALIASES.setdefault(_sp.upper(), (BINHAI, _zone, False))
 
+# The city's own name is consumed as a token of its own so that it cannot lend its
+# second character to a district: "天津南开区" is 南开区, not 津南区.  Zones whose
+# spelling starts with 天津 are longer and so still win ("天津开发区" is TEDA).
+_SKIP = ("天津市", "天津")
 # Longest alias first, so that at each position the longest spelling wins
 # ("滨海高新区" before "高新区", "河西区" before "河西").  "河北" followed by "省" is the
 # province, not the district.
 _SCAN_RE = re.compile(
     "|".join(
         re.escape(a) + ("(?!省)" if a == "河北" else "")
-        for a in sorted(_ALIASES, key=len, reverse=True)
+        for a in sorted((*_ALIASES, *_SKIP), key=len, reverse=True)
     )
 )
 _WS_RE = re.compile(r"\s+")
@@ -176,7 +181,10 @@ def _from_text(text: str) -> District:
             return _from_code(s[:6])
         return _UNKNOWN
     exact = _ALIASES.get(s)
-    hits = [exact] if exact is not None else [_ALIASES[m.group()] for m in _SCAN_RE.finditer(s)]
+    if exact is not None:
+        hits = [exact]
+    else:
+        hits = [_ALIASES[m] for m in _SCAN_RE.findall(s) if m not in _SKIP]
     named = [h for h in hits if h[1] is None]  # districts and old names
     zones = [h[1] for h in hits if h[1] is not None]
     if named:
@@ -213,7 +221,7 @@ def normalise_district(value: object) -> District:
     if isinstance(value, int):
         return _from_code(str(value)) if 100000 <= value <= 999999 else _from_text(str(value))
     if isinstance(value, float):
-        if value != value or not value.is_integer():
+        if not math.isfinite(value) or not value.is_integer():
             return _UNKNOWN
         return _from_text(str(int(value)))
     return _from_text(value if isinstance(value, str) else str(value))

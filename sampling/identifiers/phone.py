@@ -35,6 +35,7 @@ the library, memoised.  A test compares both paths on many numbers.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,10 +131,16 @@ def _desc(name: str) -> tuple[re.Pattern[str], frozenset[int]] | None:
     return re.compile(d.national_number_pattern, re.ASCII), frozenset(d.possible_length or ())
 
 
-_GENERAL = _desc("general_desc")
-_MOBILE = _desc("mobile")
-_FIXED = _desc("fixed_line")
-assert _GENERAL is not None and _MOBILE is not None and _FIXED is not None
+def _required(name: str) -> tuple[re.Pattern[str], frozenset[int]]:
+    d = _desc(name)
+    if d is None:  # pragma: no cover - the CN metadata always has these
+        raise RuntimeError(f"phonenumbers has no CN {name} pattern")
+    return d
+
+
+_GENERAL = _required("general_desc")
+_MOBILE = _required("mobile")
+_FIXED = _required("fixed_line")
 # The order phonenumbers' _number_type_helper checks them in, before fixed/mobile.
 _SPECIAL: tuple[tuple[int, tuple[re.Pattern[str], frozenset[int]]], ...] = tuple(
     (t, d)
@@ -234,7 +241,7 @@ def _classify(digits: str) -> _Classified:
 
 _EXT = "\x01"
 _EXT_RE = re.compile(
-    r"转|分机号?|内线|ext(?:ension|n)?\.?|(?<=[\d\s])[x#](?=\s*\d)", re.IGNORECASE
+    r"(?:转|分机号?|内线|ext(?:ension|n)?\.?|(?<=[\d\s])[x#](?=\s*\d))\s*:?", re.IGNORECASE
 )
 _FLOAT_TEXT_RE = re.compile(r"\s*\+?([0-9]+)\.0*\s*")
 _SCI_TEXT_RE = re.compile(r"\s*\+?[0-9](?:\.[0-9]+)?[eE]\+?[0-9]{1,2}\s*")
@@ -255,7 +262,7 @@ _NON_DIGIT_RE = re.compile(r"[^0-9]+")
 class _Token:
     """A digit run with where it sits in the text and what preceded it."""
 
-    __slots__ = ("digits", "start", "end", "dash")
+    __slots__ = ("dash", "digits", "end", "start")
 
     def __init__(self, digits: str, start: int, end: int, dash: bool) -> None:
         self.digits = digits
@@ -266,7 +273,7 @@ class _Token:
 
 def _float_digits(value: float) -> str | None:
     """Digits of a whole float cell, or None for a fraction/inf/nan."""
-    if value != value or value in (float("inf"), float("-inf")) or not value.is_integer():
+    if not math.isfinite(value) or not value.is_integer():
         return None
     return str(int(value))
 
@@ -284,7 +291,7 @@ def _sci_digits(text: str) -> str | None:
 class _Builder:
     """Accumulates the result of one cell."""
 
-    __slots__ = ("phones", "invalid", "short", "service", "reasons", "seen", "last_valid")
+    __slots__ = ("invalid", "last_valid", "phones", "reasons", "seen", "service", "short")
 
     def __init__(self) -> None:
         self.phones: list[Phone] = []
@@ -418,7 +425,7 @@ def _parse_text(text: str) -> PhoneResult:
     dash = False
     any_digits = False
     for m in _TOKEN_RE.finditer(s):
-        digits, ext, soft, hard = m.groups()
+        digits, ext, soft, _hard = m.groups()
         if digits is not None:
             any_digits = True
             if pending_ext:
@@ -476,13 +483,13 @@ def _parse_cached(text: str) -> PhoneResult:
 _MISSING = PhoneResult((), (), ("phone_missing",))
 
 _new = object.__new__
-_set_e164 = Phone.e164.__set__  # type: ignore[attr-defined]
-_set_ext = Phone.ext.__set__  # type: ignore[attr-defined]
-_set_kind = Phone.kind.__set__  # type: ignore[attr-defined]
-_set_phones = PhoneResult.phones.__set__  # type: ignore[attr-defined]
-_set_invalid = PhoneResult.invalid.__set__  # type: ignore[attr-defined]
-_set_reasons = PhoneResult.reasons.__set__  # type: ignore[attr-defined]
-_set_service = PhoneResult.service.__set__  # type: ignore[attr-defined]
+_set_e164 = vars(Phone)["e164"].__set__
+_set_ext = vars(Phone)["ext"].__set__
+_set_kind = vars(Phone)["kind"].__set__
+_set_phones = vars(PhoneResult)["phones"].__set__
+_set_invalid = vars(PhoneResult)["invalid"].__set__
+_set_reasons = vars(PhoneResult)["reasons"].__set__
+_set_service = vars(PhoneResult)["service"].__set__
 
 
 def _one(e164: str, kind: str, reasons: tuple[str, ...]) -> PhoneResult:
@@ -576,7 +583,9 @@ def mask_phone(e164_or_text: str) -> str:
     if len(digits) >= 8:
         masked = digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     elif digits:
-        masked = "*" * max(len(digits) - 2, 1) + digits[-2:] if len(digits) > 2 else "*" * len(digits)
+        masked = (
+            "*" * max(len(digits) - 2, 1) + digits[-2:] if len(digits) > 2 else "*" * len(digits)
+        )
     else:
         masked = ""
     ext_digits = "".join(ch for ch in ext if ch.isdigit())

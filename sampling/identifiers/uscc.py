@@ -120,10 +120,10 @@ _ORG9_RE = re.compile(r"[0-9A-Z]{8}[0-9X]")
 
 
 _new = object.__new__
-_set_code = CreditCode.code.__set__  # type: ignore[attr-defined]
-_set_normalised = CreditCode.normalised.__set__  # type: ignore[attr-defined]
-_set_reg_no = CreditCode.reg_no.__set__  # type: ignore[attr-defined]
-_set_reasons = CreditCode.reasons.__set__  # type: ignore[attr-defined]
+_set_code = vars(CreditCode)["code"].__set__
+_set_normalised = vars(CreditCode)["normalised"].__set__
+_set_reg_no = vars(CreditCode)["reg_no"].__set__
+_set_reasons = vars(CreditCode)["reasons"].__set__
 
 
 def _fast_valid(code: str) -> bool:
@@ -155,7 +155,7 @@ def _numeric_text(value: float) -> str:
         return repr(value)
 
 
-def _from_number(value: float | int) -> CreditCode:
+def _from_number(value: float) -> CreditCode:
     """A credit code cell that Excel (or a reader) delivered as a number.
 
     Excel keeps 15 significant digits, so a number of 16 or more digits has lost
