@@ -385,9 +385,9 @@ def _list_file(path: Path, pop: Population, members: Sequence[int], *, departmen
     contact = (person_name(rng), mobile_number(rng))
     spacers = write_list_xlsx(path, rows, department=department, style=style, contact=contact,
                               fmt=fmt)
-    expected = empty_tally()
+    expected: dict[str, object] = dict(empty_tally())
     expected.update(tally)
-    kinds = [k for k in ALL_ROW_KINDS if expected[f"n_{k}"] > 0]
+    kinds = [k for k in ALL_ROW_KINDS if tally[f"n_{k}"] > 0]
     kinds += [k for k in style.kinds() if k != "spacer_rows" or spacers]
     fmt = "xlsx" if fmt == "xlsx_fast" else fmt
     if fmt != "xlsx":
@@ -483,7 +483,7 @@ def generate_demo(out_dir: Path, *, seed: int = 2021, n_enterprises: int = 3000,
         path = out_dir / f"{len(files) + 1:02d}_{dept}_第{item}项_系统工单.xlsx"
         save_xlsx(path, workorder_layout(rows, department=dept, n_stages=n_stages,
                                          contact=(person_name(rng), mobile_number(rng))))
-        expected = empty_tally()
+        expected: dict[str, object] = dict(empty_tally())
         expected.update(tally)
         expected.update(wtally)
         kinds = ["workorder_two_row_header", "title_merged"]

@@ -32,9 +32,12 @@ _CHUNK = 2000  # rows per write to the zip stream
 
 
 class SheetLike(Protocol):
-    name: str
-    rows: Sequence[Sequence[object]]
-    merges: Sequence[str]
+    @property
+    def name(self) -> str: ...
+    @property
+    def rows(self) -> Sequence[Sequence[object]]: ...
+    @property
+    def merges(self) -> Sequence[str]: ...
 
 
 def _esc(s: str) -> str:
