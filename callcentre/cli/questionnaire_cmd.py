@@ -80,7 +80,7 @@ def preview_command(file: Path | None, items: str, year: int, context: tuple[str
     else:
         numbers = [int(n) for n in items.replace(",", " ").split()] if items else [1]
         form = interview_form(numbers, year)
-    ctx = {"caller": "调研员", "enterprise": "(企业名称)", **_parse_context(context)}
+    ctx = {"caller": "(调研员姓名)", "enterprise": "(企业名称)", **_parse_context(context)}
     interview = Interview(form, context=ctx)
     try:
         run_preview(interview)
