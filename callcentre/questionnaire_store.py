@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from callcentre.db.models.frame import Wave
 from callcentre.db.models.questionnaire import QuestionnaireVersion, utcnow
@@ -89,9 +89,11 @@ def load_questionnaire(*, session: Session, wave_code: str, sheets: Sheets,
         QuestionnaireVersion.form_id == form.form_id,
         QuestionnaireVersion.version == form.version,
     )).first()
-    fields = dict(title=form.title, source_name=source_name, sha256=digest,
-                  question_count=len(form.questions), item_number=item_number,
-                  definition=json.dumps(canonical, ensure_ascii=False))
+    fields: dict[str, Any] = {
+        "title": form.title, "source_name": source_name, "sha256": digest,
+        "question_count": len(form.questions), "item_number": item_number,
+        "definition": json.dumps(canonical, ensure_ascii=False),
+    }
     if existing is not None:
         if existing.sha256 == digest:
             return LoadResult(existing, "unchanged")
@@ -104,6 +106,7 @@ def load_questionnaire(*, session: Session, wave_code: str, sheets: Sheets,
         session.add(existing)
         session.flush()
         return LoadResult(existing, "replaced")
+    assert wave.id is not None
     row = QuestionnaireVersion(wave_id=wave.id, form_id=form.form_id, version=form.version,
                                **fields)  # type: ignore[arg-type]
     session.add(row)
@@ -126,8 +129,8 @@ def find_version(*, session: Session, wave_code: str, form_id: str,
                                                QuestionnaireVersion.form_id == form_id)
     if version is not None:
         query = query.where(QuestionnaireVersion.version == version)
-    row = session.exec(query.order_by(QuestionnaireVersion.loaded_at.desc(),  # type: ignore[union-attr]
-                                      QuestionnaireVersion.id.desc())).first()  # type: ignore[union-attr]
+    newest_first = (col(QuestionnaireVersion.loaded_at).desc(), col(QuestionnaireVersion.id).desc())
+    row = session.exec(query.order_by(*newest_first)).first()
     if row is None:
         raise UserError("questionnaire.db.not_found", wave=wave_code, form_id=form_id,
                         version=version or "")

@@ -237,7 +237,7 @@ def find_limits(text: str) -> list[dict[str, object]]:
     Returns dicts with ``value`` (number), ``unit`` (``"working_days"`` or
     ``"days"``) and ``phrase`` (the matched words).
     """
-    found = []
+    found: list[dict[str, object]] = []
     for m in _LIMIT.finditer(text):
         before, number, unit, after = m.groups()
         if not (before or after):

@@ -31,13 +31,14 @@ Example
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any, Literal
 
-from questionnaires.expressions import Value, choice_node, compile_expression, truthy
+from questionnaires.expressions import Value, choice_node, compile_expression
 from questionnaires.messages import message
 from questionnaires.model import Choice, Form, Question, pick_label
 
@@ -351,24 +352,13 @@ class Interview:
             return AnswerResult(False, message(key, **params), key)
 
         text = value if isinstance(value, str) else None
-        if q.type == "integer":
-            try:
-                if isinstance(value, bool):
-                    raise ValueError
-                number = float(str(value).strip())
-                if not number.is_integer():
-                    raise ValueError
-                return int(number)
-            except ValueError:
+        if q.type in ("integer", "decimal"):
+            number = _number(value)
+            if q.type == "integer" and (number is None or not number.is_integer()):
                 return bad("questionnaire.answer.not_integer")
-        if q.type == "decimal":
-            try:
-                if isinstance(value, bool):
-                    raise ValueError
-                number = float(str(value).strip())
-                return int(number) if number.is_integer() else number
-            except ValueError:
+            if number is None:
                 return bad("questionnaire.answer.not_decimal")
+            return int(number) if number.is_integer() else number
         if q.type == "date":
             try:
                 return (value if isinstance(value, date) else date.fromisoformat(
@@ -463,9 +453,26 @@ class Interview:
         return iv
 
 
+def _number(value: Any) -> float | None:
+    """A number from typed input (``"12"``, ``" 3.5 "``, ``7``); ``None`` if it is not one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, (list, tuple)) and not value)
 
 
-__all__: Sequence[str] = ("Interview", "Prompt", "Progress", "AnswerResult", "Thresholds",
-                          "Status")
+__all__: Sequence[str] = (
+    "AnswerResult",
+    "Interview",
+    "Progress",
+    "Prompt",
+    "Status",
+    "Thresholds",
+)

@@ -146,7 +146,8 @@ class Expression:
         columns as child elements). Returns a Python value (bool, number, str)
         or :data:`NO_VALUE` when the expression has no value.
         """
-        variables = {name: as_xpath_value(values.get(name)) for name in self.refs}
+        variables: dict[str, Any] = {name: as_xpath_value(values.get(name))
+                                     for name in self.refs}
         item = node if node is not None else as_xpath_value(current)
         try:
             context = XPathContext(node, item=item, variables=variables) if node is not None \

@@ -368,7 +368,7 @@ def validate_xlsform(path: str | Path) -> list[FormIssue]:
     """All problems in the workbook at ``path`` (empty when it is valid)."""
     try:
         sheets = read_sheets(path)
-    except Exception as exc:  # unreadable file: one issue, never a traceback
+    except Exception as exc:  # noqa: BLE001 - any unreadable file: one issue, no traceback
         return [FormIssue(Path(path).name, 1, "A", "questionnaire.err.unreadable",
                           {"detail": str(exc)})]
     return check_sheets(sheets, source=str(path))[1]
@@ -378,7 +378,7 @@ def read_xlsform(path: str | Path) -> Form:
     """Read and check the workbook at ``path``; raise :class:`XLSFormError` if invalid."""
     try:
         sheets = read_sheets(path)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as in validate_xlsform
         raise XLSFormError(str(path), [FormIssue(Path(path).name, 1, "A",
                                                  "questionnaire.err.unreadable",
                                                  {"detail": str(exc)})]) from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -77,7 +77,7 @@ def test_load(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = open_engine(db)
     with Session(engine) as session:
-        session.add(Wave(code="2021", created_at=datetime.now(timezone.utc)))
+        session.add(Wave(code="2021", created_at=datetime.now(UTC)))
         session.commit()
     engine.dispose()
     first = run("--db", db, "questionnaire", "load", "--wave", "2021", str(module_path(5)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session
@@ -34,7 +34,7 @@ def sheets(label: str = "用过吗", version: str = "1") -> dict[str, list[list[
 def engine(db_url: str):  # type: ignore[no-untyped-def]
     engine = open_engine(db_url)
     with Session(engine) as session:
-        session.add(Wave(code="2021", name="2021", created_at=datetime.now(timezone.utc)))
+        session.add(Wave(code="2021", name="2021", created_at=datetime.now(UTC)))
         session.commit()
     yield engine
     engine.dispose()

@@ -89,7 +89,7 @@ def preview_command(file: Path | None, items: str, year: int, context: tuple[str
         _summary(interview)
 
 
-def run_preview(interview: "Interview") -> None:  # type: ignore[name-defined]  # noqa: F821
+def run_preview(interview: Interview) -> None:  # type: ignore[name-defined]  # noqa: F821
     """Walk through ``interview`` with terminal prompts (also used by tests)."""
     console.print(f"[bold]{interview.form.title}[/]")
     console.print(f"[dim]{t('cli.questionnaire.preview.commands')}[/]")
@@ -138,7 +138,7 @@ def run_preview(interview: "Interview") -> None:  # type: ignore[name-defined]  
     _summary(interview)
 
 
-def _summary(interview: "Interview") -> None:  # type: ignore[name-defined]  # noqa: F821
+def _summary(interview: Interview) -> None:  # type: ignore[name-defined]  # noqa: F821
     progress = interview.progress()
     console.print()
     console.print(t("cli.questionnaire.preview.done",

@@ -13,8 +13,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                           "column name '{column}' cannot be used in a choice filter"),
     "questionnaire.err.empty_cell": ("“{column}”为空", "'{column}' is empty"),
     "questionnaire.err.bad_name": ("名称“{name}”不合规:须以字母或下划线开头,只含字母、数字、下划线、点、连字符",
-                                   "name '{name}' is not valid: start with a letter or underscore; "
-                                   "use letters, digits, _ . -"),
+                                   ("name '{name}' is not valid: start with a letter or underscore; "
+                                    "use letters, digits, _ . -")),
     "questionnaire.err.duplicate_name": ("名称“{name}”重复(第{first}行已使用)",
                                          "name '{name}' repeats (already used in row {first})"),
     "questionnaire.err.duplicate_choice": ("选项列表“{list}”中选项“{name}”重复(第{first}行已有)",
@@ -97,8 +97,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.questionnaire.load.bundled": ("载入内置题库的全部问卷", "load every bundled module"),
     "questionnaire.db.no_wave": ("没有代码为“{wave}”的调查轮次", "there is no wave '{wave}'"),
     "questionnaire.db.locked": ("问卷 {form_id} 版本 {version} 已有访问使用,不能修改;请使用新的版本号",
-                                "{form_id} version {version} is in use by interviews and cannot change; "
-                                "give it a new version"),
+                                ("{form_id} version {version} is in use by interviews and cannot "
+                                 "change; give it a new version")),
     "questionnaire.db.not_found": ("轮次 {wave} 中没有问卷 {form_id} 版本 {version}",
                                    "wave {wave} has no {form_id} version {version}"),
     # --- question bank (labels of generated modules) are in the workbooks themselves ---
