@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,8 +17,14 @@ from callcentre.i18n import set_language, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Piped output (a log, a test) gets a wide fixed width so tables are not squeezed.
+_WIDTH = None if sys.stdout.isatty() else 200
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+
+def print_table(table: object) -> None:
+    console.print(table, soft_wrap=False)
 
 
 class AppContext:

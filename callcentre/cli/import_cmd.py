@@ -8,7 +8,14 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from callcentre.cli.common import AppContext, console, err_console, pass_app, user_errors
+from callcentre.cli.common import (
+    AppContext,
+    console,
+    err_console,
+    pass_app,
+    print_table,
+    user_errors,
+)
 from callcentre.errors import UserError
 from callcentre.i18n import t
 from callcentre.importer.jobs import ImportJob, read_manifest
@@ -100,7 +107,7 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
                   str(summary.total("rejected")), str(summary.total("duplicate")),
                   str(sum(f.new_enterprises for f in summary.files)), style="bold")
     if not quiet:
-        console.print(table)
+        print_table(table)
         reasons = sum((f.reasons for f in summary.files), start=type(summary.files[0].reasons)()) \
             if summary.files else {}
         from sampling.listfile.normalise import severity

@@ -35,7 +35,15 @@ STATUSES = ("accepted", "warning", "rejected", "duplicate")
 
 
 def severity(code: str) -> str:
-    return ROW_REASONS.get(code) or REASONS.get(code, "info")
+    """Row-level severity of a reason code.
+
+    An identifier that is unusable (say, no valid credit code) does not by itself
+    make the row unidentifiable: the row may still be identified by name. So the
+    identifiers' ``reject_identify`` counts as a warning here, and only
+    ``not_identifiable`` rejects a row for identity.
+    """
+    level = ROW_REASONS.get(code) or REASONS.get(code, "info")
+    return "warning" if level == "reject_identify" and code not in ROW_REASONS else level
 
 
 def row_status(reasons: list[str] | tuple[str, ...]) -> str:

@@ -1,0 +1,147 @@
+"""Import benchmark: 1,000,000 list rows in 20+ generated xlsx files imported end to
+end into SQLite, against python-calamine merely reading the same files, in the same run.
+
+    python bench/bench_import.py [--rows 1000000] [--files 20] [--repeat 1]
+
+Each measured phase runs in its own process so that its peak memory (max RSS) is its
+own. The files are read once before timing so both phases start with a warm page cache.
+Target (issue 2): end to end <= 2.5 x the bare read time, peak memory <= 2 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+
+def phase_read(data: Path) -> dict[str, float]:
+    from python_calamine import CalamineWorkbook
+
+    files = sorted(data.glob("*.xlsx"))
+    t0 = time.perf_counter()
+    cells = rows = 0
+    for path in files:
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows += len(grid)
+            cells += sum(len(r) for r in grid)
+        wb.close()
+    return {"seconds": time.perf_counter() - t0, "grid_rows": rows, "cells": cells,
+            "files": len(files)}
+
+
+def phase_import(data: Path, db: Path) -> dict[str, float]:
+    from callcentre.db.engine import open_engine
+    from callcentre.importer.jobs import read_manifest
+    from callcentre.importer.pipeline import import_files
+
+    engine = open_engine(f"sqlite:///{db}")
+    jobs = read_manifest(data / "manifest.csv")
+    t0 = time.perf_counter()
+    summary = import_files(engine, jobs, wave="bench")
+    seconds = time.perf_counter() - t0
+    failed = [f.path.name for f in summary.failed]
+    return {"seconds": seconds, "rows": summary.rows, "failed": len(failed),
+            "accepted": summary.total("accepted"), "warning": summary.total("warning"),
+            "rejected": summary.total("rejected"), "duplicate": summary.total("duplicate"),
+            "enterprises_new": sum(f.new_enterprises for f in summary.files)}
+
+
+def _child(args: list[str]) -> dict[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                         cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"phase {args} failed:\n{out.stderr}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["peak_rss_mib"] = result.get("self_rss_kib", max(after, before)) / 1024
+    return result
+
+
+def ensure_data(data: Path, rows: int, files: int) -> None:
+    manifest = data / "manifest.csv"
+    meta = data / "bench-meta.json"
+    want = {"rows": rows, "files": files}
+    if manifest.exists() and meta.exists() and json.loads(meta.read_text()) == want:
+        return
+    from callcentre.demo.generator import generate_bench_lists
+
+    print(f"generating {rows:,} rows in {files} files under {data} ...", file=sys.stderr)
+    t0 = time.perf_counter()
+    generate_bench_lists(data, total_rows=rows, files=files)
+    print(f"  generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    meta.write_text(json.dumps(want))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--data", type=Path, default=HERE / "data" / "lists")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--phase", choices=["read", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.phase:
+        result = phase_read(args.data) if args.phase == "read" else phase_import(args.data, args.db)
+        result["self_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps(result))
+        return
+
+    data = args.data if args.data.is_absolute() else (Path.cwd() / args.data)
+    ensure_data(data, args.rows, args.files)
+    phase_read(data)  # warm the page cache
+    reads, imports = [], []
+    for _ in range(args.repeat):
+        reads.append(_child(["--phase", "read", "--data", str(data)]))
+        with tempfile.TemporaryDirectory() as tmp:
+            imports.append(_child(["--phase", "import", "--data", str(data),
+                                   "--db", str(Path(tmp) / "bench.db")]))
+    read = min(reads, key=lambda r: r["seconds"])
+    imp = min(imports, key=lambda r: r["seconds"])
+    ratio = imp["seconds"] / read["seconds"]
+    report = {
+        "benchmark": "import",
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "rows": imp["rows"], "files": read["files"],
+        "calamine_read_s": round(read["seconds"], 2),
+        "import_s": round(imp["seconds"], 2),
+        "ratio": round(ratio, 2),
+        "rows_per_s": round(imp["rows"] / imp["seconds"]),
+        "read_peak_rss_mib": round(read["peak_rss_mib"]),
+        "import_peak_rss_mib": round(imp["peak_rss_mib"]),
+        "statuses": {k: imp[k] for k in ("accepted", "warning", "rejected", "duplicate")},
+        "enterprises": imp["enterprises_new"],
+        "targets": {"ratio_max": 2.5, "peak_rss_mib_max": 2048},
+    }
+    report["ratio_ok"] = ratio <= 2.5
+    report["memory_ok"] = imp["peak_rss_mib"] <= 2048
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "import.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"rows imported         {report['rows']:>12,} in {report['files']} files")
+    print(f"calamine bare read    {report['calamine_read_s']:>12.2f} s  "
+          f"(peak {report['read_peak_rss_mib']} MiB)")
+    print(f"import end to end     {report['import_s']:>12.2f} s  "
+          f"(peak {report['import_peak_rss_mib']} MiB)  {report['rows_per_s']:,} rows/s")
+    print(f"ratio import / read   {report['ratio']:>12.2f}   (target <= 2.5: "
+          f"{'met' if report['ratio_ok'] else 'NOT met'}; memory "
+          f"{'met' if report['memory_ok'] else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

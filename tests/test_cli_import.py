@@ -1,0 +1,56 @@
+"""The import command as a user runs it: Chinese messages, exit status, outputs."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from callcentre.cli import main_group
+from tests.test_import_pipeline import tax_rows, write_list
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main_group, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_import_command_reports_and_writes_outputs(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    good = write_list(tmp_path / "税务局名单.xlsx", tax_rows())
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_text("garbage")
+    report, rows_csv = tmp_path / "核查表.xlsx", tmp_path / "rows.csv"
+    code, out = run("--db", db, "import", str(good), str(broken), "--item", "1",
+                    "--report", str(report), "--rows-csv", str(rows_csv), "--report-dir",
+                    str(tmp_path / "depts"))
+    assert code == 1                      # one file failed …
+    assert "坏文件.xlsx" in out and "无法读取" in out
+    assert "导入汇总" in out and "税务局名单.xlsx" in out
+    assert report.exists() and (tmp_path / "depts" / "市税务局-核查表.xlsx").exists()
+    with open(rows_csv, encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 7   # … and the good one imported
+    code, out = run("--db", db, "import", str(good), "--item", "1")
+    assert code == 0 and "未变化" in out
+
+
+def test_import_with_manifest(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    write_list(tmp_path / "a.xlsx", tax_rows())
+    (tmp_path / "manifest.csv").write_text("文件,部门,指标\na.xlsx,市税务局,5\n", encoding="utf-8")
+    code, out = run("--db", db, "import", "--manifest", str(tmp_path / "manifest.csv"))
+    assert code == 0, out
+    assert "市税务局" in out
+
+
+def test_import_without_files_is_a_clear_error(tmp_path: Path) -> None:
+    code, out = run("--db", f"sqlite:///{tmp_path / 'cc.db'}", "import")
+    assert code == 1
+    assert "没有要导入的文件" in out
+
+
+def test_help_is_chinese() -> None:
+    code, out = run("import", "--help")
+    assert code == 0
+    assert "报送部门" in out and "--manifest" in out

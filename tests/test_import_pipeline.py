@@ -1,0 +1,186 @@
+"""End-to-end import on SQLite and PostgreSQL: nothing lost, de-duplication,
+idempotent re-import, replacement, bad files, check workbook and CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+from sqlalchemy import func, select
+
+from callcentre.db.engine import open_engine
+from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
+from callcentre.importer.check_report import CSV_COLUMNS, write_check_workbook, write_rows_csv
+from callcentre.importer.jobs import ImportJob
+from callcentre.importer.pipeline import import_files
+
+HEADER = ["序号", "区域", "企业名称", "统一社会信用代码", "企业办理业务联系人\n(或法定代表人)",
+          "联系电话\n(手机号)", "业务描述", "备注"]
+A = "91120116592938202F"
+B = "91110000600037341L"
+C = "121200004013590816"
+
+
+def write_list(path: Path, rows: list[list[object]], *, title: str = "部门：市税务局 联系人：张三") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append([title])
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    ws.append(["注：以上信息由部门提供"])
+    wb.save(path)
+    return path
+
+
+def tax_rows() -> list[list[object]]:
+    return [
+        [1, "和平区", "天津甲科技有限公司", A, "张一", 13812345678.0, "开办", None],
+        [2, "河东", "天津乙贸易有限公司", B.lower(), "张二", "022-23456789 转 801", "变更", None],
+        [3, "泰达", "天津丙物流有限公司", C, "张三", "13912345678/13712345678", "注销", None],
+        [4, "南开区", "天津丁有限公司", "91120116592938202X", "张四", "13612345678", "开办", None],
+        [5, "西青区", "天津戊有限公司", "", "张五", "", "开办", None],
+        [6, "和平区", "天津甲科技有限公司", A, "张一", 13812345678.0, "开办", None],  # duplicate of 1
+        [7, "", "", "", "", "13512345678", "", None],  # cannot be identified
+    ]
+
+
+def counts(engine, model, **where) -> int:  # type: ignore[no-untyped-def]
+    stmt = select(func.count()).select_from(model)
+    for k, v in where.items():
+        stmt = stmt.where(getattr(model, k) == v)
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar_one()
+
+
+def test_import_keeps_every_row_and_deduplicates(db_url: str, tmp_path: Path) -> None:
+    engine = open_engine(db_url)
+    tax = write_list(tmp_path / "tax.xlsx", tax_rows())
+    power = write_list(tmp_path / "power.xlsx", [
+        [1, "和平区", "天津甲科技公司", A, "王一", "13812345679", "用电", None],   # name conflict
+        [2, "河西区", "天津戊有限公司", "", "王五", "13312345678", "用电", None],  # joins by name
+    ], title="部门：国网天津电力 联系人：王")
+    summary = import_files(engine, [ImportJob(tax, None, 1), ImportJob(power, None, 25)])
+    assert [f.outcome for f in summary.files] == ["imported", "imported"]
+    tax_result, power_result = summary.files
+    assert tax_result.department == "市税务局"          # from the title row
+    assert power_result.department == "国网天津电力"
+    # nothing lost: every data row is stored with one of the four statuses
+    for result, n in ((tax_result, 7), (power_result, 2)):
+        assert result.rows == n
+    assert counts(engine, ListRow) == 9
+    statuses = dict(tax_result.counts)
+    assert statuses == {"accepted": 3, "warning": 1, "rejected": 2, "duplicate": 1}
+    with engine.connect() as conn:
+        all_rows = conn.execute(select(ListRow).order_by(ListRow.id)).all()
+    tax_file = all_rows[0].source_file_id
+    rows = {r.row: r for r in all_rows if r.source_file_id == tax_file}
+    assert rows[3].uscc == A and rows[3].phone_e164 == "+8613812345678"
+    assert rows[4].uscc == B and rows[4].phone_ext == "801"
+    assert rows[5].phones.split(";") == ["+8613912345678", "+8613712345678"]
+    assert rows[5].district_code == "120116"
+    assert "uscc_bad_check" in rows[6].reasons.split(",")
+    assert rows[7].status == "rejected" and "phone_missing" in rows[7].reasons
+    assert rows[8].status == "duplicate" and rows[8].duplicate_of == "名单!3"
+    assert rows[9].status == "rejected" and "not_identifiable" in rows[9].reasons
+    # the same enterprise across departments: one Enterprise, two memberships
+    assert counts(engine, Enterprise, uscc=A) == 1
+    with engine.connect() as conn:
+        ent = conn.execute(select(Enterprise).where(Enterprise.uscc == A)).one()
+        conflicts = json.loads(ent.conflicts)
+        assert conflicts["name"] == ["天津甲科技有限公司", "天津甲科技公司"]
+        assert [p["e164"] for p in json.loads(ent.phones)] == ["+8613812345678", "+8613812345679"]
+        members = conn.execute(select(func.count()).select_from(ItemMembership)
+                               .where(ItemMembership.enterprise_id == ent.id)).scalar_one()
+    assert members == 2
+    # rows without a valid code: 戊 (no phone in tax list) then joined by name in power's
+    power_rows = [r for r in all_rows if r.source_file_id != tax_file]
+    wu = [r for r in power_rows if r.name == "天津戊有限公司"][0]
+    assert "joined_by_name" in wu.reasons.split(",")
+    assert wu.enterprise_id == rows[7].enterprise_id
+
+
+def test_reimport_unchanged_is_a_no_op_and_changed_replaces(db_url: str, tmp_path: Path) -> None:
+    engine = open_engine(db_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    again = import_files(engine, [ImportJob(path, "市税务局", 1)])
+    assert again.files[0].outcome == "unchanged"
+    assert counts(engine, ListRow) == 7
+    assert counts(engine, SourceFile) == 1
+    # a changed file replaces its rows, in one go
+    write_list(path, tax_rows()[:3])
+    changed = import_files(engine, [ImportJob(path, "市税务局", 1)])
+    assert changed.files[0].outcome == "replaced"
+    assert counts(engine, ListRow) == 3
+    assert counts(engine, SourceFile) == 1
+    # memberships no longer backed by a row are gone: 甲, 乙, 丙 remain
+    assert counts(engine, ItemMembership) == 3
+
+
+def test_bad_files_are_reported_and_others_still_import(db_url: str, tmp_path: Path) -> None:
+    engine = open_engine(db_url)
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("hello")
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+                       + "EncryptedPackage".encode("utf-16-le"))
+    good = write_list(tmp_path / "good.xlsx", tax_rows())
+    summary = import_files(engine, [ImportJob(p, "市税务局", 1) for p in (empty, fake, locked, good)])
+    assert [(f.path.name, f.outcome, f.error) for f in summary.files] == [
+        ("empty.xlsx", "failed", "empty"), ("fake.xlsx", "failed", "unreadable"),
+        ("locked.xlsx", "failed", "encrypted"), ("good.xlsx", "imported", None)]
+    assert counts(engine, ListRow) == 7
+
+
+def test_check_workbook_and_rows_csv(sqlite_url: str, tmp_path: Path) -> None:
+    engine = open_engine(sqlite_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    out = tmp_path / "check.xlsx"
+    assert write_check_workbook(engine, out, wave="2021") == 7
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names[:2] == ["逐行核查", "部门汇总"]
+    rows = wb.get_sheet_by_name("逐行核查").to_python()
+    assert len(rows) == 8
+    assert rows[0][:5] == ["文件", "部门", "工作表", "行号", "状态"]
+    by_row = {int(r[3]): r for r in rows[1:]}
+    assert by_row[7][4] == "拒绝" and by_row[7][5] == "无法拨打（无有效电话）"
+    assert by_row[9][5] == "无法识别企业"
+    assert by_row[8][4] == "重复行"
+    summary = wb.get_sheet_by_name("部门汇总").to_python()
+    assert summary[1][:8] == ["市税务局", 7, 3, 1, 2, 1, 1, 1]
+    csv_path = tmp_path / "rows.csv"
+    write_rows_csv(engine, csv_path, wave="2021")
+    with open(csv_path, encoding="utf-8") as fh:
+        records = list(csv.DictReader(fh))
+    assert tuple(records[0].keys()) == CSV_COLUMNS
+    assert len(records) == 7
+    assert {r["status"] for r in records} == {"accepted", "warning", "rejected", "duplicate"}
+    first = records[0]
+    assert (first["file"], first["sheet"], first["row"], first["uscc"], first["phone_e164"]) == (
+        "tax.xlsx", "名单", "3", A, "+8613812345678")
+    bad = [r for r in records if r["row"] == "6"][0]
+    assert bad["uscc"] == ""
+
+
+@pytest.mark.postgres
+def test_same_results_on_sqlite_and_postgresql(sqlite_url: str, pg_url: str, tmp_path: Path) -> None:
+    files = [write_list(tmp_path / "tax.xlsx", tax_rows()),
+             write_list(tmp_path / "p.xlsx", [[1, "河西区", "天津戊有限公司", "", "王", "13312345678", "", None]])]
+    outputs = []
+    for url in (sqlite_url, pg_url):
+        engine = open_engine(url)
+        import_files(engine, [ImportJob(files[0], "市税务局", 1), ImportJob(files[1], "水务局", 2)])
+        csv_path = tmp_path / f"rows-{engine.dialect.name}.csv"
+        write_rows_csv(engine, csv_path, wave="2021")
+        outputs.append(csv_path.read_text(encoding="utf-8"))
+        engine.dispose()
+    assert outputs[0] == outputs[1]
