@@ -14,6 +14,7 @@ from callcentre.db.models.frame import (
     WorkOrder,
 )
 from callcentre.db.models.questionnaire import QuestionnaireVersion  # noqa: F401
+from callcentre.db.models.sample import SampleCase, SampleCaseItem, SampleDesign, SampleStratum, SampleUnit  # noqa: F401,E501
 
 __all__ = [
     "Department",

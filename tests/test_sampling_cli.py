@@ -1,0 +1,236 @@
+"""``callcentre sample …`` and the sampling tables, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, select
+
+from callcentre.cli import main_group
+from callcentre.db.engine import open_engine
+from callcentre.db.models import Department, Enterprise, Item, ItemMembership, Wave
+from callcentre.db.models.sample import (
+    SampleCase,
+    SampleCaseItem,
+    SampleDesign,
+    SampleStratum,
+    SampleUnit,
+)
+
+DISTRICTS = ["120101", "120102", "120116", "120119"]
+
+
+def _uscc(i: int) -> str:
+    return f"91120116{i:09d}X"
+
+
+def build_frame(url: str, *, order_seed: int | None = None, n_ent: int = 240) -> None:
+    """A small frame: 3 items, 2 departments, enterprises in 1–3 items each.
+
+    ``order_seed`` shuffles the order in which rows are inserted (ids differ).
+    """
+    engine = open_engine(url)
+    rng = np.random.default_rng(0)
+    memberships = []
+    for e in range(n_ent):
+        items = rng.choice([1, 2, 3], size=int(rng.integers(1, 4)), replace=False)
+        for it in items:
+            memberships.append((e, int(it), int(rng.integers(0, 2))))
+    ent_order = list(range(n_ent))
+    if order_seed is not None:
+        o = np.random.default_rng(order_seed)
+        o.shuffle(ent_order)
+        o.shuffle(memberships)
+    with Session(engine) as s:
+        wave = Wave(code="2021", name="2021 年度")
+        s.add(wave)
+        depts = [Department(name="市政务服务办"), Department(name="市场监管委")]
+        s.add_all(depts)
+        s.flush()
+        items = {k: Item(number=k, area_number=(k + 1) // 2, area_name=f"领域{k}",
+                         wave_id=wave.id) for k in (1, 2, 3)}
+        s.add_all(items.values())
+        s.flush()
+        ents = {}
+        for e in ent_order:
+            ents[e] = Enterprise(uscc=_uscc(e), name=f"企业{e}", name_key=f"企业{e}",
+                                 district_code=DISTRICTS[e % 4],
+                                 phone_e164=f"+86138{e:08d}")
+            s.add(ents[e])
+        s.flush()
+        for e, it, d in memberships:
+            s.add(ItemMembership(wave_id=wave.id, enterprise_id=ents[e].id,
+                                 item_id=items[it].id, department_id=depts[d].id))
+        s.commit()
+    engine.dispose()
+
+
+def run(url: str, *args: str) -> str:
+    result = CliRunner().invoke(main_group, ["--db", url, "--lang", "zh", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_size_command() -> None:
+    out = CliRunner().invoke(main_group, ["sample", "size", "--margin", "0.05", "--json"])
+    assert out.exit_code == 0
+    assert json.loads(out.output)["n"] == 385
+    out = CliRunner().invoke(main_group, ["--lang", "zh", "sample", "size", "--margin", "0.05",
+                                          "--population", "1000"])
+    assert "278" in out.output and "样本量" in out.output
+
+
+def test_size_command_bad_value_is_a_message() -> None:
+    out = CliRunner().invoke(main_group, ["--lang", "zh", "sample", "size", "--margin", "0",
+                                          "--p", "0.5"])
+    assert out.exit_code == 1
+    assert "参数错误" in out.output and "margin" in out.output
+    assert "Traceback" not in out.output
+
+
+def test_design_prints_allocation_without_drawing(db_url: str) -> None:
+    build_frame(db_url)
+    out = run(db_url, "sample", "design", "--by", "item,district", "--n", "60",
+              "--minimum", "2", "--json")
+    plan = json.loads(out)
+    assert len(plan["strata"]) == 12
+    assert sum(r["size"] for r in plan["strata"]) == 60
+    assert all(r["size"] >= 2 for r in plan["strata"])
+    assert all(r["size"] <= r["population"] for r in plan["strata"])
+    table = run(db_url, "sample", "design", "--by", "item", "--margin", "0.1")
+    assert "分配方案" in table and "合计" in table
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        assert s.exec(select(SampleDesign)).first() is None  # nothing stored
+    engine.dispose()
+
+
+def test_draw_stores_design_and_cases_and_releases(db_url: str, tmp_path: Path) -> None:
+    build_frame(db_url)
+    out = run(db_url, "sample", "draw", "--by", "item,district", "--n", "48", "--seed", "2026",
+              "--reserve", "1", "--replicate", "0.5", "--json")
+    drawn = json.loads(out)
+    assert drawn["seed"] == 2026 and drawn["version"]
+    engine = open_engine(db_url)
+    with Session(engine) as s:
+        design = s.exec(select(SampleDesign)).one()
+        assert design.seed == 2026 and design.target == 48
+        assert json.loads(design.stratify_by) == ["item", "district"]
+        strata = s.exec(select(SampleStratum)).all()
+        assert sum(st.size for st in strata) == 48
+        units = s.exec(select(SampleUnit)).all()
+        released = [u for u in units if u.released]
+        assert len(released) == 48
+        # one case per sampled enterprise, covering all its sampled items
+        cases = s.exec(select(SampleCase)).all()
+        assert len(cases) == len({u.enterprise_id for u in released})
+        assert sum(c.n_items for c in cases) == 48
+        assert len(s.exec(select(SampleCaseItem)).all()) == 48
+        # ranks are a prefix per stratum
+        for st in strata:
+            ranks = sorted(u.rank for u in units if u.stratum_id == st.id and u.released)
+            assert ranks == list(range(st.size))
+    label = strata[0].label
+    out = json.loads(run(db_url, "sample", "release", "--stratum", label, "--json"))
+    assert out["strata"] == 1 and out["released"][0]["replicate"] == 1
+    first = out["released"][0]["units"]
+    with Session(engine) as s:
+        st = s.exec(select(SampleStratum).where(SampleStratum.label == label)).one()
+        assert st.released_replicates == 1 and st.released == st.size + first
+        n_rel = len(s.exec(select(SampleUnit).where(SampleUnit.released == True)).all())  # noqa: E712
+        assert n_rel == 48 + first
+        items = len(s.exec(select(SampleCaseItem)).all())
+        assert items == 48 + first
+    # release everything until the reserve runs out
+    for _ in range(5):
+        run(db_url, "sample", "release")
+    assert "没有可释放" in run(db_url, "sample", "release")
+    # export: allocation + sample, phones masked
+    path = tmp_path / "sample.xlsx"
+    run(db_url, "sample", "export", "--out", str(path))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["分配方案", "样本", "设计参数"]
+    rows = list(wb["样本"].iter_rows(values_only=True))
+    assert rows[0][-1] == "电话"
+    phones = [r[-1] for r in rows[1:]]
+    assert phones and all("****" in p for p in phones)
+    full = tmp_path / "full.xlsx"
+    run(db_url, "sample", "export", "--out", str(full), "--full-phones")
+    rows = list(load_workbook(full, read_only=True)["样本"].iter_rows(values_only=True))
+    assert rows[1][-1].startswith("+86138")
+    engine.dispose()
+
+
+def test_same_seed_same_sample_whatever_the_insert_order(tmp_path: Path) -> None:
+    samples = []
+    for k, order in enumerate((None, 1, 2)):
+        url = f"sqlite:///{tmp_path / f'f{k}.db'}"
+        build_frame(url, order_seed=order)
+        run(url, "sample", "draw", "--by", "item,district", "--n", "40", "--seed", "77")
+        engine = open_engine(url)
+        with Session(engine) as s:
+            rows = s.exec(select(Enterprise.uscc, Item.number, SampleUnit.rank,
+                                 SampleUnit.replicate)
+                          .join(Enterprise, Enterprise.id == SampleUnit.enterprise_id)
+                          .join(Item, Item.id == SampleUnit.item_id)).all()
+            digest = s.exec(select(SampleDesign.frame_digest)).one()
+        engine.dispose()
+        samples.append((sorted(rows), digest))
+    assert samples[0] == samples[1] == samples[2]
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    build_frame(other)
+    run(other, "sample", "draw", "--by", "item,district", "--n", "40", "--seed", "78")
+    engine = open_engine(other)
+    with Session(engine) as s:
+        rows = s.exec(select(Enterprise.uscc, Item.number, SampleUnit.rank, SampleUnit.replicate)
+                      .join(Enterprise, Enterprise.id == SampleUnit.enterprise_id)
+                      .join(Item, Item.id == SampleUnit.item_id)).all()
+    engine.dispose()
+    assert sorted(rows) != samples[0][0]
+
+
+def test_user_errors(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'e.db'}"
+    r = CliRunner().invoke(main_group, ["--db", url, "--lang", "zh", "sample", "design",
+                                        "--n", "5"])
+    assert r.exit_code == 1 and "没有调查批次" in r.output
+    build_frame(url)
+    for args, text in (
+        (["sample", "design", "--by", "colour", "--n", "5"], "未知的分层字段"),
+        (["sample", "design", "--by", "item,district", "--n", "10", "--minimum", "2"],
+         "参数错误"),
+        (["sample", "design"], "--n"),
+        (["sample", "release", "--name", "nope"], "没有样本设计"),
+    ):
+        r = CliRunner().invoke(main_group, ["--db", url, "--lang", "zh", *args])
+        assert r.exit_code == 1, r.output
+        assert text in r.output and "Traceback" not in r.output
+    run(url, "sample", "draw", "--n", "10", "--seed", "1")
+    r = CliRunner().invoke(main_group, ["--db", url, "--lang", "zh", "sample", "draw",
+                                        "--n", "10", "--seed", "1"])
+    assert r.exit_code == 1 and "已存在" in r.output
+
+
+def test_margin_per_stratum_and_neyman(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    build_frame(url)
+    plan = json.loads(run(url, "sample", "design", "--by", "item", "--margin", "0.1",
+                          "--margin-level", "stratum", "--json"))
+    from sampling import sample_size
+
+    for r in plan["strata"]:
+        assert r["size"] == sample_size(0.5, 0.1, population=r["population"])
+    plan = json.loads(run(url, "sample", "design", "--by", "item", "--n", "30", "--method",
+                          "neyman", "--p-stratum", "item=1=0.5", "--p-stratum", "item=2=0.1",
+                          "--p-stratum", "item=3=0.1", "--json"))
+    sizes = {r["stratum"]: r["size"] for r in plan["strata"]}
+    assert sum(sizes.values()) == 30
+    assert sizes["item=1"] > sizes["item=2"]
+    listing = run(url, "sample", "list")
+    assert "尚未抽取" in listing
