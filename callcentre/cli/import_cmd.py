@@ -96,6 +96,9 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
                          or key in ("import.col.rows", "import.col.new_enterprises") else "left")
     for f in summary.files:
         outcome = t(f"import.outcome.{f.outcome}")
+        if f.kind == "workorder" and f.outcome != "failed":
+            outcome += "（" + t("import.workorder_rows", rows=f.workorders,
+                                linked=f.workorders_linked) + "）"
         if f.same_as:
             outcome += "（" + t("import.unchanged_same_as", file=Path(f.same_as).name) + "）"
         table.add_row(f.path.name, f.department or "", str(f.item or ""), outcome, str(f.rows),

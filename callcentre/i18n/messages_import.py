@@ -47,6 +47,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.outcome.replaced": ("已替换旧版本", "replaced"),
     "import.outcome.unchanged": ("未变化，跳过", "unchanged, skipped"),
     "import.outcome.failed": ("失败", "failed"),
+    "import.workorder_rows": (
+        "系统工单 {rows} 条，关联企业 {linked} 条", "{rows} work orders, {linked} linked"
+    ),
     "import.unchanged_same_as": ("内容与已导入的 {file} 相同", "same content as {file}"),
     "import.progress": ("导入 {file}", "Importing {file}"),
     "import.summary.title": ("导入汇总（调查轮次 {wave}）", "Import summary (wave {wave})"),

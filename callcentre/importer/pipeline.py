@@ -41,6 +41,7 @@ class FileResult:
 
     path: Path
     outcome: str                      # imported | replaced | unchanged | failed
+    kind: str = "list"                # list | workorder
     department: str | None = None
     item: int | None = None
     error: str | None = None          # catalogue suffix: import.file.<error>
@@ -50,6 +51,8 @@ class FileResult:
     reasons: Counter[str] = field(default_factory=Counter)  # reason -> rows
     sheets: list[dict[str, object]] = field(default_factory=list)
     new_enterprises: int = 0
+    workorders: int = 0               # work-order files: rows stored
+    workorders_linked: int = 0        # … of which linked to an enterprise
 
     @property
     def rows(self) -> int:
@@ -129,6 +132,11 @@ def import_files(
             result.error = "no_item"
             _finish(summary, result, on_file, job, on_result)
             continue
+        if is_workorder_file(listfile):
+            _import_workorder_file(engine, job, result, wave=wave)
+            index = None  # new enterprises may not exist, but keep the index honest
+            _finish(summary, result, on_file, job, on_result)
+            continue
         if on_file is not None:
             on_file(job, listfile.data_rows)
         if index is None:
@@ -153,6 +161,27 @@ def _finish(summary: ImportSummary, result: FileResult, on_file, job, on_result)
     summary.files.append(result)
     if on_result is not None:
         on_result(result)
+
+
+def is_workorder_file(listfile: ListFile) -> bool:
+    """A 附件5 work-order file: its header names a work-order number column."""
+    return any("order_no" in sheet.header.columns for sheet in listfile.sheets)
+
+
+def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *, wave: str) -> None:
+    from callcentre.importer.workorders import import_workorders
+
+    result.kind = "workorder"
+    wo = import_workorders(engine, job.path, wave=wave, department=result.department,
+                           item=job.item) if job.item is not None else None
+    if wo is None:
+        result.error = "no_item"
+        return
+    if wo.error:
+        result.error, result.detail = wo.error, wo.detail
+        return
+    result.outcome = wo.outcome
+    result.workorders, result.workorders_linked = wo.rows, wo.linked
 
 
 def _department_from_file(listfile: ListFile) -> str | None:

@@ -115,7 +115,7 @@ def _sub_header(sheet: ListSheet) -> tuple[object, ...] | None:
 
 
 def import_workorders(
-    engine: Engine, path: Path, *, wave: str, department: str | None, item: int
+    engine: Engine, path: Path, *, wave: str, department: str | None, item: int | None
 ) -> WorkOrderResult:
     """Import one work-order file (replacing its earlier rows if it changed)."""
     path = path.resolve() if path.exists() else path
@@ -129,6 +129,9 @@ def import_workorders(
         (d for s in listfile.sheets if (d := department_from_preamble(s.preamble))), None)
     if department is None:
         result.error = "no_department"
+        return result
+    if item is None:
+        result.error = "no_item"
         return result
     sha = sha256_file(path)
     sf = SourceFile.__table__  # type: ignore[attr-defined]

@@ -13,16 +13,15 @@ needs a new version number.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-
 def utcnow() -> datetime:
     """Now, timezone-aware UTC (sqlmodel stores datetimes as UTC-aware)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class QuestionnaireVersionBase(SQLModel):
