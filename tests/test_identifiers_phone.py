@@ -338,3 +338,40 @@ def test_reasons_are_catalogued_and_ordered() -> None:
         reasons = normalise_phones(value).reasons
         assert all(r in REASONS for r in reasons)
         assert list(reasons) == sorted(reasons, key=order.index)
+
+
+def test_shortcuts_give_the_tokenisers_answer() -> None:
+    """The whole-cell and split-at-separators shortcuts never change a result."""
+    rng = random.Random(99)
+    pieces = [
+        "13812345678",
+        "139 8765 4321",
+        "+86 13812345678",
+        "022-23456789",
+        "(022)2345 6789",
+        "23456789",
+        "96599966",
+        "12345",
+        "14912345678",
+        "400-123-4567",
+        "010-12345678",
+        "1",
+        "",
+    ]
+    seps = ["/", "、", ";", "；", ",", "，", " / ", "\n", " "]
+    for _ in range(3000):
+        k = rng.randint(1, 4)
+        cell = rng.choice(seps).join(rng.choice(pieces) for _ in range(k))
+        if not cell.strip():
+            continue
+        assert P._parse_text(cell) == P._tokenise(cell), cell
+
+
+@pytest.mark.parametrize("value", [13812345678, 13812345678.0, 23456789.0, 2223456789, 12345.0])
+def test_numeric_cells_equal_their_text(value: float) -> None:
+    text = str(int(value))
+    want = P._tokenise(text)
+    got = normalise_phones(value)
+    assert got.phones == want.phones
+    assert got.invalid == want.invalid
+    assert "phone_float" in got.reasons

@@ -302,20 +302,22 @@ class _Builder:
         self.seen: set[tuple[str, str | None]] = set()
         self.last_valid = False
 
-    def add(self, e164: str, ptype: int, ext: str | None) -> None:
+    def add(self, e164: str, ptype: int, ext: str | None) -> bool:
+        """Add a valid number; False if it is a service number (not kept)."""
         if e164 in SERVICE_E164:
             self.reasons.add("phone_service_number")
             if e164 not in self.service:
                 self.service.append(e164)
-            return
+            return False
         if (e164, ext) in self.seen:
-            return
+            return True
         self.seen.add((e164, ext))
         if ptype not in _ORDINARY:
             self.reasons.add("phone_special")
         if ext:
             self.reasons.add("phone_extension")
         self.phones.append(Phone(e164, ext, _KIND.get(ptype, "fixed")))
+        return True
 
     def result(self) -> PhoneResult:
         reasons = self.reasons
@@ -395,11 +397,12 @@ def _run(text: str, tokens: list[_Token], out: _Builder) -> None:
                 continue
             flush_bad(i)
             before = len(out.phones)
-            out.add(got[0], got[1], None)
-            out.last_valid = len(out.phones) > before
-            if local8 and out.last_valid:
+            kept = out.add(got[0], got[1], None)
+            if local8 and kept:
                 out.reasons.add("phone_local8")
-            last_fixed = len(out.phones) > before and out.phones[-1].kind == "fixed"
+            # an extension may only attach to a number this very piece appended
+            out.last_valid = len(out.phones) > before
+            last_fixed = out.last_valid and out.phones[-1].kind == "fixed"
             i = j
             found = True
             break
@@ -412,12 +415,58 @@ def _run(text: str, tokens: list[_Token], out: _Builder) -> None:
 
 
 def _parse_text(text: str) -> PhoneResult:
-    """Split, merge and classify a cell already turned into text."""
+    """Split, merge and classify a cell already turned into text.
+
+    Two shortcuts come before the tokeniser, each taken only when its answer is
+    the tokeniser's: the whole cell as one number, and a cell split at the hard
+    separators into pieces that are each a whole valid number (the tokeniser's
+    longest merge would take each piece whole too).  Anything else -- service
+    numbers, extensions, invalid pieces, labels -- goes through :func:`_tokenise`.
+    """
     s = text if text.isascii() else unicodedata.normalize("NFKC", text)
     if _SIMPLE_RE.fullmatch(s) is not None:
         single = _simple(s)
         if single is not None:
             return single
+    elif _SPLIT_OK_RE.fullmatch(s) is not None:
+        several = _several(s)
+        if several is not None:
+            return several
+    return _tokenise(s)
+
+
+# Only digits, "+", soft separators and the plain hard separators: no labels, no
+# extension markers (those need the tokeniser).
+_SPLIT_OK_RE = re.compile(r"[0-9+ \-()/、;；,，\n\r\t]*", re.ASCII)
+_HARD_SPLIT_RE = re.compile(r"[/、;；,，\n\r]+")
+
+
+def _several(s: str) -> PhoneResult | None:
+    """Each hard-separated piece as one whole valid number, or None."""
+    pieces = [p for p in _HARD_SPLIT_RE.split(s) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    phones: list[Phone] = []
+    reasons: set[str] = set()
+    seen: set[str] = set()
+    for piece in pieces:
+        if _SIMPLE_RE.fullmatch(piece) is None:
+            return None
+        one = _simple(piece)
+        if one is None:
+            return None
+        phone = one.phones[0]
+        reasons.update(one.reasons)
+        if phone.e164 not in seen:
+            seen.add(phone.e164)
+            phones.append(phone)
+    if len(phones) > 1:
+        reasons.add("phone_multiple")
+    return PhoneResult(tuple(phones), (), tuple(sorted(reasons, key=_ORDER.__getitem__)))
+
+
+def _tokenise(s: str) -> PhoneResult:
+    """The general path: tokens, longest valid merges, extensions (module notes)."""
     out = _Builder()
     s = _EXT_RE.sub(" " + _EXT + " ", s.replace(_EXT, " "))
     run: list[_Token] = []
@@ -481,6 +530,7 @@ def _parse_cached(text: str) -> PhoneResult:
 
 
 _MISSING = PhoneResult((), (), ("phone_missing",))
+_FLOAT_ONLY = ("phone_float",)
 
 _new = object.__new__
 _set_e164 = vars(Phone)["e164"].__set__
@@ -551,14 +601,18 @@ def normalise_phones(value: object) -> PhoneResult:
         return _MISSING
     if isinstance(value, bool):
         return _parse_cached(str(value))
-    if isinstance(value, int):
-        return _with_float(_parse_cached(str(value)))
     if isinstance(value, float):
         digits = _float_digits(value)
         if digits is None:
             return _parse_cached(repr(value))
-        return _with_float(_parse_cached(digits))
-    return _parse_cached(str(value))
+    elif isinstance(value, int):
+        digits = str(value)
+    else:
+        return _parse_cached(str(value))
+    # A numeric cell holding a plain mobile: Excel's commonest damage, made cheap.
+    if len(digits) == 11 and digits[0] == "1" and _MOBILE_FULL(digits) is not None:
+        return _one("+86" + digits, "mobile", _FLOAT_ONLY)
+    return _with_float(_parse_cached(digits))
 
 
 _MASK_SPLIT_RE = re.compile(r"\s*(?:;ext=|ext\.?|转|分机号?|x)\s*", re.IGNORECASE)
