@@ -148,6 +148,7 @@ class DesignOptions:
     reserve_factor: float = 1.0
     replicate_share: float = 0.25
     coordination: str = "overlap"
+    max_items: int | None = None
 
 
 @dataclass
@@ -283,8 +284,14 @@ def draw_plan(plan: DesignPlan, *, seed: int):  # type: ignore[no-untyped-def]
         stream = f.item_id
     elif plan.options.coordination == "spread":
         shift = coordination_shifts(f.item_id, "spread")
-    return draw(plan.stratum_index, f.key, plan.sizes, seed=seed, reserve=plan.reserve,
-                replicate_size=plan.replicate_size, stream=stream, shift=shift)
+    kw = dict(reserve=plan.reserve, replicate_size=plan.replicate_size, stream=stream,
+              shift=shift)
+    if plan.options.max_items:
+        from sampling import cap_burden
+
+        return cap_burden(plan.stratum_index, f.key, plan.sizes, f.enterprise_id,
+                          plan.options.max_items, seed=seed, **kw)
+    return draw(plan.stratum_index, f.key, plan.sizes, seed=seed, **kw)  # type: ignore[arg-type]
 
 
 def store_draw(session: Session, *, plan: DesignPlan, seed: int, name: str) -> SampleDesign:

@@ -8,6 +8,7 @@ _EXPORTS = {
     "METHODS": "sampling.allocation",
     "allocate": "sampling.allocation",
     "DrawResult": "sampling.selection",
+    "cap_burden": "sampling.selection",
     "coordination_shifts": "sampling.selection",
     "draw": "sampling.selection",
     "prn": "sampling.selection",

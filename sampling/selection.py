@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "DrawResult",
+    "cap_burden",
     "draw",
     "prn",
     "prn_hash",
@@ -292,6 +293,7 @@ def draw(
     replicate_size: ArrayLike | None = None,
     stream: ArrayLike | None = None,
     shift: ArrayLike | float | None = None,
+    exclude: ArrayLike | None = None,
 ) -> DrawResult:
     """Draw a stratified simple random sample with permanent random numbers.
 
@@ -317,6 +319,9 @@ def draw(
         Independent PRN stream per unit (e.g. item number): see module notes.
     shift : float or array_like of float, optional
         PRN shift in [0, 1) per unit or for all.
+    exclude : array_like of bool, optional
+        Units that may not be selected (e.g. by :func:`cap_burden`): they are
+        ranked after every other unit of their stratum and get replicate -1.
 
     Returns
     -------
@@ -386,6 +391,20 @@ def draw(
             raise ValueError(f"replicate_size must be at least 1, got {int(rep[rep < 1][0])}")
 
     h = _shifted(prn_hash(k, seed, stream=stream), shift)
+    u = (h >> _S11).astype(np.float64) * _TWO53
+    ex = None
+    if exclude is not None:
+        ex = np.asarray(exclude, dtype=bool)
+        if ex.shape != code.shape:
+            raise ValueError(f"exclude must match strata in length, got shape {ex.shape}")
+        available = np.bincount(code[~ex], minlength=n_strata)
+        short = n_h > available
+        if np.any(short):
+            s = int(np.flatnonzero(short)[0])
+            raise ValueError(f"sample size {int(n_h[s])} exceeds the {int(available[s])} "
+                             f"units left in stratum {_lab(labels[s])!r} after exclusions")
+        # excluded units last, order otherwise kept
+        h = np.where(ex, (h >> np.uint64(1)) | np.uint64(1 << 63), h >> np.uint64(1))
     order = _order(code, h, k, n_strata, labels)
 
     n = code.size
@@ -400,7 +419,8 @@ def draw(
         0,
         np.where(rank < nh_u + rh_u, 1 + (rank - nh_u) // rep_u, -1),
     ).astype(np.int64)
-    u = (h >> _S11).astype(np.float64) * _TWO53
+    if ex is not None:
+        replicate[ex] = -1
     return DrawResult(
         seed=int(seed),
         strata=labels,
@@ -472,3 +492,62 @@ def coordination_shifts(groups: ArrayLike, mode: str = "overlap") -> NDArray[np.
     if mode == "spread":
         return code / max(labels.size, 1)
     raise ValueError(f"mode must be 'overlap' or 'spread', got {mode!r}")
+
+
+def cap_burden(
+    strata: ArrayLike,
+    keys: ArrayLike,
+    sizes: ArrayLike | Mapping,
+    units: ArrayLike,
+    max_items: int,
+    *,
+    seed: int,
+    **draw_options: object,
+) -> DrawResult:
+    """Draw, then limit how many strata (items) one unit (enterprise) is sampled in.
+
+    An enterprise selected in more than ``max_items`` strata keeps the
+    ``max_items`` where it ranks best relative to ``n_h`` and is excluded from
+    the others, whose next units in PRN order replace it; repeated until no
+    enterprise is over the cap. Deterministic given the seed.
+
+    Parameters
+    ----------
+    strata, keys, sizes, seed, **draw_options
+        As for :func:`draw`.
+    units : array_like
+        The respondent unit of every row (e.g. enterprise id or credit code).
+    max_items : int
+        Most strata a unit may be selected in (≥ 1).
+
+    Returns
+    -------
+    DrawResult
+        With the excluded rows at replicate -1.
+
+    Notes
+    -----
+    Exclusions change inclusion probabilities slightly (an enterprise in many
+    items is less likely to be taken in each); the base weight ``N_h/n_h``
+    then is an approximation, good when few units are excluded. Check
+    ``(result.replicate == -1) & (result.rank < result.sizes[result.stratum_index])``.
+    """
+    if max_items < 1:
+        raise ValueError(f"max_items must be at least 1, got {max_items!r}")
+    _, ucode = stratum_codes(np.asarray(units))
+    exclude = np.zeros(ucode.size, dtype=bool)
+    for _ in range(ucode.size + 1):
+        res = draw(strata, keys, sizes, seed=seed, exclude=exclude, **draw_options)  # type: ignore[arg-type]
+        sel = np.flatnonzero(res.selected)
+        counts = np.bincount(ucode[sel], minlength=int(ucode.max()) + 1 if ucode.size else 0)
+        over_rows = sel[counts[ucode[sel]] > max_items]
+        if over_rows.size == 0:
+            return res
+        rel = (res.rank[over_rows] + 0.5) / res.sizes[res.stratum_index[over_rows]]
+        order = np.lexsort((rel, ucode[over_rows]))
+        rows_sorted = over_rows[order]
+        uc = ucode[rows_sorted]
+        first = np.searchsorted(uc, uc, side="left")
+        position = np.arange(uc.size) - first
+        exclude[rows_sorted[position >= max_items]] = True
+    raise RuntimeError("cap_burden did not converge")  # pragma: no cover

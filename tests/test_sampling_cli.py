@@ -234,3 +234,15 @@ def test_margin_per_stratum_and_neyman(tmp_path: Path) -> None:
     assert sizes["item=1"] > sizes["item=2"]
     listing = run(url, "sample", "list")
     assert "尚未抽取" in listing
+
+
+def test_draw_with_burden_cap(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    build_frame(url)
+    run(url, "sample", "draw", "--by", "item", "--n", "150", "--seed", "5", "--max-items", "1")
+    engine = open_engine(url)
+    with Session(engine) as s:
+        cases = s.exec(select(SampleCase)).all()
+        assert cases and max(c.n_items for c in cases) == 1
+        assert sum(c.n_items for c in cases) == 150
+    engine.dispose()

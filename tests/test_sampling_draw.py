@@ -175,3 +175,26 @@ def test_coordination_overlap_and_spread() -> None:
     k1, k2 = set(keys[indep.selected & (item == 1)]), set(keys[indep.selected & (item == 2)])
     assert 0 < len(k1 & k2) < 60  # about 200·0.1 = 20 expected
     assert rng is not None
+
+
+def test_cap_burden_limits_items_per_enterprise() -> None:
+    from sampling import cap_burden
+
+    ent = np.array([f"E{i:04d}" for i in range(300)])
+    # every enterprise in 4 items; overlap coordination would give the same sample
+    keys = np.tile(ent, 4)
+    item = np.repeat([1, 2, 3, 4], ent.size)
+    sizes = np.array([60, 60, 60, 60])
+    plain = draw(item, keys, sizes, seed=8)
+    per_ent = np.bincount(np.unique(keys, return_inverse=True)[1][plain.selected])
+    assert per_ent.max() == 4
+    capped = cap_burden(item, keys, sizes, keys, 2, seed=8)
+    _, ucode = np.unique(keys, return_inverse=True)
+    counts = np.bincount(ucode[capped.selected], minlength=ent.size)
+    assert counts.max() <= 2
+    assert [(capped.selected & (item == k)).sum() for k in (1, 2, 3, 4)] == [60] * 4
+    assert np.all(capped.replicate[capped.selected] == 0)
+    again = cap_burden(item, keys, sizes, keys, 2, seed=8)
+    assert np.array_equal(again.selected, capped.selected)
+    with pytest.raises(ValueError, match="max_items"):
+        cap_burden(item, keys, sizes, keys, 0, seed=8)

@@ -101,6 +101,8 @@ def _design_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help=t("cli.sample.opt.replicate")),
         click.option("--coordination", type=click.Choice(["overlap", "spread", "independent"]),
                      default="overlap", show_default=True, help=t("cli.sample.opt.coordination")),
+        click.option("--max-items", type=click.IntRange(min=1), default=None,
+                     help=t("cli.sample.opt.max_items")),
     ]
     for opt in reversed(opts):
         func = opt(func)

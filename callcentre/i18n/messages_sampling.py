@@ -69,6 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Coordination across items: overlap (fewer enterprises), spread (less burden per "
         "enterprise), independent.",
     ),
+    "cli.sample.opt.max_items": ("每个企业最多抽中的指标数（减轻受访负担）。",
+                                 "Most items one enterprise may be sampled for (respondent burden)."),
     "cli.sample.opt.seed": ("随机种子（非负整数，记录后可完全复现）。",
                             "Seed (non-negative integer; recorded for exact reproduction)."),
     "cli.sample.opt.name": ("样本设计名称。", "Name of the sample design."),
