@@ -39,7 +39,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sampling import allocate, draw, estimate_proportion, sample_size, stratum_codes  # noqa: E402
+from sampling import allocate, draw, estimate_proportion, sample_size, stratum_codes
 
 N_UNITS, N_STRATA, N_SAMPLE, MINIMUM, SEED = 1_000_000, 2_000, 20_000, 2, 20261122
 REPEATS = 3
@@ -69,7 +69,7 @@ def timed(fn, repeats: int = REPEATS):  # type: ignore[no-untyped-def]
 
 
 def ours_alloc_draw(frame: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
-    labels, code = stratum_codes(frame["strata"])
+    _labels, code = stratum_codes(frame["strata"])
     big_n = np.bincount(code)
     n_h = allocate(big_n, N_SAMPLE, method="neyman", p=frame["p_h"], minimum=MINIMUM)
     r_h = np.minimum(n_h, big_n - n_h)
@@ -258,9 +258,9 @@ def main() -> int:
     results["defects"] = defects()
 
     lines = ["# Sampling benchmark", "",
-             f"Frame: {N_UNITS:,} units, {N_STRATA:,} strata; Neyman allocation n = {N_SAMPLE:,}, "
+             (f"Frame: {N_UNITS:,} units, {N_STRATA:,} strata; Neyman allocation n = {N_SAMPLE:,}, "
              f"minimum {MINIMUM}; reserve {int(r_h.sum()):,} units in replicates. "
-             f"Median of {REPEATS} runs for ours, one run for the peers.", "",
+             f"Median of {REPEATS} runs for ours, one run for the peers."), "",
              "| task | ours | samplics | svy | samplics ÷ ours | svy ÷ ours |",
              "|---|---:|---:|---:|---:|---:|"]
 
@@ -289,8 +289,8 @@ def main() -> int:
         lines.append(f"| {d['case']} | {d.get('ours', '')} | {d.get('samplics', '')} | "
                      f"{d.get('svy', '')} |")
     if "samplics_max_se_diff" in est:
-        lines += ["", f"Largest |SE ours − SE samplics| over the 100 domains: "
-                      f"{est['samplics_max_se_diff']:.2e}"]
+        lines += ["", (f"Largest |SE ours − SE samplics| over the 100 domains: "
+                      f"{est['samplics_max_se_diff']:.2e}")]
     targets = (f"Targets: allocate+draw ≤ 500 ms → {'met' if ours_t <= 0.5 else 'MISSED'}; "
                f"100-domain estimates ≤ 50 ms → {'met' if est['ours_s'] <= 0.05 else 'MISSED'}.")
     lines += ["", targets]

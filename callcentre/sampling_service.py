@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -239,8 +239,8 @@ def _allocate(options: DesignOptions, big_n: np.ndarray, p_h: np.ndarray,
               take_all: np.ndarray) -> np.ndarray:
     from sampling import allocate, sample_size
 
-    kw = dict(confidence=options.confidence, deff=options.deff,
-              response_rate=options.response_rate, eligibility_rate=options.eligibility_rate)
+    kw = {"confidence": options.confidence, "deff": options.deff,
+              "response_rate": options.response_rate, "eligibility_rate": options.eligibility_rate}
     if options.margin is not None and options.margin_level == "stratum":
         sizes = sample_size(p_h, options.margin, population=big_n, **kw)
         sizes = np.maximum(sizes, np.minimum(options.minimum, big_n))
@@ -284,8 +284,8 @@ def draw_plan(plan: DesignPlan, *, seed: int):  # type: ignore[no-untyped-def]
         stream = f.item_id
     elif plan.options.coordination == "spread":
         shift = coordination_shifts(f.item_id, "spread")
-    kw = dict(reserve=plan.reserve, replicate_size=plan.replicate_size, stream=stream,
-              shift=shift)
+    kw = {"reserve": plan.reserve, "replicate_size": plan.replicate_size, "stream": stream,
+              "shift": shift}
     if plan.options.max_items:
         from sampling import cap_burden
 
@@ -355,7 +355,7 @@ def store_draw(session: Session, *, plan: DesignPlan, seed: int, name: str) -> S
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _materialise_cases(session: Session, *, design: SampleDesign, replicate: int) -> int:
@@ -363,8 +363,8 @@ def _materialise_cases(session: Session, *, design: SampleDesign, replicate: int
     Returns the number of new cases."""
     pending = session.exec(select(SampleUnit.id, SampleUnit.enterprise_id, SampleUnit.item_id)
                            .where(SampleUnit.design_id == design.id,
-                                  SampleUnit.released == True,  # noqa: E712
-                                  SampleUnit.case_id == None)  # noqa: E711
+                                  SampleUnit.released == True,
+                                  SampleUnit.case_id == None)
                            .order_by(SampleUnit.id)).all()
     if not pending:
         return 0
@@ -492,7 +492,7 @@ def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
         .join(Item, Item.id == SampleUnit.item_id)
         .join(ItemMembership, ItemMembership.id == SampleUnit.membership_id)
         .join(Department, Department.id == ItemMembership.department_id)
-        .where(SampleUnit.design_id == design.id, SampleUnit.released == True)  # noqa: E712
+        .where(SampleUnit.design_id == design.id, SampleUnit.released == True)
         .order_by(SampleStratum.position, SampleUnit.rank)
     )
     for (case_id, uscc, name, dist, item, dept, label, rank, rep, u, big_n, released,

@@ -25,7 +25,27 @@ _EXPORTS = {
     "base_weights": "sampling.weights",
     "unit_base_weights": "sampling.weights",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CI_METHODS",
+    "METHODS",
+    "AdjustmentResult",
+    "DrawResult",
+    "EstimateResult",
+    "adjust_weights",
+    "allocate",
+    "base_weights",
+    "cap_burden",
+    "coordination_shifts",
+    "draw",
+    "estimate_mean",
+    "estimate_proportion",
+    "prn",
+    "prn_hash",
+    "proportion_ci",
+    "sample_size",
+    "stratum_codes",
+    "unit_base_weights",
+]
 
 
 def __getattr__(name: str) -> object:

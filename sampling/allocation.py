@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["allocate", "METHODS", "round_largest_remainder"]
+__all__ = ["METHODS", "allocate", "round_largest_remainder"]
 
 METHODS = ("proportional", "neyman", "power", "equal", "fixed")
 Method = Literal["proportional", "neyman", "power", "equal", "fixed"]

@@ -30,10 +30,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from sampling.selection import stratum_codes
 from sampling.intervals import CI_METHODS, effective_n, proportion_ci
+from sampling.selection import stratum_codes
 
-__all__ = ["EstimateResult", "estimate_proportion", "estimate_mean"]
+__all__ = ["EstimateResult", "estimate_mean", "estimate_proportion"]
 
 
 @dataclass(frozen=True, eq=False)

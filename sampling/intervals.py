@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-__all__ = ["proportion_ci", "CI_METHODS", "effective_n"]
+__all__ = ["CI_METHODS", "effective_n", "proportion_ci"]
 
 CI_METHODS = ("korn_graubard", "wilson", "clopper_pearson", "logit", "wald")
 

@@ -35,12 +35,12 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "DrawResult",
     "cap_burden",
+    "coordination_shifts",
     "draw",
     "prn",
     "prn_hash",
-    "stratum_codes",
-    "coordination_shifts",
     "split_replicates",
+    "stratum_codes",
 ]
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -109,9 +109,7 @@ def prn_hash(keys: ArrayLike, seed: int, *, stream: ArrayLike | None = None) -> 
         h += _GOLDEN
         _mix(h, tmp)
         return h
-    if k.dtype.kind == "S":
-        k = k.astype(str)
-    elif k.dtype.kind != "U":
+    if k.dtype.kind == "S" or k.dtype.kind != "U":
         k = k.astype(str)
     if n == 0:
         return h

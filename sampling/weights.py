@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sampling.selection import stratum_codes
 
-__all__ = ["base_weights", "unit_base_weights", "AdjustmentResult", "adjust_weights", "STATUSES"]
+__all__ = ["STATUSES", "AdjustmentResult", "adjust_weights", "base_weights", "unit_base_weights"]
 
 log = logging.getLogger(__name__)
 STATUSES = ("R", "N", "U", "X")
@@ -130,7 +130,7 @@ def adjust_weights(
     if min_respondents < 1:
         raise ValueError(f"min_respondents must be at least 1, got {min_respondents!r}")
 
-    is_r, is_n, is_u, is_x = (st == s for s in STATUSES)
+    is_r, is_n, is_u, _is_x = (st == s for s in STATUSES)
     # group[i] = final class of original class i; merge until stable
     group = np.arange(labels.size)
     collapsed: list[tuple[object, object, str]] = []

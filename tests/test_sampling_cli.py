@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
@@ -141,7 +140,7 @@ def test_draw_stores_design_and_cases_and_releases(db_url: str, tmp_path: Path) 
     with Session(engine) as s:
         st = s.exec(select(SampleStratum).where(SampleStratum.label == label)).one()
         assert st.released_replicates == 1 and st.released == st.size + first
-        n_rel = len(s.exec(select(SampleUnit).where(SampleUnit.released == True)).all())  # noqa: E712
+        n_rel = len(s.exec(select(SampleUnit).where(SampleUnit.released == True)).all())
         assert n_rel == 48 + first
         items = len(s.exec(select(SampleCaseItem)).all())
         assert items == 48 + first

@@ -18,7 +18,7 @@ def _frame(n: int = 600, h: int = 4, seed: int = 1) -> tuple[np.ndarray, np.ndar
 
 def test_same_seed_any_row_order_same_sample() -> None:
     strata, keys = _frame()
-    labels, code = stratum_codes(strata)
+    _labels, _code = stratum_codes(strata)
     sizes = np.array([10, 20, 5, 15])
     a = draw(strata, keys, sizes, seed=2026, replicate_size=5)
     for s in range(3):
@@ -62,7 +62,7 @@ PINNED = [13308472371588144852, 14505301055717497770, 12216666598197171445]
 
 def test_ranks_replicates_and_sizes() -> None:
     strata, keys = _frame()
-    labels, code = stratum_codes(strata)
+    _labels, code = stratum_codes(strata)
     big_n = np.bincount(code)
     sizes = np.array([10, 20, 5, 15])
     r = draw(strata, keys, sizes, seed=5, reserve=[7, 0, 100000, 3], replicate_size=[3, 1, 4, 5])

@@ -26,7 +26,7 @@ def _survey(seed: int = 3, n: int = 600) -> dict[str, np.ndarray]:
     y = (rng.random(n) < np.where(strata == "s2", 0.2, 0.45)).astype(float)
     x = rng.gamma(2.0, 3.0, n)
     domain = rng.choice(["d1", "d2", "d3"], n)
-    return dict(strata=strata, big_n=big_n, w=w, y=y, x=x, domain=domain)
+    return {"strata": strata, "big_n": big_n, "w": w, "y": y, "x": x, "domain": domain}
 
 
 def test_matches_samplics_taylor_to_1e9() -> None:

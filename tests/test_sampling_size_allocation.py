@@ -15,18 +15,18 @@ from sampling.allocation import round_largest_remainder
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        (dict(p=0.5, margin=0.05), 385),  # 3.8415·0.25/0.0025 = 384.15 → 385
-        (dict(p=0.5, margin=0.05, confidence=0.99), 664),  # 2.5758²·100 = 663.49
-        (dict(p=0.3, margin=0.05, deff=2.0), 646),  # 3.8415·0.21/0.0025·2 = 645.37
-        (dict(p=0.5, margin=0.05, population=1000), 278),  # 384.15/(1+383.15/1000) = 277.74
-        (dict(p=0.5, margin=0.05, population=100), 80),  # 384.15/(1+383.15/100) = 79.51
-        (dict(p=0.5, margin=0.05, population=1000, response_rate=0.5), 556),  # 555.47
-        (dict(p=0.5, margin=0.05, population=1000, response_rate=0.5,
-              eligibility_rate=0.8), 695),  # 277.74/0.4 = 694.34
+        ({"p": 0.5, "margin": 0.05}, 385),  # 3.8415·0.25/0.0025 = 384.15 → 385
+        ({"p": 0.5, "margin": 0.05, "confidence": 0.99}, 664),  # 2.5758²·100 = 663.49
+        ({"p": 0.3, "margin": 0.05, "deff": 2.0}, 646),  # 3.8415·0.21/0.0025·2 = 645.37
+        ({"p": 0.5, "margin": 0.05, "population": 1000}, 278),  # 384.15/(1+383.15/1000) = 277.74
+        ({"p": 0.5, "margin": 0.05, "population": 100}, 80),  # 384.15/(1+383.15/100) = 79.51
+        ({"p": 0.5, "margin": 0.05, "population": 1000, "response_rate": 0.5}, 556),  # 555.47
+        ({"p": 0.5, "margin": 0.05, "population": 1000, "response_rate": 0.5,
+              "eligibility_rate": 0.8}, 695),  # 277.74/0.4 = 694.34
         # capped at N: 384.15/(1+383.15/300) = 168.75; /0.5 = 337.5 > 300
-        (dict(p=0.5, margin=0.05, population=300, response_rate=0.5), 300),
-        (dict(p=0.5, margin=0.05, population=0), 0),
-        (dict(p=0.5, margin=0.5, population=1), 1),
+        ({"p": 0.5, "margin": 0.05, "population": 300, "response_rate": 0.5}, 300),
+        ({"p": 0.5, "margin": 0.05, "population": 0}, 0),
+        ({"p": 0.5, "margin": 0.5, "population": 1}, 1),
     ],
 )
 def test_sample_size_hand_computed(kwargs: dict, expected: int) -> None:
@@ -43,14 +43,14 @@ def test_sample_size_vectorised_per_stratum() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "word"),
     [
-        (dict(p=0.0, margin=0.05), "p"),
-        (dict(p=1.2, margin=0.05), "p"),
-        (dict(p=0.5, margin=0.0), "margin"),
-        (dict(p=0.5, margin=0.05, confidence=1.0), "confidence"),
-        (dict(p=0.5, margin=0.05, deff=0.0), "deff"),
-        (dict(p=0.5, margin=0.05, response_rate=0.0), "response_rate"),
-        (dict(p=0.5, margin=0.05, eligibility_rate=1.5), "eligibility_rate"),
-        (dict(p=0.5, margin=0.05, population=10.5), "population"),
+        ({"p": 0.0, "margin": 0.05}, "p"),
+        ({"p": 1.2, "margin": 0.05}, "p"),
+        ({"p": 0.5, "margin": 0.0}, "margin"),
+        ({"p": 0.5, "margin": 0.05, "confidence": 1.0}, "confidence"),
+        ({"p": 0.5, "margin": 0.05, "deff": 0.0}, "deff"),
+        ({"p": 0.5, "margin": 0.05, "response_rate": 0.0}, "response_rate"),
+        ({"p": 0.5, "margin": 0.05, "eligibility_rate": 1.5}, "eligibility_rate"),
+        ({"p": 0.5, "margin": 0.05, "population": 10.5}, "population"),
     ],
 )
 def test_sample_size_rejects_bad_values(kwargs: dict, word: str) -> None:
@@ -146,13 +146,13 @@ def test_infeasible_maximum_names_the_cause() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "word"),
     [
-        (dict(population_sizes=[10, -1], n=5), "population_sizes"),
-        (dict(population_sizes=[10, 2.5], n=5), "population_sizes"),
-        (dict(population_sizes=[10, 10], n=5, method="random"), "method"),
-        (dict(population_sizes=[10, 10], n=-1), "n must"),
-        (dict(population_sizes=[10, 10], n=5, minimum=[1, 2, 3]), "minimum"),
-        (dict(population_sizes=[10, 10], n=5, method="power", power=2), "power"),
-        (dict(population_sizes=[10, 10], n=5, minimum=4, maximum=3), "exceeds maximum"),
+        ({"population_sizes": [10, -1], "n": 5}, "population_sizes"),
+        ({"population_sizes": [10, 2.5], "n": 5}, "population_sizes"),
+        ({"population_sizes": [10, 10], "n": 5, "method": "random"}, "method"),
+        ({"population_sizes": [10, 10], "n": -1}, "n must"),
+        ({"population_sizes": [10, 10], "n": 5, "minimum": [1, 2, 3]}, "minimum"),
+        ({"population_sizes": [10, 10], "n": 5, "method": "power", "power": 2}, "power"),
+        ({"population_sizes": [10, 10], "n": 5, "minimum": 4, "maximum": 3}, "exceeds maximum"),
     ],
 )
 def test_allocation_rejects_bad_values(kwargs: dict, word: str) -> None:

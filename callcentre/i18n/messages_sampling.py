@@ -4,8 +4,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # command help
     "cli.sample.size.help": (
         "计算估计比例所需的样本量（考虑设计效应、有限总体校正、应答率与合格率，且不超过总体）。",
-        "Sample size to estimate a proportion (design effect, finite population correction, "
-        "response and eligibility rates; never above the population).",
+        ("Sample size to estimate a proportion (design effect, finite population correction, "
+        "response and eligibility rates; never above the population)."),
     ),
     "cli.sample.design.help": (
         "按抽样框字段分层并计算分配方案（只显示，不抽样）。",
@@ -13,8 +13,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.sample.draw.help": (
         "按分配方案用种子抽取样本并保存（设计、种子、软件版本、各层 N_h、n_h、备用量）。",
-        "Draw the sample with a seed and store it (design, seed, software version, "
-        "per-stratum N_h, n_h and reserve).",
+        ("Draw the sample with a seed and store it (design, seed, software version, "
+        "per-stratum N_h, n_h and reserve)."),
     ),
     "cli.sample.release.help": (
         "为所选各层释放下一批备用样本。",
@@ -64,10 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.sample.opt.replicate": ("每批备用样本占主样本的比例。",
                                  "Reserve replicate size as a share of the main sample."),
     "cli.sample.opt.coordination": (
-        "多个指标之间的样本协调：overlap 尽量重叠（少打电话）、spread 尽量分散（减轻负担）、"
-        "independent 相互独立。",
-        "Coordination across items: overlap (fewer enterprises), spread (less burden per "
-        "enterprise), independent.",
+        ("多个指标之间的样本协调：overlap 尽量重叠（少打电话）、spread 尽量分散（减轻负担）、"
+        "independent 相互独立。"),
+        ("Coordination across items: overlap (fewer enterprises), spread (less burden per "
+        "enterprise), independent."),
     ),
     "cli.sample.opt.max_items": ("每个企业最多抽中的指标数（减轻受访负担）。",
                                  "Most items one enterprise may be sampled for (respondent burden)."),
