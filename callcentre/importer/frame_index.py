@@ -24,13 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from callcentre.db.models import Enterprise
-from sampling.identifiers.phone import Phone
-from sampling.listfile.normalise import NormalisedRow
+
+PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
 
 
-def phone_text(phone: Phone) -> str:
+def phone_text(e164: str, ext: str | None) -> str:
     """One phone as text: E.164, then `` ext N`` when there is an extension."""
-    return f"{phone.e164} ext {phone.ext}" if phone.ext else phone.e164
+    return f"{e164} ext {ext}" if ext else e164
 
 
 @dataclass(slots=True)
@@ -80,6 +80,19 @@ class FrameIndex:
         self.by_regno: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
         self._next_temp = -1
+        self.stamp: tuple[int, int] = (0, 0)   # (max id, count) when last in sync
+
+    @staticmethod
+    def db_stamp(conn: Connection) -> tuple[int, int]:
+        t = Enterprise.__table__  # type: ignore[attr-defined]
+        from sqlalchemy import func
+
+        row = conn.execute(select(func.coalesce(func.max(t.c.id), 0), func.count())).one()
+        return int(row[0]), int(row[1])
+
+    def in_sync(self, conn: Connection) -> bool:
+        """False when another process added enterprises since this index was built."""
+        return self.db_stamp(conn) == self.stamp
 
     @classmethod
     def load(cls, conn: Connection) -> FrameIndex:
@@ -95,6 +108,7 @@ class FrameIndex:
                 district_code=r.district_code, phones=json.loads(r.phones or "[]"),
                 conflicts=json.loads(r.conflicts or "{}"),
             ))
+        index.stamp = cls.db_stamp(conn)
         return index
 
     def _add(self, ent: EnterpriseState) -> None:
@@ -106,76 +120,81 @@ class FrameIndex:
         if ent.name_key:
             self.by_name.setdefault(ent.name_key, []).append(ent.id)
 
-    def _new(self, row: NormalisedRow, *, with_code: bool) -> EnterpriseState:
+    def _new(self, uscc: str | None, reg_no: str | None, name: str, name_key: str,
+             district_code: str | None) -> EnterpriseState:
         ent = EnterpriseState(
             id=self._next_temp,
-            uscc=row.uscc if with_code else None,
-            reg_no=row.reg_no,
-            name=row.name,
-            name_key=row.name_key,
-            district_code=row.district_code,
+            uscc=uscc,
+            reg_no=reg_no,
+            name=name,
+            name_key=name_key,
+            district_code=district_code,
             dirty=True,
         )
         self._next_temp -= 1
         self._add(ent)
         return ent
 
-    def resolve(self, row: NormalisedRow) -> EnterpriseState | None:
-        """The enterprise a row belongs to (created if new); adds reason codes to
-        the row for name joins and conflicts. ``None`` when it cannot be identified."""
-        if row.uscc:
-            ent_id = self.by_uscc.get(row.uscc)
+    def resolve(
+        self, uscc: str | None, reg_no: str | None, name: str, name_key: str,
+        district_code: str | None, phones: tuple[PhoneTuple, ...], reasons: list[str],
+    ) -> EnterpriseState | None:
+        """The enterprise a row belongs to (created if new); appends reason codes
+        for name joins and conflicts. ``None`` when it cannot be identified."""
+        if uscc:
+            ent_id = self.by_uscc.get(uscc)
             if ent_id is None:
-                ent = self._new(row, with_code=True)
+                ent = self._new(uscc, reg_no, name, name_key, district_code)
             else:
                 ent = self.by_id[ent_id]
-                self._merge(ent, row)
-        elif row.reg_no and row.reg_no in self.by_regno:
-            ent = self.by_id[self.by_regno[row.reg_no]]
-            self._merge(ent, row)
-        elif row.name_key:
-            candidates = self.by_name.get(row.name_key, [])
+                self._merge(ent, name, name_key, district_code, reasons)
+        elif reg_no and reg_no in self.by_regno:
+            ent = self.by_id[self.by_regno[reg_no]]
+            self._merge(ent, name, name_key, district_code, reasons)
+        elif name_key:
+            candidates = self.by_name.get(name_key, ())
             if len(candidates) == 1:
                 ent = self.by_id[candidates[0]]
-                row.reasons.append("joined_by_name")
-                self._merge(ent, row)
+                reasons.append("joined_by_name")
+                self._merge(ent, name, name_key, district_code, reasons)
             else:
-                row.reasons.append("name_ambiguous" if candidates else "name_only")
-                ent = self._new(row, with_code=False)
+                reasons.append("name_ambiguous" if candidates else "name_only")
+                ent = self._new(None, reg_no, name, name_key, district_code)
         else:
             return None
-        self._add_phones(ent, row)
+        if phones:
+            self._add_phones(ent, phones, reasons)
         return ent
 
-    def _merge(self, ent: EnterpriseState, row: NormalisedRow) -> None:
-        if row.name_key and ent.name_key and row.name_key != ent.name_key:
-            ent.add_conflict("name", ent.name, row.name)
-            row.reasons.append("conflict_name")
-        elif row.name and not ent.name:
-            ent.name, ent.name_key, ent.dirty = row.name, row.name_key, True
-        if row.district_code:
+    def _merge(self, ent: EnterpriseState, name: str, name_key: str,
+               district_code: str | None, reasons: list[str]) -> None:
+        if name_key and ent.name_key and name_key != ent.name_key:
+            ent.add_conflict("name", ent.name, name)
+            reasons.append("conflict_name")
+        elif name and not ent.name:
+            ent.name, ent.name_key, ent.dirty = name, name_key, True
+        if district_code:
             if ent.district_code is None:
-                ent.district_code, ent.dirty = row.district_code, True
-            elif ent.district_code != row.district_code:
-                ent.add_conflict("district", ent.district_code, row.district_code)
-                row.reasons.append("conflict_district")
+                ent.district_code, ent.dirty = district_code, True
+            elif ent.district_code != district_code:
+                ent.add_conflict("district", ent.district_code, district_code)
+                reasons.append("conflict_district")
 
-    def _add_phones(self, ent: EnterpriseState, row: NormalisedRow) -> None:
-        if not row.phones:
-            return
+    def _add_phones(self, ent: EnterpriseState, phones: tuple[PhoneTuple, ...],
+                    reasons: list[str]) -> None:
         known = ent.phone_keys()
         had = bool(known)
         added = False
-        for phone in row.phones:
-            key = f"{phone.e164}|{phone.ext or ''}"
+        for e164, ext, kind in phones:
+            key = f"{e164}|{ext or ''}"
             if key not in known:
-                ent.phones.append({"e164": phone.e164, "ext": phone.ext, "kind": phone.kind})
+                ent.phones.append({"e164": e164, "ext": ext, "kind": kind})
                 known.add(key)
                 added = True
         if added:
             ent.dirty = True
             if had:
-                row.reasons.append("conflict_phone")
+                reasons.append("conflict_phone")
 
     def assign_ids(self, mapping: dict[int, int]) -> None:
         """Replace provisional (negative) ids by the ids the database gave."""

@@ -1,38 +1,46 @@
 """Import list files into the frame: read, normalise, de-duplicate, store.
 
-Each file is imported in its own transaction: a file that cannot be read is
-reported and skipped while the others go on; a file whose content changed
-replaces its earlier rows atomically; an unchanged file (same sha256) is left
-alone. Every data row is stored (``ListRow``) whatever its status, so that per
-file ``rows in = accepted + warning + rejected + duplicate``.
+Reading and normalising (:mod:`callcentre.importer.parse`) run in worker
+processes, a file or two ahead of the main process, which resolves rows to
+enterprises and writes them. Each file is written in its own transaction: a file
+that cannot be read is reported and skipped while the others go on; a file whose
+content changed replaces its earlier rows atomically; an unchanged file (same
+sha256) is left alone. Every data row is stored (``ListRow``) whatever its status,
+so that per file ``rows in = accepted + warning + rejected + duplicate``.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from callcentre.db.engine import bulk_insert, reserve_ids, write_transaction
 from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.frame_index import EnterpriseState, FrameIndex, phone_text
 from callcentre.importer.jobs import ImportJob
+from callcentre.importer.parse import ParsedFile, parse_list_file
 from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
-from sampling.listfile.normalise import STATUSES, NormalisedRow, normalise_row, raw_json, row_status
-from sampling.listfile.reader import (
-    ListFile,
-    ListFileError,
-    department_from_preamble,
-    read_list_file,
-    sha256_file,
-)
+from sampling.listfile.normalise import STATUSES, row_status
 
 ProgressFn = Callable[[int], None]
+IMPORT_LOCK = 727_001  # PostgreSQL advisory lock: one import writes at a time
+_LISTROW_COLUMNS = ("source_file_id", "sheet", "row", "raw", "status", "reasons", "name", "uscc",
+                    "reg_no", "district_code", "zone", "phone_e164", "phone_ext", "phones",
+                    "contact", "business", "enterprise_id", "membership_id", "duplicate_of")
+_ENTERPRISE_COLUMNS = ("id", "uscc", "reg_no", "name", "name_key", "district_code", "phone_e164",
+                       "phone_ext", "phone_kind", "phones", "conflicts", "created_at")
+_UPDATABLE = ("name", "name_key", "district_code", "phone_e164", "phone_ext", "phone_kind",
+              "phones", "conflicts")
 
 
 @dataclass(slots=True)
@@ -76,12 +84,31 @@ class ImportSummary:
         return [f for f in self.files if f.outcome == "failed"]
 
 
-def count_rows(path: Path) -> int:
-    """Cheap upper bound used to size a progress bar (file size in bytes)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def _parsed_in_order(jobs: Sequence[ImportJob], workers: int) -> Iterator[ParsedFile]:
+    """Parse files in worker processes, at most ``workers + 1`` ahead of the writer."""
+    paths = [j.path.resolve() if j.path.exists() else j.path for j in jobs]
+    if workers <= 0 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for p in paths:
+            yield parse_list_file(p)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque[Future[ParsedFile]] = deque()
+        todo = iter(paths)
+        for p in todo:
+            pending.append(pool.submit(parse_list_file, p))
+            if len(pending) > workers:
+                break
+        while pending:
+            parsed = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(parse_list_file, nxt))
+            yield parsed
+
+
+def default_workers() -> int:
+    return max(1, min(2, (os.cpu_count() or 1)))
 
 
 def import_files(
@@ -92,80 +119,58 @@ def import_files(
     on_file: Callable[[ImportJob, int], None] | None = None,
     progress: ProgressFn | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    workers: int | None = None,
 ) -> ImportSummary:
     """Import list files; never raises for a bad file (it is reported in the result).
 
     Parameters
     ----------
     on_file
-        Called before each file with the job and its number of data rows (0 if it
-        could not be read).
+        Called before each file is written, with the job and its number of data rows
+        (0 if it could not be read).
     progress
-        Called with the number of rows just processed.
+        Called with the number of rows just written.
     on_result
         Called with each file's result as soon as it is known.
+    workers
+        Processes that read and normalise files ahead of the writer (default: up to
+        2, by CPU count; 0 reads in this process).
     """
     summary = ImportSummary(wave=wave)
     with engine.begin() as conn:
         wave_id = ensure_wave(conn, wave)
     index: FrameIndex | None = None
-    for job in jobs:
-        path = job.path.resolve() if job.path.exists() else job.path
-        result = FileResult(path=path, outcome="failed", department=job.department, item=job.item)
-        try:
-            listfile = read_list_file(path)
-        except ListFileError as exc:
-            result.error, result.detail = exc.code, exc.detail
-            _finish(summary, result, on_file, job, on_result)
-            continue
-        except OSError as exc:
-            result.error, result.detail = "unreadable", str(exc)
-            _finish(summary, result, on_file, job, on_result)
-            continue
-        department = job.department or _department_from_file(listfile)
-        result.department = department
-        if department is None:
-            result.error = "no_department"
-            _finish(summary, result, on_file, job, on_result)
-            continue
-        if job.item is None:
-            result.error = "no_item"
-            _finish(summary, result, on_file, job, on_result)
-            continue
-        if is_workorder_file(listfile):
+    stream = _parsed_in_order(jobs, default_workers() if workers is None else workers)
+    for job, parsed in zip(jobs, stream):
+        result = FileResult(path=parsed.path, outcome="failed",
+                            department=job.department or parsed.department, item=job.item)
+        if parsed.error is None and parsed.workorder:
             _import_workorder_file(engine, job, result, wave=wave)
-            index = None  # new enterprises may not exist, but keep the index honest
-            _finish(summary, result, on_file, job, on_result)
-            continue
-        if on_file is not None:
-            on_file(job, listfile.data_rows)
-        if index is None:
-            with engine.connect() as conn:
-                index = FrameIndex.load(conn)
-        try:
-            with engine.begin() as conn:
-                _import_list(conn, index, listfile, result, wave_id=wave_id,
-                             department=department, item=job.item, progress=progress)
-        except Exception:
-            index = None  # the in-memory index may hold rows that were rolled back
-            raise
+        elif parsed.error is not None:
+            result.error, result.detail = parsed.error, parsed.detail
+        elif result.department is None:
+            result.error = "no_department"
+        elif job.item is None:
+            result.error = "no_item"
+        else:
+            if on_file is not None:
+                on_file(job, len(parsed.rows))
+            try:
+                with write_transaction(engine, lock_key=IMPORT_LOCK) as conn:
+                    if index is None or not index.in_sync(conn):
+                        index = FrameIndex.load(conn)
+                    _write_file(conn, index, parsed, result, wave_id=wave_id,
+                                department=result.department, item=job.item, progress=progress)
+                    index.stamp = FrameIndex.db_stamp(conn)
+            except BaseException:
+                index = None  # the in-memory index may hold rows that were rolled back
+                raise
+        if result.error is not None and on_file is not None:
+            on_file(job, 0)
         summary.files.append(result)
         if on_result is not None:
             on_result(result)
     return summary
-
-
-def _finish(summary: ImportSummary, result: FileResult, on_file, job, on_result) -> None:  # type: ignore[no-untyped-def]
-    if on_file is not None:
-        on_file(job, 0)
-    summary.files.append(result)
-    if on_result is not None:
-        on_result(result)
-
-
-def is_workorder_file(listfile: ListFile) -> bool:
-    """A 附件5 work-order file: its header names a work-order number column."""
-    return any("order_no" in sheet.header.columns for sheet in listfile.sheets)
 
 
 def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *, wave: str) -> None:
@@ -173,10 +178,7 @@ def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *
 
     result.kind = "workorder"
     wo = import_workorders(engine, job.path, wave=wave, department=result.department,
-                           item=job.item) if job.item is not None else None
-    if wo is None:
-        result.error = "no_item"
-        return
+                           item=job.item)
     if wo.error:
         result.error, result.detail = wo.error, wo.detail
         return
@@ -184,18 +186,10 @@ def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *
     result.workorders, result.workorders_linked = wo.rows, wo.linked
 
 
-def _department_from_file(listfile: ListFile) -> str | None:
-    for sheet in listfile.sheets:
-        name = department_from_preamble(sheet.preamble)
-        if name:
-            return name
-    return None
-
-
-def _import_list(
+def _write_file(
     conn: Connection,
     index: FrameIndex,
-    listfile: ListFile,
+    parsed: ParsedFile,
     result: FileResult,
     *,
     wave_id: int,
@@ -204,28 +198,28 @@ def _import_list(
     progress: ProgressFn | None,
 ) -> None:
     sf = SourceFile.__table__  # type: ignore[attr-defined]
-    sha = sha256_file(listfile.path)
-    path_text = str(listfile.path)
+    path_text = str(parsed.path)
     dept_id = ensure_department(conn, department)
     item_id = ensure_items(conn, wave_id, [item])[item]
 
     existing = conn.execute(
         select(sf.c.id, sf.c.sha256).where(sf.c.wave_id == wave_id, sf.c.path == path_text)
     ).first()
-    if existing is not None and existing.sha256 == sha:
+    if existing is not None and existing.sha256 == parsed.sha256:
         result.outcome = "unchanged"
         return
     same = conn.execute(
-        select(sf.c.path).where(sf.c.wave_id == wave_id, sf.c.sha256 == sha, sf.c.kind == "list",
-                                sf.c.department_id == dept_id, sf.c.item_id == item_id)
+        select(sf.c.path).where(sf.c.wave_id == wave_id, sf.c.sha256 == parsed.sha256,
+                                sf.c.kind == "list", sf.c.department_id == dept_id,
+                                sf.c.item_id == item_id)
     ).first()
     if same is not None:
         result.outcome, result.same_as = "unchanged", same.path
         return
 
     values = dict(wave_id=wave_id, department_id=dept_id, item_id=item_id, kind="list",
-                  path=path_text, name=listfile.path.name, sha256=sha,
-                  size=listfile.path.stat().st_size, imported_at=utcnow())
+                  path=path_text, name=parsed.path.name, sha256=parsed.sha256,
+                  size=parsed.size, imported_at=utcnow())
     if existing is None:
         file_id = conn.execute(insert(sf).returning(sf.c.id), values).scalar_one()
         result.outcome = "imported"
@@ -235,123 +229,86 @@ def _import_list(
         conn.execute(update(sf).where(sf.c.id == file_id).values(**values))
         result.outcome = "replaced"
 
-    pending: list[tuple[dict[str, object], EnterpriseState | None, bool]] = []
-    seen: dict[tuple[object, ...], tuple[str, EnterpriseState | None]] = {}
-    for sheet in listfile.sheets:
-        columns = sheet.header.columns
-        seq_col = columns.get("seq")
-        done = 0
-        for data_row in sheet.rows:
-            cells = data_row.cells
-            key = tuple(c for i, c in enumerate(cells) if i != seq_col and c not in ("", None))
-            where = f"{sheet.name}!{data_row.row}"
-            row = normalise_row(columns, cells)
-            first = seen.get(key)
-            duplicate_of = None
-            if first is not None:
-                duplicate_of, ent = first
-                row.reasons.append("duplicate_row")
-            else:
-                ent = index.resolve(row) if "not_identifiable" not in row.reasons else None
-                seen[key] = (where, ent)
-            status = row_status(row.reasons)
-            result.counts[status] += 1
-            result.reasons.update(row.reasons)
-            pending.append((_row_values(file_id, sheet.name, data_row.row, cells, row, status,
-                                        duplicate_of), ent, status in ("accepted", "warning")))
-            done += 1
-            if progress is not None and done % 2000 == 0:
-                progress(2000)
-        if progress is not None and done % 2000:
-            progress(done % 2000)
-        result.sheets.append({
-            "sheet": sheet.name, "header_row": sheet.header_row, "data_rows": len(sheet.rows),
-            "blank_rows": sheet.blank_rows, "note_rows": sheet.note_rows,
-            "repeated_header_rows": sheet.repeated_header_rows,
-            "columns": {k: sheet.header.labels[v] for k, v in sheet.header.columns.items()},
-        })
-    for skip in listfile.skipped:
-        result.sheets.append({"sheet": skip.sheet, "skipped": skip.reason,
-                              "nonblank_rows": skip.nonblank_rows})
+    # resolve every row to an enterprise (in memory), then write in bulk
+    resolved: list[tuple[tuple, EnterpriseState | None, str]] = []
+    by_where: dict[str, EnterpriseState | None] = {}
+    counts, reasons_seen = result.counts, result.reasons
+    resolve = index.resolve
+    for row in parsed.rows:
+        (sheet, excel_row, _raw, reasons, name, key, uscc, reg_no, district, _zone, phones,
+         _contact, _business, duplicate_of) = row
+        if duplicate_of is not None:
+            ent = by_where.get(duplicate_of)
+        elif "not_identifiable" in reasons:
+            ent = None
+        else:
+            ent = resolve(uscc, reg_no, name, key, district, phones, reasons)
+        by_where[f"{sheet}!{excel_row}"] = ent
+        status = row_status(reasons)
+        counts[status] += 1
+        reasons_seen.update(reasons)
+        resolved.append((row, ent, status))
+    result.sheets = parsed.sheets
 
     result.new_enterprises = _write_enterprises(conn, index)
-    memberships = _write_memberships(conn, pending, wave_id=wave_id, item_id=item_id,
+    memberships = _write_memberships(conn, resolved, wave_id=wave_id, item_id=item_id,
                                      dept_id=dept_id)
-    batch = []
-    for values_, ent, member in pending:
-        if ent is not None:
-            values_["enterprise_id"] = ent.id
-            if member or values_["status"] == "duplicate":
-                values_["membership_id"] = memberships.get(ent.id)
-        batch.append(values_)
-        if len(batch) >= 5000:
-            conn.execute(insert(ListRow.__table__), batch)  # type: ignore[attr-defined]
+    batch: list[tuple[object, ...]] = []
+    done = 0
+    for row, ent, status in resolved:
+        (sheet, excel_row, raw, reasons, name, _key, uscc, reg_no, district, zone, phones,
+         contact, business, duplicate_of) = row
+        primary = phones[0] if phones else None
+        ent_id = ent.id if ent is not None else None
+        member = memberships.get(ent_id) if ent_id is not None and status != "rejected" else None
+        batch.append((
+            file_id, sheet, excel_row, raw, status, ",".join(reasons), name[:300], uscc, reg_no,
+            district, zone, primary[0] if primary else None, primary[1] if primary else None,
+            ";".join(phone_text(p[0], p[1]) for p in phones)[:500], contact[:200], business,
+            ent_id, member, duplicate_of,
+        ))
+        if len(batch) >= 10_000:
+            bulk_insert(conn, "listrow", _LISTROW_COLUMNS, batch)
+            done += len(batch)
             batch = []
-    if batch:
-        conn.execute(insert(ListRow.__table__), batch)  # type: ignore[attr-defined]
+            if progress is not None:
+                progress(10_000)
+    bulk_insert(conn, "listrow", _LISTROW_COLUMNS, batch)
+    if progress is not None and batch:
+        progress(len(batch))
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
-        rows_accepted=result.counts["accepted"],
-        rows_warning=result.counts["warning"],
-        rows_rejected=result.counts["rejected"],
-        rows_duplicate=result.counts["duplicate"],
+        rows_accepted=counts["accepted"],
+        rows_warning=counts["warning"],
+        rows_rejected=counts["rejected"],
+        rows_duplicate=counts["duplicate"],
         sheets=json.dumps(result.sheets, ensure_ascii=False),
     ))
 
 
-def _row_values(
-    file_id: int, sheet: str, excel_row: int, cells: tuple[object, ...], row: NormalisedRow,
-    status: str, duplicate_of: str | None,
-) -> dict[str, object]:
-    primary = row.primary
-    return {
-        "source_file_id": file_id,
-        "sheet": sheet,
-        "row": excel_row,
-        "raw": raw_json(cells),
-        "status": status,
-        "reasons": ",".join(row.reasons),
-        "name": row.name[:300],
-        "uscc": row.uscc,
-        "reg_no": row.reg_no,
-        "district_code": row.district_code,
-        "zone": row.zone,
-        "phone_e164": primary.e164 if primary else None,
-        "phone_ext": primary.ext if primary else None,
-        "phones": ";".join(phone_text(p) for p in row.phones)[:500],
-        "contact": row.contact[:200],
-        "business": row.business,
-        "enterprise_id": None,
-        "membership_id": None,
-        "duplicate_of": duplicate_of,
-    }
-
-
 def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
     """Insert new enterprises (provisional ids), update changed ones; clear flags."""
-    t = Enterprise.__table__  # type: ignore[attr-defined]
     new = [e for e in index.by_id.values() if e.id < 0]
     changed = [e for e in index.by_id.values() if e.id > 0 and e.dirty]
     if new:
-        now = utcnow()
-        params = [{**e.row_values(), "created_at": now} for e in new]
-        ids = conn.execute(
-            insert(t).returning(t.c.id, sort_by_parameter_order=True), params
-        ).scalars().all()
+        ids = reserve_ids(conn, "enterprise", len(new))
         index.assign_ids({e.id: real for e, real in zip(new, ids)})
+        now = utcnow()
+        rows = []
+        for e in new:
+            v = e.row_values()
+            rows.append((e.id, v["uscc"], v["reg_no"], v["name"], v["name_key"],
+                         v["district_code"], v["phone_e164"], v["phone_ext"], v["phone_kind"],
+                         v["phones"], v["conflicts"], now))
+        bulk_insert(conn, "enterprise", _ENTERPRISE_COLUMNS, rows)
     if changed:
-        from sqlalchemy import bindparam
-
+        t = Enterprise.__table__  # type: ignore[attr-defined]
         stmt = update(t).where(t.c.id == bindparam("eid")).values(
-            {c: bindparam(c) for c in ("name", "name_key", "district_code", "phone_e164",
-                                        "phone_ext", "phone_kind", "phones", "conflicts")}
-        )
+            {c: bindparam(c) for c in _UPDATABLE})
         params = []
         for e in changed:
-            values = e.row_values()
-            params.append({"eid": e.id, **{k: values[k] for k in (
-                "name", "name_key", "district_code", "phone_e164", "phone_ext", "phone_kind",
-                "phones", "conflicts")}})
+            v = e.row_values()
+            params.append({"eid": e.id, **{k: v[k] for k in _UPDATABLE}})
         conn.execute(stmt, params)
     for e in new + changed:
         e.dirty = False
@@ -360,28 +317,30 @@ def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
 
 def _write_memberships(
     conn: Connection,
-    pending: list[tuple[dict[str, object], EnterpriseState | None, bool]],
+    resolved: list[tuple[tuple, EnterpriseState | None, str]],
     *,
     wave_id: int,
     item_id: int,
     dept_id: int,
 ) -> dict[int, int]:
-    """enterprise id -> membership id for this item and department (created as needed)."""
+    """enterprise id -> membership id for this item and department (created as needed).
+
+    Only accepted rows (with or without warning) put an enterprise into the frame.
+    """
     t = ItemMembership.__table__  # type: ignore[attr-defined]
     have = dict(conn.execute(
         select(t.c.enterprise_id, t.c.id).where(t.c.item_id == item_id, t.c.department_id == dept_id)
     ).all())
-    wanted = []
-    for _values, ent, member in pending:
-        if ent is not None and member and ent.id not in have:
+    wanted: list[int] = []
+    for _row, ent, status in resolved:
+        if ent is not None and status in ("accepted", "warning") and ent.id not in have:
             have[ent.id] = 0
             wanted.append(ent.id)
     if wanted:
-        params = [dict(wave_id=wave_id, enterprise_id=e, item_id=item_id, department_id=dept_id)
-                  for e in wanted]
-        ids = conn.execute(
-            insert(t).returning(t.c.id, sort_by_parameter_order=True), params
-        ).scalars().all()
+        ids = reserve_ids(conn, "itemmembership", len(wanted))
+        bulk_insert(conn, "itemmembership", ("id", "wave_id", "enterprise_id", "item_id",
+                                             "department_id"),
+                    [(i, wave_id, e, item_id, dept_id) for i, e in zip(ids, wanted)])
         have.update(zip(wanted, ids))
     return have
 

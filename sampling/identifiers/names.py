@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _WS_RE = re.compile(r"\s+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
@@ -26,8 +25,15 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）"
 _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
-@lru_cache(maxsize=1 << 14)
 def _normalise_text(text: str) -> str:
+    # Fast path (most cells): already NFKC, no whitespace, no ASCII brackets.
+    if (
+        "(" not in text
+        and ")" not in text
+        and unicodedata.is_normalized("NFKC", text)
+        and _WS_RE.search(text) is None
+    ):
+        return text
     s = unicodedata.normalize("NFKC", text)
     s = _WS_RE.sub(" ", s).strip()
     s = s.translate(_BRACKETS)
@@ -57,7 +63,6 @@ def normalise_name(value: object) -> str:
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=1 << 14)
 def name_key(name: str) -> str:
     """Key for joining rows without a valid credit code by name.
 

@@ -8,9 +8,11 @@ de-duplication against other rows and files happens later, in the importer.
 
 from __future__ import annotations
 
-import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import orjson
 
 from sampling.identifiers.district import normalise_district
 from sampling.identifiers.names import name_key, normalise_name
@@ -98,43 +100,41 @@ class NormalisedRow:
         return row_status(self.reasons)
 
 
-def normalise_row(columns: dict[str, int], cells: tuple[object, ...]) -> NormalisedRow:
+def normalise_row(columns: dict[str, int], cells: Sequence[object]) -> NormalisedRow:
     """Apply DESIGN §4's rules to one row, given the header's field -> column map."""
-
-    def get(field: str) -> object:
-        col = columns.get(field)
-        return cells[col] if col is not None and col < len(cells) else None
-
-    reasons: list[str] = []
-    code = normalise_credit_code(get("uscc"))
-    reasons.extend(code.reasons)
-    phones = normalise_phones(get("phone"))
-    reasons.extend(phones.reasons)
-    district = normalise_district(get("district"))
-    reasons.extend(district.reasons)
-    name = normalise_name(get("name"))
-    if not name:
+    n = len(cells)
+    col = columns.get("uscc")
+    code = normalise_credit_code(cells[col] if col is not None and col < n else None)
+    col = columns.get("phone")
+    phones = normalise_phones(cells[col] if col is not None and col < n else None)
+    col = columns.get("district")
+    district = normalise_district(cells[col] if col is not None and col < n else None)
+    col = columns.get("name")
+    name = normalise_name(cells[col] if col is not None and col < n else None)
+    key = name_key(name) if name else ""
+    reasons = [*code.reasons, *phones.reasons, *district.reasons]
+    if not key:
         reasons.append("name_missing")
-    if code.code is None and not name:
-        reasons.append("not_identifiable")
+        if code.code is None:
+            reasons.append("not_identifiable")
+    col = columns.get("contact")
+    contact = _text(cells[col]) if col is not None and col < n else ""
+    col = columns.get("business")
+    business = _text(cells[col]) if col is not None and col < n else ""
     return NormalisedRow(
         name=name,
-        name_key=name_key(name) if name else "",
+        name_key=key,
         uscc=code.code,
         reg_no=code.reg_no,
         district_code=district.code,
         zone=district.zone,
         phones=phones.phones,
-        contact=_text(get("contact")),
-        business=_text(get("business")),
-        reasons=_dedupe(reasons),
+        contact=contact,
+        business=business,
+        reasons=reasons,
     )
 
 
-def _dedupe(reasons: list[str]) -> list[str]:
-    return list(dict.fromkeys(reasons))
-
-
-def raw_json(cells: tuple[object, ...]) -> str:
-    """The raw cells as compact JSON text (kept with every row)."""
-    return json.dumps(cells, ensure_ascii=False, separators=(",", ":"), default=str)
+def raw_json(cells: Sequence[object]) -> str:
+    """The raw cells as compact JSON text (kept with every row); dates as ISO text."""
+    return orjson.dumps(cells, default=str).decode()

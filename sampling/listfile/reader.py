@@ -15,7 +15,6 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sampling.listfile.headers import HeaderMatch, find_header
@@ -40,7 +39,7 @@ class ListFileError(Exception):
 @dataclass(frozen=True, slots=True)
 class DataRow:
     row: int                      # 1-based, as Excel shows it (csv: line number)
-    cells: tuple[object, ...]     # as read, JSON-friendly (dates as ISO text)
+    cells: Sequence[object]       # as read (str, float, bool, datetime …; "" when empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,48 +86,34 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _cell(value: object) -> object:
-    """Make a cell JSON-friendly without losing what it was."""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400.0
-    return value
-
-
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | SheetSkip:
     """Find the header in one sheet's grid (rows from A1) and classify the rest."""
-    nonblank = sum(1 for r in grid if any(not _blank(c) for c in r))
-    if nonblank == 0:
-        return SheetSkip(sheet=name, reason="empty", nonblank_rows=0)
     header = find_header(grid)
     if header is None:
-        return SheetSkip(sheet=name, reason="no_header", nonblank_rows=nonblank)
+        nonblank = sum(1 for r in grid if any(not _blank(c) for c in r))
+        return SheetSkip(sheet=name, reason="no_header" if nonblank else "empty",
+                         nonblank_rows=nonblank)
     sheet = ListSheet(name=name, header=header, header_row=header.row_index + 1)
     sheet.preamble = [
         str(c).strip() for r in grid[: header.row_index] for c in r if not _blank(c)
     ]
-    header_key = [str(c).strip() for c in grid[header.row_index]]
+    header_cells = grid[header.row_index]
+    rows, blank_rows, note_rows = sheet.rows, sheet.blank_rows, sheet.note_rows
     for index in range(header.row_index + 1, len(grid)):
         raw = grid[index]
-        excel_row = index + 1
-        filled = [c for c in raw if not _blank(c)]
-        if not filled:
-            sheet.blank_rows.append(excel_row)
-            continue
-        if len(filled) <= 2 and isinstance(filled[0], str) and _NOTE.match(filled[0]):
-            sheet.note_rows.append(excel_row)
-            continue
-        if [str(c).strip() for c in raw] == header_key:
-            sheet.repeated_header_rows.append(excel_row)
-            continue
-        sheet.rows.append(DataRow(row=excel_row, cells=tuple(_cell(c) for c in raw)))
+        filled = [c for c in raw if c != "" and c is not None]
+        if not filled or all(isinstance(c, str) and not c.strip() for c in filled):
+            blank_rows.append(index + 1)
+        elif len(filled) <= 2 and isinstance(filled[0], str) and _NOTE.match(filled[0]):
+            note_rows.append(index + 1)
+        elif raw == header_cells:
+            sheet.repeated_header_rows.append(index + 1)
+        else:
+            rows.append(DataRow(index + 1, raw))
     return sheet
 
 

@@ -86,7 +86,7 @@ class Enterprise(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uscc: str | None = Field(default=None, max_length=18, unique=True)
-    reg_no: str | None = Field(default=None, max_length=15, index=True)
+    reg_no: str | None = Field(default=None, max_length=15)
     name: str = Field(default="", max_length=300)
     name_key: str = Field(default="", max_length=300, index=True)
     district_code: str | None = Field(default=None, max_length=6, index=True)
@@ -108,12 +108,13 @@ class ItemMembership(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("enterprise_id", "item_id", "department_id", name="uq_membership"),
+        Index("ix_membership_item_department", "item_id", "department_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    wave_id: int = Field(foreign_key="wave.id", index=True)
-    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
-    item_id: int = Field(foreign_key="item.id", index=True)
-    department_id: int = Field(foreign_key="department.id", index=True)
+    wave_id: int = Field(foreign_key="wave.id")
+    enterprise_id: int = Field(foreign_key="enterprise.id")
+    item_id: int = Field(foreign_key="item.id")
+    department_id: int = Field(foreign_key="department.id")
 
 
 class ListRow(SQLModel, table=True):

@@ -46,7 +46,6 @@ def upgrade() -> None:
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enterprise_district_code'), ['district_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_enterprise_name_key'), ['name_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_enterprise_reg_no'), ['reg_no'], unique=False)
 
     op.create_table('wave',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -85,10 +84,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('enterprise_id', 'item_id', 'department_id', name='uq_membership')
     )
     with op.batch_alter_table('itemmembership', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_itemmembership_department_id'), ['department_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_itemmembership_enterprise_id'), ['enterprise_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_itemmembership_item_id'), ['item_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_itemmembership_wave_id'), ['wave_id'], unique=False)
+        batch_op.create_index('ix_membership_item_department', ['item_id', 'department_id'], unique=False)
 
     op.create_table('sourcefile',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -206,10 +202,7 @@ def downgrade() -> None:
 
     op.drop_table('sourcefile')
     with op.batch_alter_table('itemmembership', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_itemmembership_wave_id'))
-        batch_op.drop_index(batch_op.f('ix_itemmembership_item_id'))
-        batch_op.drop_index(batch_op.f('ix_itemmembership_enterprise_id'))
-        batch_op.drop_index(batch_op.f('ix_itemmembership_department_id'))
+        batch_op.drop_index('ix_membership_item_department')
 
     op.drop_table('itemmembership')
     with op.batch_alter_table('item', schema=None) as batch_op:
@@ -218,7 +211,6 @@ def downgrade() -> None:
     op.drop_table('item')
     op.drop_table('wave')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_enterprise_reg_no'))
         batch_op.drop_index(batch_op.f('ix_enterprise_name_key'))
         batch_op.drop_index(batch_op.f('ix_enterprise_district_code'))
 
