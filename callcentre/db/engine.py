@@ -107,21 +107,39 @@ def open_engine(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, lock_key: int | None = None) -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, *, lock_key: int | None = None, sqlite_bulk: bool = False
+) -> Iterator[Connection]:
     """A transaction that holds the write lock from its first statement.
 
     SQLite: ``BEGIN IMMEDIATE`` (one writer at a time, taken up front, so reads made
     to decide what to write cannot go stale). PostgreSQL: an ordinary transaction,
     plus a transaction-scoped advisory lock when ``lock_key`` is given, so that two
     processes doing the same kind of bulk write take turns.
+
+    ``sqlite_bulk=True`` is for bulk writers that create every parent row
+    themselves, in the same transaction, before the children (the list import):
+    SQLite's per-row foreign-key checks are off for this transaction only, and the
+    WAL is not checkpointed at its commit (the caller checkpoints once at the end).
+    PostgreSQL always checks.
     """
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection if sqlite else None
+        if sqlite:
             conn.info["sqlite_begin"] = "IMMEDIATE"
-        with conn.begin():
-            if lock_key is not None and conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
-            yield conn
+            if sqlite_bulk:
+                raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+                raw.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if lock_key is not None and conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+                yield conn
+        finally:
+            if sqlite and sqlite_bulk:
+                raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+                raw.execute("PRAGMA wal_autocheckpoint=1000")  # type: ignore[union-attr]
 
 
 def reserve_ids(conn: Connection, table: str, n: int) -> Sequence[int]:

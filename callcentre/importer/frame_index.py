@@ -18,6 +18,8 @@ New enterprises get negative provisional ids until they are inserted.
 from __future__ import annotations
 
 import json
+
+import orjson
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -44,9 +46,10 @@ class EnterpriseState:
     phones: list[dict[str, str | None]] = field(default_factory=list)
     conflicts: dict[str, list[str]] = field(default_factory=dict)
     dirty: bool = False
+    phone_keys: set[tuple[str, str | None]] = field(default_factory=set)
 
-    def phone_keys(self) -> set[str]:
-        return {f"{p['e164']}|{p.get('ext') or ''}" for p in self.phones}
+    def __post_init__(self) -> None:
+        self.phone_keys = {(p["e164"], p.get("ext") or None) for p in self.phones}  # type: ignore[misc]
 
     def add_conflict(self, field_name: str, *values: str) -> None:
         seen = self.conflicts.setdefault(field_name, [])
@@ -66,8 +69,8 @@ class EnterpriseState:
             "phone_e164": primary["e164"] if primary else None,
             "phone_ext": primary.get("ext") if primary else None,
             "phone_kind": primary.get("kind") if primary else None,
-            "phones": json.dumps(self.phones, ensure_ascii=False),
-            "conflicts": json.dumps(self.conflicts, ensure_ascii=False),
+            "phones": orjson.dumps(self.phones).decode(),
+            "conflicts": orjson.dumps(self.conflicts).decode(),
         }
 
 
@@ -182,11 +185,11 @@ class FrameIndex:
 
     def _add_phones(self, ent: EnterpriseState, phones: tuple[PhoneTuple, ...],
                     reasons: list[str]) -> None:
-        known = ent.phone_keys()
+        known = ent.phone_keys
         had = bool(known)
         added = False
         for e164, ext, kind in phones:
-            key = f"{e164}|{ext or ''}"
+            key = (e164, ext or None)
             if key not in known:
                 ent.phones.append({"e164": e164, "ext": ext, "kind": kind})
                 known.add(key)

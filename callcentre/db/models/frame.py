@@ -108,7 +108,6 @@ class ItemMembership(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("enterprise_id", "item_id", "department_id", name="uq_membership"),
-        Index("ix_membership_item_department", "item_id", "department_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     wave_id: int = Field(foreign_key="wave.id")
@@ -138,7 +137,7 @@ class ListRow(SQLModel, table=True):
     contact: str = Field(default="", max_length=200)
     business: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
-    membership_id: int | None = Field(default=None, foreign_key="itemmembership.id", index=True)
+    membership_id: int | None = Field(default=None, foreign_key="itemmembership.id")
     duplicate_of: str | None = Field(
         default=None, max_length=220, description="'sheet!row' of the earlier identical row"
     )

@@ -83,8 +83,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('enterprise_id', 'item_id', 'department_id', name='uq_membership')
     )
-    with op.batch_alter_table('itemmembership', schema=None) as batch_op:
-        batch_op.create_index('ix_membership_item_department', ['item_id', 'department_id'], unique=False)
 
     op.create_table('sourcefile',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -144,7 +142,6 @@ def upgrade() -> None:
     with op.batch_alter_table('listrow', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_listrow_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index('ix_listrow_file_row', ['source_file_id', 'sheet', 'row'], unique=False)
-        batch_op.create_index(batch_op.f('ix_listrow_membership_id'), ['membership_id'], unique=False)
 
     op.create_table('workorder',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -189,7 +186,6 @@ def downgrade() -> None:
 
     op.drop_table('workorder')
     with op.batch_alter_table('listrow', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_listrow_membership_id'))
         batch_op.drop_index('ix_listrow_file_row')
         batch_op.drop_index(batch_op.f('ix_listrow_enterprise_id'))
 
@@ -201,8 +197,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sourcefile_department_id'))
 
     op.drop_table('sourcefile')
-    with op.batch_alter_table('itemmembership', schema=None) as batch_op:
-        batch_op.drop_index('ix_membership_item_department')
 
     op.drop_table('itemmembership')
     with op.batch_alter_table('item', schema=None) as batch_op:
