@@ -43,10 +43,44 @@ def demo_command(ctx: click.Context, out: Path, seed: int, enterprises: int) -> 
     print_summary(app, summary)
     write_outputs(app, summary, wave="2021", report=out / "核查表.xlsx",
                   report_dir=out / "departments", rows_csv=out / "rows.csv", mask_phones=False)
-    for step in _EXTRA_STEPS:
-        step(app, out)
+    ctx.obj = app
+    for step in _STEPS:
+        step(ctx, out)
     console.print(t("demo.done", db=app.db_url, out=str(out)))
 
 
-# Later stages register functions (app, out_dir) here to extend the demo.
-_EXTRA_STEPS: list = []
+def _draw_sample(ctx: click.Context, out: Path) -> None:
+    """Stratified by item: 300 completes at a 50 % response rate, at least 20 per item."""
+    from callcentre.cli.sample_cmd import draw_command, export_command
+
+    console.print(t("demo.step.sample"))
+    _run(draw_command, ctx, ["--by", "item", "--completes", "300", "--response-rate", "0.5",
+                             "--minimum", "20", "--seed", "20210601"])
+    _run(export_command, ctx, ["--out", str(out / "样本.xlsx")])
+
+
+def _load_questionnaires(ctx: click.Context, out: Path) -> None:
+    from sqlmodel import Session
+
+    from callcentre.cli.questionnaire_cmd import _item_of
+    from callcentre.questionnaire_store import load_questionnaire_file
+    from questionnaires.bank import bundled_paths
+
+    console.print(t("demo.step.questionnaires"))
+    paths = bundled_paths(2021)
+    with Session(ctx.obj.engine) as session:
+        for path in paths:
+            load_questionnaire_file(session=session, wave_code="2021", path=path,
+                                    item_number=_item_of(path))
+        session.commit()
+    console.print(t("demo.questionnaires_loaded", n=len(paths)))
+
+
+def _run(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """Run another subcommand exactly as a user would type it, on the demo database."""
+    command.main(args=args, obj=ctx.obj, standalone_mode=False,
+                 prog_name=f"callcentre {command.name}")
+
+
+# The demo's steps after the import; later stages (fieldwork, reports) add theirs.
+_STEPS = [_draw_sample, _load_questionnaires]

@@ -68,6 +68,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "demo.step.import": (
         "第 2 步：导入 {n} 个文件到 {db} ……", "Step 2: importing {n} files into {db} …"
     ),
+    "demo.step.sample": (
+        "第 3 步：按指标分层抽样（目标完成 300 份，预期应答率 50%，每层至少 20 家）……",
+        "Step 3: drawing a sample stratified by item …",
+    ),
+    "demo.step.questionnaires": (
+        "第 4 步：载入 103 个指标的电话问卷……", "Step 4: loading the questionnaires …"
+    ),
+    "demo.questionnaires_loaded": (
+        "已载入 {n} 份问卷（开场白、各指标模块、结束语）。",
+        "Loaded {n} questionnaires (opening, item modules, closing).",
+    ),
     "demo.done": (
         "演示完成。数据库：{db}；核查表、逐行 CSV 与各部门核查表在 {out}。",
         "Demo done. Database: {db}; check workbooks and row CSV in {out}.",
