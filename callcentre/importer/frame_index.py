@@ -83,18 +83,23 @@ class FrameIndex:
         self.by_regno: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
         self._next_temp = -1
-        self.stamp: tuple[int, int] = (0, 0)   # (max id, count) when last in sync
+        self.stamp: tuple[object, ...] = ()   # db_stamp() when last in sync
 
     @staticmethod
-    def db_stamp(conn: Connection) -> tuple[int, int]:
-        t = Enterprise.__table__  # type: ignore[attr-defined]
+    def db_stamp(conn: Connection) -> tuple[object, ...]:
+        """(largest enterprise id, newest file import time): changes whenever any
+        import writes, since every import writes its SourceFile row."""
         from sqlalchemy import func
 
-        row = conn.execute(select(func.coalesce(func.max(t.c.id), 0), func.count())).one()
-        return int(row[0]), int(row[1])
+        from callcentre.db.models import SourceFile
+
+        e = Enterprise.__table__  # type: ignore[attr-defined]
+        f = SourceFile.__table__  # type: ignore[attr-defined]
+        return (conn.execute(select(func.max(e.c.id))).scalar(),
+                conn.execute(select(func.max(f.c.imported_at))).scalar())
 
     def in_sync(self, conn: Connection) -> bool:
-        """False when another process added enterprises since this index was built."""
+        """False when another process imported something since this index was built."""
         return self.db_stamp(conn) == self.stamp
 
     @classmethod

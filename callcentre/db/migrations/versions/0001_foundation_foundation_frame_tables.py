@@ -43,10 +43,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('uscc')
     )
-    with op.batch_alter_table('enterprise', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_enterprise_district_code'), ['district_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_enterprise_name_key'), ['name_key'], unique=False)
-
     op.create_table('wave',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -204,10 +200,6 @@ def downgrade() -> None:
 
     op.drop_table('item')
     op.drop_table('wave')
-    with op.batch_alter_table('enterprise', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_enterprise_name_key'))
-        batch_op.drop_index(batch_op.f('ix_enterprise_district_code'))
-
     op.drop_table('enterprise')
     op.drop_table('department')
     # ### end Alembic commands ###
