@@ -100,7 +100,7 @@ def test_import_keeps_every_row_and_deduplicates(db_url: str, tmp_path: Path) ->
     assert members == 2
     # rows without a valid code: 戊 (no phone in tax list) then joined by name in power's
     power_rows = [r for r in all_rows if r.source_file_id != tax_file]
-    wu = [r for r in power_rows if r.name == "天津戊有限公司"][0]
+    wu = next(r for r in power_rows if r.name == "天津戊有限公司")
     assert "joined_by_name" in wu.reasons.split(",")
     assert wu.enterprise_id == rows[7].enterprise_id
 
@@ -167,7 +167,7 @@ def test_check_workbook_and_rows_csv(sqlite_url: str, tmp_path: Path) -> None:
     first = records[0]
     assert (first["file"], first["sheet"], first["row"], first["uscc"], first["phone_e164"]) == (
         "tax.xlsx", "名单", "3", A, "+8613812345678")
-    bad = [r for r in records if r["row"] == "6"][0]
+    bad = next(r for r in records if r["row"] == "6")
     assert bad["uscc"] == ""
 
 

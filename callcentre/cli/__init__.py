@@ -32,4 +32,4 @@ def main(argv: list[str] | None = None) -> None:
     main_group.main(args=argv, prog_name="callcentre", standalone_mode=True)
 
 
-__all__ = ["main", "main_group", "__version__", "click", "sys"]
+__all__ = ["__version__", "click", "main", "main_group", "sys"]

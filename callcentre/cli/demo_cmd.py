@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from callcentre.cli.common import AppContext, console, pass_app, user_errors
+from callcentre.cli.common import AppContext, console, user_errors
 from callcentre.i18n import t
 
 DEMO_DB = "callcentre-demo.db"

@@ -30,7 +30,7 @@ def normalise_url(url: str) -> str:
     """Accept a bare path (SQLite) or a URL; use psycopg 3 for PostgreSQL."""
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser()}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 

@@ -5,8 +5,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.warning": ("警告：", "Warning:"),
     "cli.main.help": (
         "企业调查抽样与电话调研工具：导入部门名单、分层抽样、电话访问、应答率与加权估计。",
-        "Survey sampling and call-centre tool: import lists, stratified sampling, "
-        "telephone fieldwork, response rates and weighted estimates.",
+        ("Survey sampling and call-centre tool: import lists, stratified sampling, "
+        "telephone fieldwork, response rates and weighted estimates."),
     ),
     "cli.option.db": (
         "数据库：SQLite 文件路径或 PostgreSQL URL（也可用环境变量 CALLCENTRE_DB）。",

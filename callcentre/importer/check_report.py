@@ -12,7 +12,7 @@ import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -239,7 +239,7 @@ def _write_files(engine, wb, *, wave, department, failed_files) -> None:  # type
         if department is not None:
             stmt = stmt.where(d.c.name == department)
         for r in conn.execute(stmt):
-            when = r.imported_at.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+            when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
             ws.append([r.name, r.department, t("import.outcome.imported"), r.rows_total,
                        r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
                        r.sha256, when.strftime("%Y-%m-%d %H:%M"), r.sheets])

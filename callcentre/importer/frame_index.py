@@ -18,10 +18,9 @@ New enterprises get negative provisional ids until they are inserted.
 from __future__ import annotations
 
 import json
-
-import orjson
 from dataclasses import dataclass, field
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 

@@ -62,7 +62,7 @@ def read_manifest(path: Path) -> list[ImportJob]:
     for index, row in enumerate(grid[1:], start=2):
         line = lines[index - 1] if lines else index
 
-        def cell(field: str) -> object:
+        def cell(field: str, row: list[object] = row) -> object:
             i = cols.get(field)
             return row[i] if i is not None and i < len(row) else None
 

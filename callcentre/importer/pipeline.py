@@ -254,9 +254,9 @@ def _write_file(
         result.outcome, result.same_as = "unchanged", same.path
         return
 
-    values = dict(wave_id=wave_id, department_id=dept_id, item_id=item_id, kind="list",
-                  path=path_text, name=parsed.path.name, sha256=parsed.sha256,
-                  size=parsed.size, imported_at=utcnow())
+    values = {"wave_id": wave_id, "department_id": dept_id, "item_id": item_id, "kind": "list",
+                  "path": path_text, "name": parsed.path.name, "sha256": parsed.sha256,
+                  "size": parsed.size, "imported_at": utcnow()}
     if existing is None:
         file_id = conn.execute(insert(sf).returning(sf.c.id), values).scalar_one()
         result.outcome = "imported"

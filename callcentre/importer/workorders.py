@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from sampling.identifiers.names import name_key, normalise_name
 from sampling.identifiers.phone import normalise_phones
 from sampling.identifiers.uscc import normalise_credit_code
 from sampling.listfile.headers import normalise_header
+from sampling.listfile.normalise import raw_json
 from sampling.listfile.reader import (
     ListFileError,
     ListSheet,
@@ -32,7 +34,6 @@ from sampling.listfile.reader import (
     read_list_file,
     sha256_file,
 )
-from sampling.listfile.normalise import raw_json
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -101,7 +102,7 @@ def stage_columns(header: tuple[str, ...], sub: tuple[object, ...]) -> list[Stag
                     break
             current = StageColumns(name=label or f"环节{len(stages) + 1}", start=col)
             stages.append(current)
-        elif current is not None and (text.startswith("完成") or text.startswith("结束")):
+        elif current is not None and (text.startswith(("完成", "结束"))):
             current.end = col
         elif current is not None and "时长" in text:
             current.days = col
@@ -146,9 +147,9 @@ def import_workorders(
         if existing is not None and existing.sha256 == sha:
             result.outcome = "unchanged"
             return result
-        values = dict(wave_id=wave_id, department_id=dept_id, item_id=item_id, kind="workorder",
-                      path=str(path), name=path.name, sha256=sha, size=path.stat().st_size,
-                      imported_at=utcnow())
+        values = {"wave_id": wave_id, "department_id": dept_id, "item_id": item_id, "kind": "workorder",
+                      "path": str(path), "name": path.name, "sha256": sha, "size": path.stat().st_size,
+                      "imported_at": utcnow()}
         if existing is None:
             file_id = conn.execute(insert(sf).returning(sf.c.id), values).scalar_one()
         else:
@@ -190,7 +191,7 @@ def _order_values(sheet, row, stages, file_id, item_id, dept_id, by_code, by_nam
     for st in stages:
         cells = row.cells
 
-        def cell(col: int | None) -> object:
+        def cell(col: int | None, cells: Sequence[object] = cells) -> object:
             return cells[col] if col is not None and col < len(cells) else None
 
         start, end = parse_date(cell(st.start)), parse_date(cell(st.end))

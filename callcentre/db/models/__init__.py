@@ -14,7 +14,13 @@ from callcentre.db.models.frame import (
     WorkOrder,
 )
 from callcentre.db.models.questionnaire import QuestionnaireVersion  # noqa: F401
-from callcentre.db.models.sample import SampleCase, SampleCaseItem, SampleDesign, SampleStratum, SampleUnit  # noqa: F401,E501
+from callcentre.db.models.sample import (  # noqa: F401
+    SampleCase,
+    SampleCaseItem,
+    SampleDesign,
+    SampleStratum,
+    SampleUnit,
+)
 
 __all__ = [
     "Department",

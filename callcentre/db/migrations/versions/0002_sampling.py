@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = '0002_sampling'
 down_revision = '0001_foundation'
 branch_labels = None
