@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -162,7 +161,10 @@ def test_ci_coverage_within_94_96_percent() -> None:
         assert 0.94 <= coverage <= 0.96, (method, coverage)
 
 
-def test_hundred_item_domains_fast() -> None:
+def test_hundred_item_domains() -> None:
+    """100 item domains in one call agree with each domain's weighted share.
+
+    (Speed is measured by bench/bench_sampling.py, not here.)"""
     rng = np.random.default_rng(1)
     n = 100_000
     item = rng.integers(0, 100, n)
@@ -170,12 +172,13 @@ def test_hundred_item_domains_fast() -> None:
     strata = item * 16 + district
     y = (rng.random(n) < 0.8).astype(float)
     w = rng.uniform(1, 20, n)
-    estimate_proportion(y, w, strata, domain=item)  # warm up
-    t0 = time.perf_counter()
     r = estimate_proportion(y, w, strata, domain=item)
-    took = time.perf_counter() - t0
     assert r.domains.size == 100
-    assert took < 0.25  # target 50 ms; generous for a shared CI machine
+    for d in (0, 37, 99):
+        k = int(np.flatnonzero(r.domains == d)[0])
+        mask = item == d
+        assert r.estimate[k] == pytest.approx(np.sum(w[mask] * y[mask]) / np.sum(w[mask]),
+                                              abs=1e-12)
 
 
 def test_base_weights_and_adjustment() -> None:
