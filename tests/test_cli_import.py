@@ -54,3 +54,19 @@ def test_help_is_chinese() -> None:
     code, out = run("import", "--help")
     assert code == 0
     assert "报送部门" in out and "--manifest" in out
+
+
+def test_unreadable_files_get_chinese_messages_naming_them(tmp_path: Path) -> None:
+    empty = tmp_path / "空文件.xlsx"
+    empty.write_bytes(b"")
+    locked = tmp_path / "加密.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+                       + "EncryptedPackage".encode("utf-16-le"))
+    good = write_list(tmp_path / "好.xlsx", tax_rows())
+    code, out = run("--db", f"sqlite:///{tmp_path / 'cc.db'}", "import", str(empty),
+                    str(locked), str(good), "--item", "1")
+    assert code == 1
+    assert "Traceback" not in out
+    assert f"文件为空，没有任何数据：{empty}" in out
+    assert f"文件已加密（设有打开密码），无法读取：{locked}" in out
+    assert "好.xlsx" in out and "已导入" in out
