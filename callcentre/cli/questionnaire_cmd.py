@@ -117,7 +117,8 @@ def run_preview(interview: Interview) -> None:  # type: ignore[name-defined]  # 
             console.print(f"[dim]{t('cli.questionnaire.preview.choices_hint')}[/]")
         current = "" if prompt.value is None else (
             " ".join(prompt.value) if isinstance(prompt.value, list) else str(prompt.value))
-        reply = click.prompt(prompt.type, default=current, show_default=bool(current)).strip()
+        reply = click.prompt(t(f"cli.questionnaire.preview.type.{prompt.type}"), default=current,
+                             show_default=bool(current)).strip()
         if reply == "q":
             break
         if reply == "<":
@@ -146,8 +147,8 @@ def _summary(interview: Interview) -> None:  # type: ignore[name-defined]  # noq
                     answered=progress.answered, applicable=progress.applicable,
                     share=f"{progress.share:.0%}"))
     table = Table(title=t("cli.questionnaire.preview.answers"))
-    table.add_column("name")
-    table.add_column("value")
+    table.add_column(t("cli.questionnaire.preview.col.name"))
+    table.add_column(t("cli.questionnaire.preview.col.value"))
     for name, value in interview.results().items():
         table.add_row(name, interview.display_value(name) or str(value))
     console.print(table)

@@ -102,4 +102,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "questionnaire.db.not_found": ("轮次 {wave} 中没有问卷 {form_id} 版本 {version}",
                                    "wave {wave} has no {form_id} version {version}"),
     # --- question bank (labels of generated modules) are in the workbooks themselves ---
+    # answer prompts in `questionnaire preview`, by question type
+    "cli.questionnaire.preview.type.select_one": ("请选择（输入序号）", "Choose (number)"),
+    "cli.questionnaire.preview.type.select_multiple": (
+        "可多选（序号以空格分隔）", "Choose any (numbers separated by spaces)"
+    ),
+    "cli.questionnaire.preview.type.integer": ("请输入整数", "Whole number"),
+    "cli.questionnaire.preview.type.decimal": ("请输入数字", "Number"),
+    "cli.questionnaire.preview.type.text": ("请输入", "Answer"),
+    "cli.questionnaire.preview.type.date": ("请输入日期（如 2021-06-01）", "Date (e.g. 2021-06-01)"),
+    "cli.questionnaire.preview.type.time": ("请输入时间（如 09:30）", "Time (e.g. 09:30)"),
+    "cli.questionnaire.preview.col.name": ("题目", "Question"),
+    "cli.questionnaire.preview.col.value": ("答案", "Answer"),
 }
