@@ -160,6 +160,32 @@ def reserve_ids(conn: Connection, table: str, n: int) -> Sequence[int]:
     return range(start, start + n)
 
 
+class IdAllocator:
+    """Hands out fresh primary keys for ``table`` one at a time, so that rows can
+    be linked before they are inserted (no RETURNING round trips).
+
+    PostgreSQL: blocks drawn from the column's sequence. SQLite: counting on from
+    the largest id, which is safe inside :func:`write_transaction` (no other writer
+    can run meanwhile) — create a new allocator for each transaction.
+    """
+
+    def __init__(self, conn: Connection, table: str, *, block: int = 10_000) -> None:
+        self._conn, self._table, self._block = conn, table, block
+        self._pool: list[int] = []
+        self._next: int | None = None
+        if conn.dialect.name != "postgresql":
+            self._next = int(conn.exec_driver_sql(
+                f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar() or 0) + 1
+
+    def __call__(self) -> int:
+        if self._next is not None:
+            value, self._next = self._next, self._next + 1
+            return value
+        if not self._pool:
+            self._pool = list(reversed(reserve_ids(self._conn, self._table, self._block)))
+        return self._pool.pop()
+
+
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
                 rows: Sequence[Sequence[object]]) -> None:
     """executemany straight on the driver: for the import's millions of rows."""

@@ -12,19 +12,22 @@ Resolution rules (DESIGN §4, issue 2):
   that name; where several do it is kept apart (its own enterprise) and flagged; where
   none does it becomes a new enterprise known by name only.
 
-New enterprises get negative provisional ids until they are inserted.
+New enterprises get their final ids at once from an id allocator that the writer
+sets for each transaction (:attr:`FrameIndex.allocate`); :meth:`FrameIndex.flush`
+hands over what was created or changed since the last flush.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from callcentre.db.models import Enterprise
+from callcentre.db.models import Enterprise, SourceFile
 
 PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
 
@@ -34,7 +37,7 @@ def phone_text(e164: str, ext: str | None) -> str:
     return f"{e164} ext {ext}" if ext else e164
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class EnterpriseState:
     id: int
     uscc: str | None
@@ -44,18 +47,11 @@ class EnterpriseState:
     district_code: str | None
     phones: list[dict[str, str | None]] = field(default_factory=list)
     conflicts: dict[str, list[str]] = field(default_factory=dict)
-    dirty: bool = False
     phone_keys: set[tuple[str, str | None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.phone_keys = {(p["e164"], p.get("ext") or None) for p in self.phones}  # type: ignore[misc]
-
-    def add_conflict(self, field_name: str, *values: str) -> None:
-        seen = self.conflicts.setdefault(field_name, [])
-        for value in values:
-            if value and value not in seen:
-                seen.append(value)
-        self.dirty = True
+        if self.phones and not self.phone_keys:
+            self.phone_keys = {(p["e164"], p.get("ext") or None) for p in self.phones}  # type: ignore[misc]
 
     def row_values(self) -> dict[str, object]:
         primary = self.phones[0] if self.phones else None
@@ -77,21 +73,21 @@ class FrameIndex:
     """Enterprises by code, registration number and name key."""
 
     def __init__(self) -> None:
-        self.by_id: dict[int, EnterpriseState] = {}
-        self.by_uscc: dict[str, int] = {}
-        self.by_regno: dict[str, int] = {}
-        self.by_name: dict[str, list[int]] = {}
-        self._next_temp = -1
-        self.stamp: tuple[object, ...] = ()   # db_stamp() when last in sync
+        self.by_uscc: dict[str, EnterpriseState] = {}
+        self.by_regno: dict[str, EnterpriseState] = {}
+        self.by_name: dict[str, list[EnterpriseState]] = {}
+        self.created: list[EnterpriseState] = []          # not yet written
+        self.changed: dict[int, EnterpriseState] = {}     # written, then changed
+        self._created_ids: set[int] = set()
+        self.allocate: Callable[[], int] | None = None    # set by the writer
+        self.stamp: tuple[object, ...] = ()               # db_stamp() when last in sync
+
+    # --- keeping in step with the database ---------------------------------------
 
     @staticmethod
     def db_stamp(conn: Connection) -> tuple[object, ...]:
         """(largest enterprise id, newest file import time): changes whenever any
         import writes, since every import writes its SourceFile row."""
-        from sqlalchemy import func
-
-        from callcentre.db.models import SourceFile
-
         e = Enterprise.__table__  # type: ignore[attr-defined]
         f = SourceFile.__table__  # type: ignore[attr-defined]
         return (conn.execute(select(func.max(e.c.id))).scalar(),
@@ -118,29 +114,34 @@ class FrameIndex:
         index.stamp = cls.db_stamp(conn)
         return index
 
+    def flush(self) -> tuple[list[EnterpriseState], list[EnterpriseState]]:
+        """(created, changed) since the last flush; both lists are then cleared."""
+        created, changed = self.created, list(self.changed.values())
+        self.created, self.changed, self._created_ids = [], {}, set()
+        return created, changed
+
+    # --- resolution ----------------------------------------------------------------
+
     def _add(self, ent: EnterpriseState) -> None:
-        self.by_id[ent.id] = ent
         if ent.uscc:
-            self.by_uscc[ent.uscc] = ent.id
+            self.by_uscc[ent.uscc] = ent
         if ent.reg_no and not ent.uscc:
-            self.by_regno.setdefault(ent.reg_no, ent.id)
+            self.by_regno.setdefault(ent.reg_no, ent)
         if ent.name_key:
-            self.by_name.setdefault(ent.name_key, []).append(ent.id)
+            self.by_name.setdefault(ent.name_key, []).append(ent)
 
     def _new(self, uscc: str | None, reg_no: str | None, name: str, name_key: str,
              district_code: str | None) -> EnterpriseState:
-        ent = EnterpriseState(
-            id=self._next_temp,
-            uscc=uscc,
-            reg_no=reg_no,
-            name=name,
-            name_key=name_key,
-            district_code=district_code,
-            dirty=True,
-        )
-        self._next_temp -= 1
+        assert self.allocate is not None, "set FrameIndex.allocate before resolving"
+        ent = EnterpriseState(self.allocate(), uscc, reg_no, name, name_key, district_code)
         self._add(ent)
+        self.created.append(ent)
+        self._created_ids.add(ent.id)
         return ent
+
+    def _touch(self, ent: EnterpriseState) -> None:
+        if ent.id not in self._created_ids:
+            self.changed[ent.id] = ent
 
     def resolve(
         self, uscc: str | None, reg_no: str | None, name: str, name_key: str,
@@ -149,19 +150,18 @@ class FrameIndex:
         """The enterprise a row belongs to (created if new); appends reason codes
         for name joins and conflicts. ``None`` when it cannot be identified."""
         if uscc:
-            ent_id = self.by_uscc.get(uscc)
-            if ent_id is None:
+            ent = self.by_uscc.get(uscc)
+            if ent is None:
                 ent = self._new(uscc, reg_no, name, name_key, district_code)
             else:
-                ent = self.by_id[ent_id]
                 self._merge(ent, name, name_key, district_code, reasons)
         elif reg_no and reg_no in self.by_regno:
-            ent = self.by_id[self.by_regno[reg_no]]
+            ent = self.by_regno[reg_no]
             self._merge(ent, name, name_key, district_code, reasons)
         elif name_key:
             candidates = self.by_name.get(name_key, ())
             if len(candidates) == 1:
-                ent = self.by_id[candidates[0]]
+                ent = candidates[0]
                 reasons.append("joined_by_name")
                 self._merge(ent, name, name_key, district_code, reasons)
             else:
@@ -176,16 +176,26 @@ class FrameIndex:
     def _merge(self, ent: EnterpriseState, name: str, name_key: str,
                district_code: str | None, reasons: list[str]) -> None:
         if name_key and ent.name_key and name_key != ent.name_key:
-            ent.add_conflict("name", ent.name, name)
+            seen = ent.conflicts.setdefault("name", [])
+            for value in (ent.name, name):
+                if value not in seen:
+                    seen.append(value)
             reasons.append("conflict_name")
+            self._touch(ent)
         elif name and not ent.name:
-            ent.name, ent.name_key, ent.dirty = name, name_key, True
+            ent.name, ent.name_key = name, name_key
+            self._touch(ent)
         if district_code:
             if ent.district_code is None:
-                ent.district_code, ent.dirty = district_code, True
+                ent.district_code = district_code
+                self._touch(ent)
             elif ent.district_code != district_code:
-                ent.add_conflict("district", ent.district_code, district_code)
+                seen = ent.conflicts.setdefault("district", [])
+                for value in (ent.district_code, district_code):
+                    if value not in seen:
+                        seen.append(value)
                 reasons.append("conflict_district")
+                self._touch(ent)
 
     def _add_phones(self, ent: EnterpriseState, phones: tuple[PhoneTuple, ...],
                     reasons: list[str]) -> None:
@@ -199,20 +209,6 @@ class FrameIndex:
                 known.add(key)
                 added = True
         if added:
-            ent.dirty = True
+            self._touch(ent)
             if had:
                 reasons.append("conflict_phone")
-
-    def assign_ids(self, mapping: dict[int, int]) -> None:
-        """Replace provisional (negative) ids by the ids the database gave."""
-        for temp, real in mapping.items():
-            ent = self.by_id.pop(temp)
-            ent.id = real
-            self.by_id[real] = ent
-            if ent.uscc:
-                self.by_uscc[ent.uscc] = real
-            if ent.reg_no and self.by_regno.get(ent.reg_no) == temp:
-                self.by_regno[ent.reg_no] = real
-            if ent.name_key:
-                ids = self.by_name[ent.name_key]
-                ids[ids.index(temp)] = real

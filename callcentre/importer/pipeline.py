@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from callcentre.db.engine import bulk_insert, reserve_ids, write_transaction
+from callcentre.db.engine import IdAllocator, bulk_insert, write_transaction
 from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.frame_index import EnterpriseState, FrameIndex, phone_text
@@ -41,6 +41,7 @@ _LISTROW_COLUMNS = ("source_file_id", "sheet", "row", "raw", "status", "reasons"
                     "contact", "business", "enterprise_id", "membership_id", "duplicate_of")
 _ENTERPRISE_COLUMNS = ("id", "uscc", "reg_no", "name", "name_key", "district_code", "phone_e164",
                        "phone_ext", "phone_kind", "phones", "conflicts", "created_at")
+_MEMBERSHIP_COLUMNS = ("id", "wave_id", "enterprise_id", "item_id", "department_id")
 _UPDATABLE = ("name", "name_key", "district_code", "phone_e164", "phone_ext", "phone_kind",
               "phones", "conflicts")
 
@@ -266,14 +267,18 @@ def _write_file(
         conn.execute(update(sf).where(sf.c.id == file_id).values(**values))
         result.outcome = "replaced"
 
-    # resolve every row to an enterprise (in memory), then write in bulk
-    resolved: list[tuple[tuple, EnterpriseState | None, str]] = []
+    # one pass: resolve each row to an enterprise (ids allocated on the spot), link it
+    # to its membership, build the row; then write enterprises, memberships, rows.
+    index.allocate = IdAllocator(conn, "enterprise")
+    next_membership = IdAllocator(conn, "itemmembership")
+    members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id)
+    new_members: list[tuple[int, int, int, int, int]] = []
     by_where: dict[str, EnterpriseState | None] = {}
     counts, reasons_seen = result.counts, result.reasons
     resolve = index.resolve
-    for row in parsed.rows:
-        (sheet, excel_row, _raw, reasons, name, key, uscc, reg_no, district, _zone, phones,
-         _contact, _business, duplicate_of) = row
+    out: list[tuple[object, ...]] = []
+    for (sheet, excel_row, raw, reasons, name, key, uscc, reg_no, district, zone, phones,
+         contact, business, duplicate_of) in parsed.rows:
         if duplicate_of is not None:
             ent = by_where.get(duplicate_of)
         elif "not_identifiable" in reasons:
@@ -284,35 +289,30 @@ def _write_file(
         status = row_status(reasons)
         counts[status] += 1
         reasons_seen.update(reasons)
-        resolved.append((row, ent, status))
-    result.sheets = parsed.sheets
-
-    result.new_enterprises = _write_enterprises(conn, index)
-    memberships = _write_memberships(conn, resolved, wave_id=wave_id, item_id=item_id,
-                                     dept_id=dept_id)
-    batch: list[tuple[object, ...]] = []
-    done = 0
-    for row, ent, status in resolved:
-        (sheet, excel_row, raw, reasons, name, _key, uscc, reg_no, district, zone, phones,
-         contact, business, duplicate_of) = row
+        ent_id = member = None
+        if ent is not None:
+            ent_id = ent.id
+            member = members.get(ent_id)
+            if member is None and (status == "accepted" or status == "warning"):
+                member = members[ent_id] = next_membership()
+                new_members.append((member, wave_id, ent_id, item_id, dept_id))
+            if status == "rejected":
+                member = None
         primary = phones[0] if phones else None
-        ent_id = ent.id if ent is not None else None
-        member = memberships.get(ent_id) if ent_id is not None and status != "rejected" else None
-        batch.append((
+        out.append((
             file_id, sheet, excel_row, raw, status, ",".join(reasons), name[:300], uscc, reg_no,
             district, zone, primary[0] if primary else None, primary[1] if primary else None,
-            ";".join(phone_text(p[0], p[1]) for p in phones)[:500], contact[:200], business,
+            ";".join([phone_text(p[0], p[1]) for p in phones])[:500], contact[:200], business,
             ent_id, member, duplicate_of,
         ))
-        if len(batch) >= 10_000:
-            bulk_insert(conn, "listrow", _LISTROW_COLUMNS, batch)
-            done += len(batch)
-            batch = []
-            if progress is not None:
-                progress(10_000)
-    bulk_insert(conn, "listrow", _LISTROW_COLUMNS, batch)
-    if progress is not None and batch:
-        progress(len(batch))
+    result.sheets = parsed.sheets
+    result.new_enterprises = _write_enterprises(conn, index)
+    bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
+    for start in range(0, len(out), 10_000):
+        chunk = out[start:start + 10_000]
+        bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
+        if progress is not None:
+            progress(len(chunk))
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
         rows_accepted=counts["accepted"],
@@ -324,15 +324,12 @@ def _write_file(
 
 
 def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
-    """Insert new enterprises (provisional ids), update changed ones; clear flags."""
-    new = [e for e in index.by_id.values() if e.id < 0]
-    changed = [e for e in index.by_id.values() if e.id > 0 and e.dirty]
-    if new:
-        ids = reserve_ids(conn, "enterprise", len(new))
-        index.assign_ids({e.id: real for e, real in zip(new, ids)})
+    """Insert the enterprises created since the last flush, update the changed ones."""
+    created, changed = index.flush()
+    if created:
         now = utcnow()
         rows = []
-        for e in new:
+        for e in created:
             v = e.row_values()
             rows.append((e.id, v["uscc"], v["reg_no"], v["name"], v["name_key"],
                          v["district_code"], v["phone_e164"], v["phone_ext"], v["phone_kind"],
@@ -347,39 +344,27 @@ def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
             v = e.row_values()
             params.append({"eid": e.id, **{k: v[k] for k in _UPDATABLE}})
         conn.execute(stmt, params)
-    for e in new + changed:
-        e.dirty = False
-    return len(new)
+    return len(created)
 
 
-def _write_memberships(
-    conn: Connection,
-    resolved: list[tuple[tuple, EnterpriseState | None, str]],
-    *,
-    wave_id: int,
-    item_id: int,
-    dept_id: int,
-) -> dict[int, int]:
-    """enterprise id -> membership id for this item and department (created as needed).
+def _existing_memberships(conn: Connection, *, file_id: int, item_id: int,
+                          dept_id: int) -> dict[int, int]:
+    """enterprise id -> membership id for this item and department.
 
-    Only accepted rows (with or without warning) put an enterprise into the frame.
+    Memberships come only from list files, so when no other file of this item and
+    department exists there are none, and the (unindexed) scan is skipped.
     """
-    t = ItemMembership.__table__  # type: ignore[attr-defined]
-    have = dict(conn.execute(
-        select(t.c.enterprise_id, t.c.id).where(t.c.item_id == item_id, t.c.department_id == dept_id)
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    im = ItemMembership.__table__  # type: ignore[attr-defined]
+    other = conn.execute(select(sf.c.id).where(
+        sf.c.item_id == item_id, sf.c.department_id == dept_id, sf.c.kind == "list",
+        sf.c.id != file_id).limit(1)).first()
+    if other is None:
+        return {}
+    return dict(conn.execute(
+        select(im.c.enterprise_id, im.c.id).where(im.c.item_id == item_id,
+                                                  im.c.department_id == dept_id)
     ).all())
-    wanted: list[int] = []
-    for _row, ent, status in resolved:
-        if ent is not None and status in ("accepted", "warning") and ent.id not in have:
-            have[ent.id] = 0
-            wanted.append(ent.id)
-    if wanted:
-        ids = reserve_ids(conn, "itemmembership", len(wanted))
-        bulk_insert(conn, "itemmembership", ("id", "wave_id", "enterprise_id", "item_id",
-                                             "department_id"),
-                    [(i, wave_id, e, item_id, dept_id) for i, e in zip(ids, wanted)])
-        have.update(zip(wanted, ids))
-    return have
 
 
 def _delete_file_rows(conn: Connection, file_id: int) -> None:
