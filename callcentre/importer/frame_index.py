@@ -176,12 +176,8 @@ class FrameIndex:
     def _merge(self, ent: EnterpriseState, name: str, name_key: str,
                district_code: str | None, reasons: list[str]) -> None:
         if name_key and ent.name_key and name_key != ent.name_key:
-            seen = ent.conflicts.setdefault("name", [])
-            for value in (ent.name, name):
-                if value not in seen:
-                    seen.append(value)
+            self._conflict(ent, "name", ent.name, name)
             reasons.append("conflict_name")
-            self._touch(ent)
         elif name and not ent.name:
             ent.name, ent.name_key = name, name_key
             self._touch(ent)
@@ -190,12 +186,16 @@ class FrameIndex:
                 ent.district_code = district_code
                 self._touch(ent)
             elif ent.district_code != district_code:
-                seen = ent.conflicts.setdefault("district", [])
-                for value in (ent.district_code, district_code):
-                    if value not in seen:
-                        seen.append(value)
+                self._conflict(ent, "district", ent.district_code, district_code)
                 reasons.append("conflict_district")
-                self._touch(ent)
+
+    def _conflict(self, ent: EnterpriseState, field_name: str, *values: str) -> None:
+        """Keep every differing value seen for a field, first seen first."""
+        seen = ent.conflicts.setdefault(field_name, [])
+        for value in values:
+            if value not in seen:
+                seen.append(value)
+        self._touch(ent)
 
     def _add_phones(self, ent: EnterpriseState, phones: tuple[PhoneTuple, ...],
                     reasons: list[str]) -> None:
