@@ -397,6 +397,23 @@ def _list_file(path: Path, pop: Population, members: Sequence[int], *, departmen
     return GeneratedFile(path, department, item, "list", len(rows), expected)
 
 
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite a zip (xlsx) with fixed entry times and without docProps (which carry
+    the save time), so its bytes depend on the content only."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename.startswith("docProps/"):
+                continue
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 6, 1, 9, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    path.write_bytes(buf.getvalue())
+
+
 def _broken_file(path: Path, error: str, seed: int) -> None:
     if error == "empty":
         path.write_bytes(b"")
@@ -405,6 +422,7 @@ def _broken_file(path: Path, error: str, seed: int) -> None:
     elif error == "truncated":
         save_xlsx(path, [Sheet("Sheet1", [list(TEMPLATE_LABELS)] + [[i, "和平区", f"企业{i}"]
                                                                     for i in range(1, 200)])])
+        _fix_zip_times(path)  # the cut must fall in the same bytes every time
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
     elif error == "encrypted":
