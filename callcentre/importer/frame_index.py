@@ -32,11 +32,6 @@ from callcentre.db.models import Enterprise, SourceFile
 PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
 
 
-def phone_text(e164: str, ext: str | None) -> str:
-    """One phone as text: E.164, then `` ext N`` when there is an extension."""
-    return f"{e164} ext {ext}" if ext else e164
-
-
 @dataclass(slots=True, eq=False)
 class EnterpriseState:
     id: int

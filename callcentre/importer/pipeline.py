@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +28,9 @@ from sqlalchemy.engine import Connection, Engine
 from callcentre.db.engine import IdAllocator, bulk_insert, write_transaction
 from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
-from callcentre.importer.frame_index import EnterpriseState, FrameIndex, phone_text
+from callcentre.importer.frame_index import EnterpriseState, FrameIndex
 from callcentre.importer.jobs import ImportJob
-from callcentre.importer.parse import ParsedFile, parse_list_file
+from callcentre.importer.parse import ParsedFile, ParsedRow, parse_list_file
 from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
 from sampling.listfile.normalise import STATUSES, row_status
 
@@ -87,27 +87,44 @@ class ImportSummary:
         return [f for f in self.files if f.outcome == "failed"]
 
 
-def _parsed_in_order(jobs: Sequence[ImportJob], workers: int) -> Iterator[ParsedFile]:
-    """Parse files in worker processes, at most ``workers + 1`` ahead of the writer."""
+def _parsed_in_order(
+    jobs: Sequence[ImportJob], workers: int
+) -> Iterator[tuple[ParsedFile, list[ParsedRow]]]:
+    """Parse files in worker processes, at most ``workers + 1`` ahead of the writer.
+
+    Rows arrive marshalled; a thread of this process decodes them, so that decoding
+    overlaps with the writer's SQLite calls (which release the GIL).
+    """
     paths = [j.path.resolve() if j.path.exists() else j.path for j in jobs]
     if workers <= 0 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for p in paths:
-            yield parse_list_file(p)
+            parsed = parse_list_file(p)
+            yield parsed, parsed.rows()
         return
+
+    def decoded(fut: Future[ParsedFile]) -> tuple[ParsedFile, list[ParsedRow]]:
+        parsed = fut.result()
+        return parsed, parsed.rows()
+
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: deque[Future[ParsedFile]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool, \
+            ThreadPoolExecutor(max_workers=1) as decoder:
+        pending: deque[Future[tuple[ParsedFile, list[ParsedRow]]]] = deque()
         todo = iter(paths)
+
+        def submit(path: Path) -> None:
+            pending.append(decoder.submit(decoded, pool.submit(parse_list_file, path)))
+
         for p in todo:
-            pending.append(pool.submit(parse_list_file, p))
+            submit(p)
             if len(pending) > workers:
                 break
         while pending:
-            parsed = pending.popleft().result()
+            item = pending.popleft().result()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(parse_list_file, nxt))
-            yield parsed
+                submit(nxt)
+            yield item
 
 
 def default_workers() -> int:
@@ -179,7 +196,7 @@ def _import_all(engine, jobs, *, wave, on_file, progress, on_result, workers):  
         wave_id = ensure_wave(conn, wave)
     index: FrameIndex | None = None
     stream = _parsed_in_order(jobs, default_workers() if workers is None else workers)
-    for job, parsed in zip(jobs, stream):
+    for job, (parsed, rows) in zip(jobs, stream):
         result = FileResult(path=parsed.path, outcome="failed",
                             department=job.department or parsed.department, item=job.item)
         if parsed.error is None and parsed.workorder:
@@ -192,12 +209,12 @@ def _import_all(engine, jobs, *, wave, on_file, progress, on_result, workers):  
             result.error = "no_item"
         else:
             if on_file is not None:
-                on_file(job, len(parsed.rows))
+                on_file(job, parsed.n_rows)
             try:
                 with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
                     if index is None or not index.in_sync(conn):
                         index = FrameIndex.load(conn)
-                    _write_file(conn, index, parsed, result, wave_id=wave_id,
+                    _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
                                 department=result.department, item=job.item, progress=progress)
                     index.stamp = FrameIndex.db_stamp(conn)
             except BaseException:
@@ -228,6 +245,7 @@ def _write_file(
     conn: Connection,
     index: FrameIndex,
     parsed: ParsedFile,
+    rows: list[ParsedRow],
     result: FileResult,
     *,
     wave_id: int,
@@ -273,19 +291,19 @@ def _write_file(
     next_membership = IdAllocator(conn, "itemmembership")
     members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id)
     new_members: list[tuple[int, int, int, int, int]] = []
-    by_where: dict[str, EnterpriseState | None] = {}
+    ents: list[EnterpriseState | None] = []
     counts, reasons_seen = result.counts, result.reasons
     resolve = index.resolve
     out: list[tuple[object, ...]] = []
     for (sheet, excel_row, raw, reasons, name, key, uscc, reg_no, district, zone, phones,
-         contact, business, duplicate_of) in parsed.rows:
-        if duplicate_of is not None:
-            ent = by_where.get(duplicate_of)
+         phones_text, phone_e164, phone_ext, contact, business, first) in rows:
+        if first >= 0:
+            ent = ents[first]
         elif "not_identifiable" in reasons:
             ent = None
         else:
             ent = resolve(uscc, reg_no, name, key, district, phones, reasons)
-        by_where[f"{sheet}!{excel_row}"] = ent
+        ents.append(ent)
         status = row_status(reasons)
         counts[status] += 1
         reasons_seen.update(reasons)
@@ -298,12 +316,10 @@ def _write_file(
                 new_members.append((member, wave_id, ent_id, item_id, dept_id))
             if status == "rejected":
                 member = None
-        primary = phones[0] if phones else None
         out.append((
-            file_id, sheet, excel_row, raw, status, ",".join(reasons), name[:300], uscc, reg_no,
-            district, zone, primary[0] if primary else None, primary[1] if primary else None,
-            ";".join([phone_text(p[0], p[1]) for p in phones])[:500], contact[:200], business,
-            ent_id, member, duplicate_of,
+            file_id, sheet, excel_row, raw, status, ",".join(reasons), name, uscc, reg_no,
+            district, zone, phone_e164, phone_ext, phones_text, contact, business, ent_id,
+            member, None if first < 0 else f"{rows[first][0]}!{rows[first][1]}",
         ))
     result.sheets = parsed.sheets
     result.new_enterprises = _write_enterprises(conn, index)
