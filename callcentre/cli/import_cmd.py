@@ -135,18 +135,17 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
                   report_dir: Path | None, rows_csv: Path | None, mask_phones: bool) -> None:
     from callcentre.importer.check_report import write_check_workbook, write_rows_csv
 
-    failed = [(f.path.name, file_message(f)) for f in summary.failed]
+    failed = [(f.path.name, f.department or "", file_message(f)) for f in summary.failed]
     if report is not None:
         write_check_workbook(app.engine, report, wave=wave, mask_phones=mask_phones,
                              failed_files=failed)
         console.print(t("import.report_written", file=str(report)))
     if report_dir is not None:
-        departments = sorted({f.department for f in summary.files
-                              if f.department and f.outcome != "failed"})
+        departments = sorted({f.department for f in summary.files if f.department})
         for dept in departments:
             target = report_dir / f"{dept}-核查表.xlsx"
             write_check_workbook(app.engine, target, wave=wave, department=dept,
-                                 mask_phones=mask_phones)
+                                 mask_phones=mask_phones, failed_files=failed)
             console.print(t("import.report_written", file=str(target)))
     if rows_csv is not None:
         write_rows_csv(app.engine, rows_csv, wave=wave)

@@ -138,6 +138,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.col.sha256": ("SHA-256", "SHA-256"),
     "check.col.imported_at": ("导入时间（北京时间）", "Imported (Beijing time)"),
     "check.col.sheets": ("工作表说明", "Sheets"),
+    "check.sheet_read": (
+        "工作表“{sheet}”：表头在第{header}行，数据{rows}行",
+        "sheet '{sheet}': header on row {header}, {rows} data rows",
+    ),
+    "check.sheet_blank_rows": ("，空行（未计入）第{rows}行", ", blank rows (not counted) {rows}"),
+    "check.sheet_note_rows": ("，说明/注释行第{rows}行", ", note lines {rows}"),
+    "check.sheet_repeated_header_rows": ("，重复表头第{rows}行", ", repeated header rows {rows}"),
+    "check.sheet_skipped.no_header": (
+        "工作表“{sheet}”：没有找到表头，未导入（{rows}行文字，如填表说明）",
+        "sheet '{sheet}': no header found, not imported ({rows} lines of text)",
+    ),
+    "check.sheet_skipped.empty": ("工作表“{sheet}”：空白", "sheet '{sheet}': empty"),
     "check.reasons_by_code": ("拒绝与警告原因（按行数）", "Rejections and warnings by reason"),
     "severity.reject_identify": ("拒绝：无法识别", "reject: cannot identify"),
     "severity.reject_call": ("拒绝：无法拨打", "reject: cannot call"),

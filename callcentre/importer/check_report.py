@@ -9,6 +9,7 @@ enterprises contributed and overlap with other departments.
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -127,12 +128,12 @@ def write_check_workbook(
     wave: str,
     department: str | None = None,
     mask_phones: bool = False,
-    failed_files: list[tuple[str, str]] | None = None,
+    failed_files: list[tuple[str, str, str]] | None = None,
 ) -> int:
     """Write the check workbook; returns the number of rows listed.
 
-    ``failed_files`` lists (file, message) for files that could not be read at all,
-    so the department sees those too.
+    ``failed_files`` lists (file, department, message) for files that could not be
+    read at all, so the department sees those too.
     """
     wb = Workbook(write_only=True)
     rows_ws = wb.create_sheet(t("check.sheet.rows"))
@@ -242,9 +243,32 @@ def _write_files(engine, wb, *, wave, department, failed_files) -> None:  # type
             when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
             ws.append([r.name, r.department, t("import.outcome.imported"), r.rows_total,
                        r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
-                       r.sha256, when.strftime("%Y-%m-%d %H:%M"), r.sheets])
-    for name, message in failed_files:
-        ws.append([name, "", t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "", message])
+                       r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)])
+    for name, dept, message in failed_files:
+        if department is None or dept == department:
+            ws.append([name, dept, t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "", message])
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = "、".join(str(r) for r in rows[:10])
+    return shown + ("……" if len(rows) > 10 else "")
+
+
+def describe_sheets(sheets_json: str) -> str:
+    """What the importer made of each sheet, in a sentence per sheet (Chinese)."""
+    parts = []
+    for sheet in json.loads(sheets_json or "[]"):
+        if "skipped" in sheet:
+            parts.append(t(f"check.sheet_skipped.{sheet['skipped']}", sheet=sheet["sheet"],
+                           rows=sheet.get("nonblank_rows", 0)))
+            continue
+        text = t("check.sheet_read", sheet=sheet["sheet"], header=sheet["header_row"],
+                 rows=sheet["data_rows"])
+        for key in ("blank_rows", "note_rows", "repeated_header_rows"):
+            if sheet.get(key):
+                text += t(f"check.sheet_{key}", rows=_rows_text(sheet[key]))
+        parts.append(text)
+    return "；".join(parts)
 
 
 def _write_reason_legend(wb) -> None:  # type: ignore[no-untyped-def]
