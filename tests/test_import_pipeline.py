@@ -184,3 +184,27 @@ def test_same_results_on_sqlite_and_postgresql(sqlite_url: str, pg_url: str, tmp
         outputs.append(csv_path.read_text(encoding="utf-8"))
         engine.dispose()
     assert outputs[0] == outputs[1]
+
+
+def test_reimport_keeps_memberships_a_sample_refers_to(db_url: str, tmp_path: Path) -> None:
+    """A changed list that drops a sampled enterprise must not break the sample."""
+    from sqlmodel import Session
+
+    from callcentre.db.models.sample import SampleUnit
+    from callcentre.sampling_service import DesignOptions, plan_design, store_draw
+
+    engine = open_engine(db_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    with Session(engine) as session:
+        plan = plan_design(session, wave="2021", options=DesignOptions(by=("item",), n=3))
+        design = store_draw(session, plan=plan, seed=1, name="main")
+        sampled = set(session.execute(select(SampleUnit.membership_id).where(
+            SampleUnit.design_id == design.id)).scalars())
+    assert sampled
+    write_list(path, [])  # the department withdraws every row
+    assert import_files(engine, [ImportJob(path, "市税务局", 1)]).files[0].outcome == "replaced"
+    with engine.connect() as conn:
+        kept = set(conn.execute(select(ItemMembership.id)).scalars())
+    assert sampled <= kept
+    assert counts(engine, ListRow) == 0

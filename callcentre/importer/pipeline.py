@@ -400,6 +400,16 @@ def _delete_file_rows(conn: Connection, file_id: int) -> None:
         select(lr.c.membership_id).where(lr.c.membership_id.is_not(None)).distinct()
     ).scalars())
     orphans = [m for m in affected if m not in still]
+    if orphans:
+        # a membership already drawn into a sample stays (the sample refers to it)
+        from callcentre.db.models.sample import SampleUnit
+
+        su = SampleUnit.__table__  # type: ignore[attr-defined]
+        sampled: set[int] = set()
+        for start in range(0, len(orphans), 500):
+            sampled.update(conn.execute(select(su.c.membership_id).where(
+                su.c.membership_id.in_(orphans[start:start + 500]))).scalars())
+        orphans = [m for m in orphans if m not in sampled]
     for start in range(0, len(orphans), 500):
         conn.execute(delete(im).where(im.c.id.in_(orphans[start:start + 500])))
 
