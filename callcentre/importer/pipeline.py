@@ -128,7 +128,10 @@ def _parsed_in_order(
 
 
 def default_workers() -> int:
-    return max(1, min(2, (os.cpu_count() or 1)))
+    """Parser processes. Two, even on two cores: measured on the 1,000,000-row
+    benchmark, one parser leaves the writer waiting ~10 s, while two take a little
+    CPU from the writer but finish sooner (39 s against 41-43 s)."""
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def import_files(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 
@@ -34,6 +35,15 @@ ROW_REASONS: dict[str, str] = {
 }
 
 STATUSES = ("accepted", "warning", "rejected", "duplicate")
+
+# Departments list the same enterprise again and again (several items, several
+# departments): the same cell text normalises to the same immutable result, so the
+# identifier functions are memoised here, with bounded caches.
+_CACHE = 1 << 18
+_credit_code = lru_cache(maxsize=_CACHE, typed=True)(normalise_credit_code)
+_phones = lru_cache(maxsize=_CACHE, typed=True)(normalise_phones)
+_name = lru_cache(maxsize=_CACHE, typed=True)(normalise_name)
+_name_key = lru_cache(maxsize=_CACHE, typed=True)(name_key)
 
 
 def severity(code: str) -> str:
@@ -104,14 +114,14 @@ def normalise_row(columns: dict[str, int], cells: Sequence[object]) -> Normalise
     """Apply DESIGN §4's rules to one row, given the header's field -> column map."""
     n = len(cells)
     col = columns.get("uscc")
-    code = normalise_credit_code(cells[col] if col is not None and col < n else None)
+    code = _credit_code(cells[col] if col is not None and col < n else None)
     col = columns.get("phone")
-    phones = normalise_phones(cells[col] if col is not None and col < n else None)
+    phones = _phones(cells[col] if col is not None and col < n else None)
     col = columns.get("district")
     district = normalise_district(cells[col] if col is not None and col < n else None)
     col = columns.get("name")
-    name = normalise_name(cells[col] if col is not None and col < n else None)
-    key = name_key(name) if name else ""
+    name = _name(cells[col] if col is not None and col < n else None)
+    key = _name_key(name) if name else ""
     reasons = [*code.reasons, *phones.reasons, *district.reasons]
     if not key:
         reasons.append("name_missing")
