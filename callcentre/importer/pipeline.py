@@ -162,17 +162,12 @@ def import_files(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: collection passes only cost time
     try:
-        return _import_files(engine, jobs, wave=wave, on_file=on_file, progress=progress,
-                             on_result=on_result, workers=workers)
+        with _deferred_checkpoints(engine):
+            return _import_all(engine, jobs, wave=wave, on_file=on_file, progress=progress,
+                               on_result=on_result, workers=workers)
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def _import_files(engine, jobs, *, wave, on_file, progress, on_result, workers):  # type: ignore[no-untyped-def]
-    with _deferred_checkpoints(engine):
-        return _import_all(engine, jobs, wave=wave, on_file=on_file, progress=progress,
-                           on_result=on_result, workers=workers)
 
 
 @contextmanager
@@ -193,7 +188,16 @@ def _deferred_checkpoints(engine: Engine) -> Iterator[None]:
                 "PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _import_all(engine, jobs, *, wave, on_file, progress, on_result, workers):  # type: ignore[no-untyped-def]
+def _import_all(
+    engine: Engine,
+    jobs: Sequence[ImportJob],
+    *,
+    wave: str,
+    on_file: Callable[[ImportJob, int], None] | None,
+    progress: ProgressFn | None,
+    on_result: Callable[[FileResult], None] | None,
+    workers: int | None,
+) -> ImportSummary:
     summary = ImportSummary(wave=wave)
     with engine.begin() as conn:
         wave_id = ensure_wave(conn, wave)
@@ -213,16 +217,14 @@ def _import_all(engine, jobs, *, wave, on_file, progress, on_result, workers):  
         else:
             if on_file is not None:
                 on_file(job, parsed.n_rows)
-            try:
-                with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
-                    if index is None or not index.in_sync(conn):
-                        index = FrameIndex.load(conn)
-                    _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
-                                department=result.department, item=job.item, progress=progress)
-                    index.stamp = FrameIndex.db_stamp(conn)
-            except BaseException:
-                index = None  # the in-memory index may hold rows that were rolled back
-                raise
+            # a database error here ends the import (the file's transaction is rolled
+            # back); only problems with the files themselves are reported and skipped
+            with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
+                if index is None or not index.in_sync(conn):
+                    index = FrameIndex.load(conn)
+                _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
+                            department=result.department, item=job.item, progress=progress)
+                index.stamp = FrameIndex.db_stamp(conn)
         if result.error is not None and on_file is not None:
             on_file(job, 0)
         summary.files.append(result)
