@@ -142,48 +142,33 @@ def write_transaction(
                 raw.execute("PRAGMA wal_autocheckpoint=1000")  # type: ignore[union-attr]
 
 
-def reserve_ids(conn: Connection, table: str, n: int) -> Sequence[int]:
-    """``n`` fresh primary keys for ``table``, so bulk inserts need no RETURNING.
-
-    PostgreSQL draws them from the column's sequence (safe under concurrency);
-    SQLite continues after the largest id, which is safe inside
-    :func:`write_transaction` because no other writer can run meanwhile.
-    """
-    if n <= 0:
-        return []
-    if conn.dialect.name == "postgresql":
-        return conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            (table, n),
-        ).scalars().all()
-    start = int(conn.exec_driver_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar()) + 1
-    return range(start, start + n)
-
-
 class IdAllocator:
     """Hands out fresh primary keys for ``table`` one at a time, so that rows can
     be linked before they are inserted (no RETURNING round trips).
 
-    PostgreSQL: blocks drawn from the column's sequence. SQLite: counting on from
-    the largest id, which is safe inside :func:`write_transaction` (no other writer
-    can run meanwhile) — create a new allocator for each transaction.
+    Counts on from the largest id, which is safe only while no other writer can add
+    to the table: inside :func:`write_transaction` (SQLite's write lock, or on
+    PostgreSQL the advisory lock that every writer of the table takes). Create one
+    per transaction and call :meth:`finish` before it commits: on PostgreSQL that
+    moves the column's sequence past the ids used, so ordinary inserts stay clear of
+    them. Ids are the same on both databases for the same imports.
     """
 
-    def __init__(self, conn: Connection, table: str, *, block: int = 10_000) -> None:
-        self._conn, self._table, self._block = conn, table, block
-        self._pool: list[int] = []
-        self._next: int | None = None
-        if conn.dialect.name != "postgresql":
-            self._next = int(conn.exec_driver_sql(
-                f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar() or 0) + 1
+    def __init__(self, conn: Connection, table: str) -> None:
+        self._conn, self._table = conn, table
+        self._next = int(conn.exec_driver_sql(
+            f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').scalar() or 0) + 1
+        self._first = self._next
 
     def __call__(self) -> int:
-        if self._next is not None:
-            value, self._next = self._next, self._next + 1
-            return value
-        if not self._pool:
-            self._pool = list(reversed(reserve_ids(self._conn, self._table, self._block)))
-        return self._pool.pop()
+        value, self._next = self._next, self._next + 1
+        return value
+
+    def finish(self) -> None:
+        if self._next > self._first and self._conn.dialect.name == "postgresql":
+            self._conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                (self._table, self._next - 1))
 
 
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str],

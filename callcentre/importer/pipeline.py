@@ -292,8 +292,9 @@ def _write_file(
 
     # one pass: resolve each row to an enterprise (ids allocated on the spot), link it
     # to its membership, build the row; then write enterprises, memberships, rows.
-    index.allocate = IdAllocator(conn, "enterprise")
+    next_enterprise = IdAllocator(conn, "enterprise")
     next_membership = IdAllocator(conn, "itemmembership")
+    index.allocate = next_enterprise
     members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id)
     new_members: list[tuple[int, int, int, int, int]] = []
     ents: list[EnterpriseState | None] = []
@@ -329,6 +330,8 @@ def _write_file(
     result.sheets = parsed.sheets
     result.new_enterprises = _write_enterprises(conn, index)
     bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
+    next_enterprise.finish()
+    next_membership.finish()
     for start in range(0, len(out), 10_000):
         chunk = out[start:start + 10_000]
         bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
