@@ -35,6 +35,15 @@ FRAME_COLUMNS = ("item", "area", "district", "department")
 COORDINATION = ("overlap", "spread", "independent")
 
 
+def user_error_from(exc: ValueError) -> UserError:
+    """The user's message for a ``ValueError`` raised by the sampling maths."""
+    from sampling.allocation import InfeasibleAllocation
+
+    if isinstance(exc, InfeasibleAllocation):
+        return UserError(f"sample.error.infeasible_{exc.bound}", total=exc.total, n=exc.n)
+    return UserError("sample.error.value", detail=str(exc))
+
+
 def mask_phone(number: str | None) -> str:
     """Masked phone for reports (``138****5678``)."""
     if not number:
@@ -230,7 +239,7 @@ def plan_design(session: Session, *, wave: str | None, options: DesignOptions) -
                              big_n - sizes)
         rep = np.maximum(np.ceil(options.replicate_share * sizes - 1e-9).astype(np.int64), 1)
     except ValueError as exc:
-        raise UserError("sample.error.value", detail=str(exc)) from None
+        raise user_error_from(exc) from None
     return DesignPlan(frame, options, labels, values, code.astype(np.int64), big_n,
                       sizes.astype(np.int64), reserve, rep, p_h)
 
@@ -304,7 +313,7 @@ def store_draw(session: Session, *, plan: DesignPlan, seed: int, name: str) -> S
     try:
         result = draw_plan(plan, seed=seed)
     except ValueError as exc:
-        raise UserError("sample.error.value", detail=str(exc)) from None
+        raise user_error_from(exc) from None
 
     params = asdict(plan.options)
     params["by"] = list(plan.options.by)

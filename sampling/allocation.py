@@ -33,6 +33,20 @@ METHODS = ("proportional", "neyman", "power", "equal", "fixed")
 Method = Literal["proportional", "neyman", "power", "equal", "fixed"]
 
 
+class InfeasibleAllocation(ValueError):
+    """No allocation satisfies the bounds: ``bound`` is ``"minimum"`` (the minimum,
+    fixed and take-all sizes add up to more than ``n``) or ``"maximum"`` (the
+    maximum sizes add up to less than ``n``); ``total`` is that sum."""
+
+    def __init__(self, bound: str, total: int, n: int) -> None:
+        self.bound, self.total, self.n = bound, total, n
+        if bound == "minimum":
+            text = f"infeasible: the minimum, fixed and take-all sizes add up to {total}, more than n={n}"
+        else:
+            text = f"infeasible: the maximum sizes add up to {total}, less than n={n}"
+        super().__init__(text)
+
+
 def allocate(
     population_sizes: ArrayLike,
     n: int | None,
@@ -151,15 +165,10 @@ def allocate(
 
     sum_lower, sum_upper = int(lower.sum()), int(upper.sum())
     if sum_lower > n:
-        raise ValueError(
-            f"infeasible: the minimum, fixed and take-all sizes add up to {sum_lower}, "
-            f"more than n={n}"
-        )
+        raise InfeasibleAllocation("minimum", sum_lower, n)
     if sum_upper <= n:
         if sum_upper < n and sum_upper < int(big_n.sum()):
-            raise ValueError(
-                f"infeasible: the maximum sizes add up to {sum_upper}, less than n={n}"
-            )
+            raise InfeasibleAllocation("maximum", sum_upper, n)
         return upper.astype(np.int64)  # n ≥ Σ N_h: take everything
 
     a = _measure(big_n, method, p=p, sd=sd, power=power)

@@ -203,7 +203,7 @@ def test_user_errors(tmp_path: Path) -> None:
     for args, text in (
         (["sample", "design", "--by", "colour", "--n", "5"], "未知的分层字段"),
         (["sample", "design", "--by", "item,district", "--n", "10", "--minimum", "2"],
-         "参数错误"),
+         "超过总样本量 10"),
         (["sample", "design"], "--n"),
         (["sample", "release", "--name", "nope"], "没有样本设计"),
     ):

@@ -28,10 +28,12 @@ def _value_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from callcentre.sampling_service import user_error_from
+
         try:
             return func(*args, **kwargs)
         except ValueError as exc:
-            raise UserError("sample.error.value", detail=str(exc)) from None
+            raise user_error_from(exc) from None
 
     return wrapper
 

@@ -132,6 +132,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sample.label.area": ("领域{value}", "area {value}"),
     # errors
     "sample.error.value": ("参数错误：{detail}", "Invalid value: {detail}"),
+    "sample.error.infeasible_minimum": (
+        ("无法分配：各层最少样本量、固定样本量与全部入样层合计 {total}，超过总样本量 {n}。"
+        "请提高样本量，或降低 --minimum / --take-all-below。"),
+        "Infeasible: minimum, fixed and take-all sizes add up to {total}, more than n={n}.",
+    ),
+    "sample.error.infeasible_maximum": (
+        "无法分配：各层最多样本量合计 {total}，少于总样本量 {n}。请提高 --maximum 或降低样本量。",
+        "Infeasible: maximum sizes add up to {total}, less than n={n}.",
+    ),
     "sample.error.no_wave": ("数据库中没有调查批次，请先导入名单。",
                              "No wave in the database: import the lists first."),
     "sample.error.wave_ambiguous": ("有多个调查批次（{waves}），请用 --wave 指定。",
