@@ -107,6 +107,8 @@ def _parsed_in_order(
         return parsed, parsed.rows()
 
     ctx = multiprocessing.get_context("fork")
+    # the parsers are forked while gc is disabled and keep it so: they build millions of
+    # acyclic objects, and collection passes over them would double their time
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool, \
             ThreadPoolExecutor(max_workers=1) as decoder:
         pending: deque[Future[tuple[ParsedFile, list[ParsedRow]]]] = deque()

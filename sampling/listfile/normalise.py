@@ -39,7 +39,7 @@ STATUSES = ("accepted", "warning", "rejected", "duplicate")
 # Departments list the same enterprise again and again (several items, several
 # departments): the same cell text normalises to the same immutable result, so the
 # identifier functions are memoised here, with bounded caches.
-_CACHE = 1 << 18
+_CACHE = 1 << 16
 _credit_code = lru_cache(maxsize=_CACHE, typed=True)(normalise_credit_code)
 _phones = lru_cache(maxsize=_CACHE, typed=True)(normalise_phones)
 _name = lru_cache(maxsize=_CACHE, typed=True)(normalise_name)
