@@ -14,4 +14,4 @@ class UserError(Exception):
     def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
         self.params = params
-        super().__init__(t(key, **params))
+        super().__init__(t(key, None, **params))

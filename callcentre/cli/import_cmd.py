@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from callcentre.cli.common import (
@@ -65,7 +72,7 @@ def run_import(app: AppContext, jobs: list[ImportJob], *, wave: str, quiet: bool
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err_console, disable=quiet,
                   transient=True) as bar:
-        state: dict[str, int] = {}
+        state: dict[str, TaskID] = {}
 
         def on_file(job: ImportJob, rows: int) -> None:
             if "task" in state:
@@ -111,12 +118,14 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
                   str(sum(f.new_enterprises for f in summary.files)), style="bold")
     if not quiet:
         print_table(table)
-        reasons = sum((f.reasons for f in summary.files), start=type(summary.files[0].reasons)()) \
-            if summary.files else {}
+        from collections import Counter
+
         from sampling.listfile.normalise import severity
 
-        top = [(c, n) for c, n in reasons.most_common() if severity(c) != "info"][:8] \
-            if reasons else []
+        reasons: Counter[str] = Counter()
+        for f in summary.files:
+            reasons.update(f.reasons)
+        top = [(c, n) for c, n in reasons.most_common() if severity(c) != "info"][:8]
         if top:
             console.print(f"[bold]{t('import.summary.top_reasons')}[/]")
             for code, n in top:

@@ -3,6 +3,7 @@ or from a manifest (csv or xlsx with columns file, department, item)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def read_manifest(path: Path) -> list[ImportJob]:
     for index, row in enumerate(grid[1:], start=2):
         line = lines[index - 1] if lines else index
 
-        def cell(field: str, row: list[object] = row) -> object:
+        def cell(field: str, row: Sequence[object] = row) -> object:
             i = cols.get(field)
             return row[i] if i is not None and i < len(row) else None
 

@@ -86,7 +86,7 @@ def parse_days(value: object) -> float | None:
     return float(m.group()) if m else None
 
 
-def stage_columns(header: tuple[str, ...], sub: tuple[object, ...]) -> list[StageColumns]:
+def stage_columns(header: tuple[str, ...], sub: Sequence[object]) -> list[StageColumns]:
     """Stage groups from the merged header row and the sub-header below it."""
     stages: list[StageColumns] = []
     current: StageColumns | None = None
@@ -109,7 +109,7 @@ def stage_columns(header: tuple[str, ...], sub: tuple[object, ...]) -> list[Stag
     return stages
 
 
-def _sub_header(sheet: ListSheet) -> tuple[object, ...] | None:
+def _sub_header(sheet: ListSheet) -> Sequence[object] | None:
     if sheet.rows and any(normalise_header(c).startswith("开始") for c in sheet.rows[0].cells):
         return sheet.rows.pop(0).cells
     return None
@@ -157,7 +157,7 @@ def import_workorders(
             conn.execute(delete(wo).where(wo.c.source_file_id == file_id))
             conn.execute(update(sf).where(sf.c.id == file_id).values(**values))
             result.outcome = "replaced"
-        by_code = dict(conn.execute(select(ent.c.uscc, ent.c.id).where(ent.c.uscc.is_not(None))).all())
+        by_code: dict[str, int] = dict(conn.execute(select(ent.c.uscc, ent.c.id).where(ent.c.uscc.is_not(None))).all())
         by_name: dict[str, list[int]] = {}
         for key, eid in conn.execute(select(ent.c.name_key, ent.c.id)):
             by_name.setdefault(key, []).append(eid)

@@ -117,6 +117,10 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | Shee
     return sheet
 
 
+# (sheet name, cells from A1 row by row, csv line number of each row or [] for workbooks)
+RawSheet = tuple[str, Sequence[Sequence[object]], list[int]]
+
+
 def _decode_csv(data: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -126,7 +130,7 @@ def _decode_csv(data: bytes) -> str:
     raise UnicodeDecodeError("gb18030", data, 0, 1, "neither UTF-8 nor GBK")
 
 
-def _read_csv(path: Path) -> list[tuple[str, list[list[object]], list[int]]]:
+def _read_csv(path: Path) -> list[RawSheet]:
     text = _decode_csv(path.read_bytes())
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
@@ -143,7 +147,7 @@ def _read_csv(path: Path) -> list[tuple[str, list[list[object]], list[int]]]:
     return [(path.stem, rows, lines)]
 
 
-def _read_workbook(path: Path) -> list[tuple[str, list[list[object]], list[int]]]:
+def _read_workbook(path: Path) -> list[RawSheet]:
     import python_calamine as pc
 
     try:
@@ -152,7 +156,7 @@ def _read_workbook(path: Path) -> list[tuple[str, list[list[object]], list[int]]
         raise ListFileError("encrypted", path, str(exc)) from exc
     except Exception as exc:  # calamine raises several types for a bad file
         raise ListFileError("unreadable", path, str(exc)) from exc
-    sheets = []
+    sheets: list[RawSheet] = []
     try:
         for name in workbook.sheet_names:
             grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
