@@ -197,6 +197,27 @@ def stratum_label(by: Sequence[str], values: Sequence[object]) -> str:
     return "|".join(f"{c}={v}" for c, v in zip(by, values))
 
 
+def stratum_display(label: str) -> str:
+    """A stratum label for people: ``item=12|district=120101`` → ``第12项 · 和平区``."""
+    from sampling.identifiers.district import DISTRICTS
+
+    if label == "all":
+        return t("sample.stratum.all")
+    parts = []
+    for part in label.split("|"):
+        column, _, value = part.partition("=")
+        if column == "item":
+            parts.append(t("sample.stratum.item", n=value))
+        elif column == "area":
+            parts.append(t("sample.stratum.area", n=value))
+        elif column == "district":
+            parts.append(DISTRICTS.get(value, t("sample.stratum.no_district")
+                                       if value in ("", "None") else value))
+        else:
+            parts.append(value)
+    return " · ".join(parts)
+
+
 def plan_design(session: Session, *, wave: str | None, options: DesignOptions) -> DesignPlan:
     """Stratify the wave's frame and allocate the sample (nothing is stored)."""
     for c in options.by:

@@ -245,3 +245,12 @@ def test_draw_with_burden_cap(tmp_path: Path) -> None:
         assert cases and max(c.n_items for c in cases) == 1
         assert sum(c.n_items for c in cases) == 150
     engine.dispose()
+
+
+def test_stratum_display_names() -> None:
+    from callcentre.sampling_service import stratum_display
+
+    assert stratum_display("item=12|district=120101") == "第12项 · 和平区"
+    assert stratum_display("area=3|department=市税务局") == "第3领域 · 市税务局"
+    assert stratum_display("district=") == "未知区"
+    assert stratum_display("all") == "全部"

@@ -133,12 +133,17 @@ def _print_plan_table(title: str, rows: list[dict[str, Any]], stored: bool = Fal
     cols = ["stratum", "population", "size", "fraction", "reserve", "replicate_size"]
     if stored:
         cols += ["released_replicates", "released", "weight"]
-    for c in cols:
-        table.add_column(t(f"sample.col.{c}"), justify="left" if c == "stratum" else "right")
+    from callcentre.sampling_service import stratum_display
+
+    table.add_column(t("sample.col.stratum"), justify="left")
+    table.add_column(t("sample.col.display"), justify="left")
+    for c in cols[1:]:
+        table.add_column(t(f"sample.col.{c}"), justify="right")
     for r in rows:
-        table.add_row(*[_fmt(c, r[c]) for c in cols])
+        table.add_row(_fmt("stratum", r["stratum"]), stratum_display(str(r["stratum"])),
+                      *[_fmt(c, r[c]) for c in cols[1:]])
     totals = {c: sum(int(r[c]) for r in rows) for c in ("population", "size", "reserve")}
-    table.add_row(t("sample.col.total"), str(totals["population"]), str(totals["size"]),
+    table.add_row(t("sample.col.total"), "", str(totals["population"]), str(totals["size"]),
                   _fmt("fraction", totals["size"] / max(totals["population"], 1)),
                   str(totals["reserve"]), "", *([""] * (3 if stored else 0)))
     console.print(table)

@@ -158,4 +158,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "No stratum '{label}' in the design."),
     "sample.error.p_stratum": ("无法解析「{text}」，应为 层标签=比例。",
                                "Cannot read '{text}': expected LABEL=PROPORTION."),
+    "sample.col.display": ("名称", "Name"),
+    "sample.stratum.all": ("全部", "all"),
+    "sample.stratum.item": ("第{n}项", "item {n}"),
+    "sample.stratum.area": ("第{n}领域", "area {n}"),
+    "sample.stratum.no_district": ("未知区", "district unknown"),
 }
