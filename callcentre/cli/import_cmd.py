@@ -142,22 +142,39 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
 
 def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  # type: ignore[no-untyped-def]
                   report_dir: Path | None, rows_csv: Path | None, mask_phones: bool) -> None:
-    from callcentre.importer.check_report import write_check_workbook, write_rows_csv
+    from callcentre.importer.check_report import (
+        count_rows,
+        write_check_workbook,
+        write_rows_csv,
+    )
 
     failed = [(f.path.name, f.department or "", file_message(f)) for f in summary.failed]
+
+    def with_bar(label: str, department: str | None, write) -> None:  # type: ignore[no-untyped-def]
+        total = count_rows(app.engine, wave=wave, department=department)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=err_console, transient=True,
+                      disable=total < 50_000) as bar:
+            task = bar.add_task(label, total=total)
+            write(lambda n: bar.advance(task, n))
+
     if report is not None:
-        write_check_workbook(app.engine, report, wave=wave, mask_phones=mask_phones,
-                             failed_files=failed)
+        with_bar(t("import.writing", file=report.name), None, lambda p: write_check_workbook(
+            app.engine, report, wave=wave, mask_phones=mask_phones, failed_files=failed,
+            progress=p))
         console.print(t("import.report_written", file=str(report)))
     if report_dir is not None:
         departments = sorted({f.department for f in summary.files if f.department})
         for dept in departments:
             target = report_dir / f"{dept}-核查表.xlsx"
-            write_check_workbook(app.engine, target, wave=wave, department=dept,
-                                 mask_phones=mask_phones, failed_files=failed)
+            with_bar(t("import.writing", file=target.name), dept,
+                     lambda p, d=dept, out=target: write_check_workbook(
+                         app.engine, out, wave=wave, department=d, mask_phones=mask_phones,
+                         failed_files=failed, progress=p))
             console.print(t("import.report_written", file=str(target)))
     if rows_csv is not None:
-        write_rows_csv(app.engine, rows_csv, wave=wave)
+        with_bar(t("import.writing", file=rows_csv.name), None,
+                 lambda p: write_rows_csv(app.engine, rows_csv, wave=wave, progress=p))
         console.print(t("import.csv_written", file=str(rows_csv)))
 
 

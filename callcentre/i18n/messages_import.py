@@ -52,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.unchanged_same_as": ("内容与已导入的 {file} 相同", "same content as {file}"),
     "import.progress": ("导入 {file}", "Importing {file}"),
+    "import.writing": ("写出 {file}", "Writing {file}"),
     "import.summary.title": ("导入汇总（调查轮次 {wave}）", "Import summary (wave {wave})"),
     "import.col.file": ("文件", "File"),
     "import.col.department": ("部门", "Department"),

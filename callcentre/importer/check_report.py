@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -87,7 +87,24 @@ def iter_check_rows(
         )
 
 
-def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | None = None) -> int:
+def count_rows(engine: Engine, *, wave: str, department: str | None = None) -> int:
+    """How many list rows a check workbook or CSV of this wave (department) will hold."""
+    from sqlalchemy import func
+
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    d = Department.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        wave_id = _wave_id(conn, wave)
+        stmt = (select(func.count()).select_from(lr).join(sf, sf.c.id == lr.c.source_file_id)
+                .join(d, d.c.id == sf.c.department_id).where(sf.c.wave_id == wave_id))
+        if department is not None:
+            stmt = stmt.where(d.c.name == department)
+        return int(conn.execute(stmt).scalar_one())
+
+
+def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> int:
     """The row table as CSV with exactly :data:`CSV_COLUMNS`; returns rows written."""
     n = 0
     with engine.connect() as conn, open(path, "w", newline="", encoding="utf-8") as fh:
@@ -98,6 +115,10 @@ def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | N
                              r.uscc or "", r.phone_e164 or "", r.phones,
                              r.district_code or "", r.enterprise_id or ""])
             n += 1
+            if progress is not None and n % 10_000 == 0:
+                progress(10_000)
+    if progress is not None:
+        progress(n % 10_000)
     return n
 
 
@@ -129,6 +150,7 @@ def write_check_workbook(
     department: str | None = None,
     mask_phones: bool = False,
     failed_files: list[tuple[str, str, str]] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the check workbook; returns the number of rows listed.
 
@@ -165,6 +187,8 @@ def write_check_workbook(
                 r.enterprise_id or "", r.duplicate_of or "",
             ])
             n += 1
+            if progress is not None and n % 10_000 == 0:
+                progress(10_000)
             c = per_dept[r.department]
             c[r.status] += 1
             if kind:
@@ -175,6 +199,8 @@ def write_check_workbook(
             if r.enterprise_id and r.status in ("accepted", "warning"):
                 ents_by_dept[r.department].add(r.enterprise_id)
         overlap_all = _all_department_enterprises(conn, wave) if department else ents_by_dept
+    if progress is not None:
+        progress(n % 10_000)
     _write_summary(wb, per_dept, reasons_by_dept, ents_by_dept, overlap_all)
     _write_overlap(wb, overlap_all)
     _write_files(engine, wb, wave=wave, department=department, failed_files=failed_files or [])

@@ -43,6 +43,7 @@ class ParsedFile:
     detail: str = ""
     department: str | None = None      # named in a title row, if any
     workorder: bool = False            # a 附件5 work-order file, imported separately
+    unchanged: bool = False            # already imported with this content: not read
     rows_blob: bytes = b""             # marshal.dumps(list of ParsedRow)
     n_rows: int = 0
     sheets: list[dict[str, object]] = field(default_factory=list)

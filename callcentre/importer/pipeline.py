@@ -33,6 +33,7 @@ from callcentre.importer.jobs import ImportJob
 from callcentre.importer.parse import ParsedFile, ParsedRow, parse_list_file
 from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
 from sampling.listfile.normalise import STATUSES, row_status
+from sampling.listfile.reader import sha256_file
 
 ProgressFn = Callable[[int], None]
 IMPORT_LOCK = 727_001  # PostgreSQL advisory lock: one import writes at a time
@@ -87,19 +88,44 @@ class ImportSummary:
         return [f for f in self.files if f.outcome == "failed"]
 
 
+def _resolved(path: Path) -> Path:
+    return path.resolve() if path.exists() else path
+
+
+def _unchanged_paths(engine: Engine, paths: Sequence[Path], *, wave_id: int) -> set[Path]:
+    """Files already imported with this very content: they need no parsing at all."""
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        known = dict(conn.execute(select(sf.c.path, sf.c.sha256).where(
+            sf.c.wave_id == wave_id, sf.c.kind == "list")).all())
+    same = set()
+    for path in paths:
+        if str(path) in known and path.is_file():
+            try:
+                if sha256_file(path) == known[str(path)]:
+                    same.add(path)
+            except OSError:
+                continue
+    return same
+
+
 def _parsed_in_order(
-    jobs: Sequence[ImportJob], workers: int
+    paths: Sequence[Path], workers: int, *, skip: set[Path]
 ) -> Iterator[tuple[ParsedFile, list[ParsedRow]]]:
     """Parse files in worker processes, at most ``workers + 1`` ahead of the writer.
 
-    Rows arrive marshalled; a thread of this process decodes them, so that decoding
+    Files in ``skip`` are not read (they come back marked ``unchanged``). Rows
+    arrive marshalled; a thread of this process decodes them, so that decoding
     overlaps with the writer's SQLite calls (which release the GIL).
     """
-    paths = [j.path.resolve() if j.path.exists() else j.path for j in jobs]
-    if workers <= 0 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 0 or len(paths) - len(skip) < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
         for p in paths:
-            parsed = parse_list_file(p)
-            yield parsed, parsed.rows()
+            if p in skip:
+                yield ParsedFile(path=p, unchanged=True), []
+            else:
+                parsed = parse_list_file(p)
+                yield parsed, parsed.rows()
         return
 
     def decoded(fut: Future[ParsedFile]) -> tuple[ParsedFile, list[ParsedRow]]:
@@ -115,7 +141,12 @@ def _parsed_in_order(
         todo = iter(paths)
 
         def submit(path: Path) -> None:
-            pending.append(decoder.submit(decoded, pool.submit(parse_list_file, path)))
+            if path in skip:
+                done: Future[tuple[ParsedFile, list[ParsedRow]]] = Future()
+                done.set_result((ParsedFile(path=path, unchanged=True), []))
+                pending.append(done)
+            else:
+                pending.append(decoder.submit(decoded, pool.submit(parse_list_file, path)))
 
         for p in todo:
             submit(p)
@@ -204,11 +235,15 @@ def _import_all(
     with engine.begin() as conn:
         wave_id = ensure_wave(conn, wave)
     index: FrameIndex | None = None
-    stream = _parsed_in_order(jobs, default_workers() if workers is None else workers)
+    paths = [_resolved(j.path) for j in jobs]
+    stream = _parsed_in_order(paths, default_workers() if workers is None else workers,
+                              skip=_unchanged_paths(engine, paths, wave_id=wave_id))
     for job, (parsed, rows) in zip(jobs, stream):
         result = FileResult(path=parsed.path, outcome="failed",
                             department=job.department or parsed.department, item=job.item)
-        if parsed.error is None and parsed.workorder:
+        if parsed.unchanged:
+            result.outcome = "unchanged"
+        elif parsed.error is None and parsed.workorder:
             _import_workorder_file(engine, job, result, wave=wave)
         elif parsed.error is not None:
             result.error, result.detail = parsed.error, parsed.detail
@@ -227,7 +262,7 @@ def _import_all(
                 _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
                             department=result.department, item=job.item, progress=progress)
                 index.stamp = FrameIndex.db_stamp(conn)
-        if result.error is not None and on_file is not None:
+        if (result.error is not None or parsed.unchanged) and on_file is not None:
             on_file(job, 0)
         summary.files.append(result)
         if on_result is not None:
