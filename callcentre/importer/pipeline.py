@@ -96,7 +96,7 @@ def _unchanged_paths(engine: Engine, paths: Sequence[Path], *, wave_id: int) -> 
     """Files already imported with this very content: they need no parsing at all."""
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        known = dict(conn.execute(select(sf.c.path, sf.c.sha256).where(
+        known: dict[str, str] = dict(conn.execute(select(sf.c.path, sf.c.sha256).where(
             sf.c.wave_id == wave_id, sf.c.kind == "list")).all())
     same = set()
     for path in paths:
