@@ -70,3 +70,12 @@ def test_unreadable_files_get_chinese_messages_naming_them(tmp_path: Path) -> No
     assert f"文件为空，没有任何数据：{empty}" in out
     assert f"文件已加密（设有打开密码），无法读取：{locked}" in out
     assert "好.xlsx" in out and "已导入" in out
+
+
+def test_department_written_loosely_is_one_department(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    write_list(tmp_path / "a.xlsx", tax_rows())
+    code, out = run("--db", db, "import", str(tmp_path / "a.xlsx"), "--item", "1",
+                    "--department", " 国网 天津电力 ", "--report-dir", str(tmp_path / "d"))
+    assert code == 0, out
+    assert (tmp_path / "d" / "国网天津电力-核查表.xlsx").exists()

@@ -208,3 +208,25 @@ def test_reimport_keeps_memberships_a_sample_refers_to(db_url: str, tmp_path: Pa
         kept = set(conn.execute(select(ItemMembership.id)).scalars())
     assert sampled <= kept
     assert counts(engine, ListRow) == 0
+
+
+def test_control_characters_never_break_the_check_workbook(sqlite_url: str, tmp_path: Path) -> None:
+    """Copy-and-paste debris (BEL, zero-width space) in names and the department."""
+    engine = open_engine(sqlite_url)
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "部门：市税\u200b务局\x07 联系人：张三,,,,\n"
+        "序号,企业名称,统一社会信用代码,联系电话,区域\n"
+        f"1,天津\x07甲科技\u200b有限公司,{A},13812345678,和平区\n"
+        "2,天津甲科技有限公司,,13812345679,和平区\n", encoding="utf-8")
+    summary = import_files(engine, [ImportJob(path, None, 1)])
+    result = summary.files[0]
+    assert result.department == "市税务局"
+    assert result.counts["accepted"] + result.counts["warning"] == 2
+    with engine.connect() as conn:
+        names = conn.execute(select(ListRow.name).order_by(ListRow.id)).scalars().all()
+    assert names[0] == "天津甲科技有限公司"          # cleaned, so the second row joins it by name
+    out = tmp_path / "check.xlsx"
+    assert write_check_workbook(engine, out, wave="2021") == 2
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("部门汇总").to_python()
+    assert sheet[1][0] == "市税务局"

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -122,6 +123,11 @@ def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | N
     return n
 
 
+def _clean(row: list[object]) -> list[object]:
+    """Drop the characters xlsx cannot hold (control characters in department data)."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+
+
 def _explain(reasons: tuple[str, ...]) -> str:
     return "；".join(t(f"reason.{code}") for code in reasons)
 
@@ -129,7 +135,7 @@ def _explain(reasons: tuple[str, ...]) -> str:
 def _header(ws, labels: list[str]) -> None:  # type: ignore[no-untyped-def]
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     cells = []
-    for label in labels:
+    for label in _clean(list(labels)):
         c = WriteOnlyCell(ws, value=label)
         c.font, c.fill = bold, fill
         cells.append(c)
@@ -178,14 +184,14 @@ def write_check_workbook(
                 rows_ws = wb.create_sheet(f"{t('check.sheet.rows')}{sheet_no}")
                 _header(rows_ws, labels)
             kind = rejection_kind(r.reasons) if r.status == "rejected" else None
-            rows_ws.append([
+            rows_ws.append(_clean([
                 r.file, r.department, r.sheet, r.row, t(f"status.{r.status}"),
                 t(f"reject.{kind}") if kind else "", ",".join(r.reasons), _explain(r.reasons),
                 r.name, r.uscc or "", _phone(r.phone_e164, mask_phones),
                 ";".join(_phone(p, mask_phones) for p in r.phones.split(";") if p),
                 r.district_code or "", DISTRICTS.get(r.district_code or "", ""),
                 r.enterprise_id or "", r.duplicate_of or "",
-            ])
+            ]))
             n += 1
             if progress is not None and n % 10_000 == 0:
                 progress(10_000)
@@ -231,16 +237,18 @@ def _write_summary(wb, per_dept, reasons_by_dept, ents_by_dept, overlap_all) -> 
         for other, ents in overlap_all.items():
             if other != dept:
                 others |= ents
-        ws.append([dept, sum(c[s] for s in ("accepted", "warning", "rejected", "duplicate")),
-                   c["accepted"], c["warning"], c["rejected"], c["rejected_call"],
-                   c["rejected_identify"], c["duplicate"], len(mine), len(mine & others)])
+        total = sum(c[s] for s in ("accepted", "warning", "rejected", "duplicate"))
+        ws.append(_clean([dept, total, c["accepted"], c["warning"], c["rejected"],
+                          c["rejected_call"], c["rejected_identify"], c["duplicate"], len(mine),
+                          len(mine & others)]))
     ws.append([])
     ws.append([t("check.reasons_by_code")])
     _header(ws, [t("import.col.department"), t("check.col.code"), t("check.col.severity"),
                  t("check.col.explanation"), t("check.col.count")])
     for dept in sorted(reasons_by_dept):
         for code, count in reasons_by_dept[dept].most_common():
-            ws.append([dept, code, t(f"severity.{severity(code)}"), t(f"reason.{code}"), count])
+            ws.append(_clean([dept, code, t(f"severity.{severity(code)}"),
+                              t(f"reason.{code}"), count]))
 
 
 def _write_overlap(wb, ents_by_dept: dict[str, set[int]]) -> None:  # type: ignore[no-untyped-def]
@@ -248,7 +256,7 @@ def _write_overlap(wb, ents_by_dept: dict[str, set[int]]) -> None:  # type: igno
     depts = sorted(ents_by_dept)
     _header(ws, [t("import.col.department"), *depts])
     for a in depts:
-        ws.append([a, *[len(ents_by_dept[a] & ents_by_dept[b]) for b in depts]])
+        ws.append(_clean([a, *[len(ents_by_dept[a] & ents_by_dept[b]) for b in depts]]))
 
 
 def _write_files(engine, wb, *, wave, department, failed_files) -> None:  # type: ignore[no-untyped-def]
@@ -267,12 +275,13 @@ def _write_files(engine, wb, *, wave, department, failed_files) -> None:  # type
             stmt = stmt.where(d.c.name == department)
         for r in conn.execute(stmt):
             when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
-            ws.append([r.name, r.department, t("import.outcome.imported"), r.rows_total,
+            ws.append(_clean([r.name, r.department, t("import.outcome.imported"), r.rows_total,
                        r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
-                       r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)])
+                       r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)]))
     for name, dept, message in failed_files:
         if department is None or dept == department:
-            ws.append([name, dept, t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "", message])
+            ws.append(_clean([name, dept, t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "",
+                              message]))
 
 
 def _rows_text(rows: list[int]) -> str:

@@ -32,6 +32,7 @@ from callcentre.importer.frame_index import EnterpriseState, FrameIndex
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.parse import ParsedFile, ParsedRow, parse_list_file
 from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
+from sampling.identifiers.names import normalise_name
 from sampling.listfile.normalise import STATUSES, row_status
 from sampling.listfile.reader import sha256_file
 
@@ -239,8 +240,9 @@ def _import_all(
     stream = _parsed_in_order(paths, default_workers() if workers is None else workers,
                               skip=_unchanged_paths(engine, paths, wave_id=wave_id))
     for job, (parsed, rows) in zip(jobs, stream):
-        result = FileResult(path=parsed.path, outcome="failed",
-                            department=job.department or parsed.department, item=job.item)
+        department = job.department or parsed.department
+        result = FileResult(path=parsed.path, outcome="failed", item=job.item,
+                            department=normalise_name(department) if department else None)
         if parsed.unchanged:
             result.outcome = "unchanged"
         elif parsed.error is None and parsed.workorder:

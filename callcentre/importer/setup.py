@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from callcentre.db.models import Department, Item, Wave
+from sampling.identifiers.names import normalise_name
 
 
 def ensure_wave(conn: Connection, code: str) -> int:
@@ -23,6 +24,8 @@ def ensure_wave(conn: Connection, code: str) -> int:
 
 
 def ensure_department(conn: Connection, name: str) -> int:
+    """Department id by name (normalised like enterprise names: NFKC, spaces, brackets)."""
+    name = normalise_name(name)
     t = Department.__table__  # type: ignore[attr-defined]
     found = conn.execute(select(t.c.id).where(t.c.name == name)).scalar()
     if found is not None:

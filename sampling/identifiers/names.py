@@ -25,16 +25,29 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）"
 _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
+# Control and invisible format characters (zero-width spaces, BOM, bidi marks) come
+# in with copy and paste; they are never part of a name and would keep two spellings
+# of one name apart (and some cannot even be written to xlsx).
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """NFKC and without control or invisible format characters (spaces kept)."""
+    return _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
 def _normalise_text(text: str) -> str:
-    # Fast path (most cells): already NFKC, no whitespace, no ASCII brackets.
+    # Fast path (most cells): printable, already NFKC, no whitespace, no ASCII brackets.
     if (
         "(" not in text
         and ")" not in text
+        and text.isprintable()
         and unicodedata.is_normalized("NFKC", text)
         and _WS_RE.search(text) is None
     ):
         return text
-    s = unicodedata.normalize("NFKC", text)
+    s = strip_invisible(text)
     s = _WS_RE.sub(" ", s).strip()
     s = s.translate(_BRACKETS)
     return _CJK_SPACE_RE.sub("", s)

@@ -219,8 +219,10 @@ _DEPARTMENT = re.compile(r"(?:上报|报送|提供)?部门(?:[（(]单位[)）])
 
 def department_from_preamble(lines: Sequence[str]) -> str | None:
     """The department named in a title row such as "部门：市税务局  联系人：…"."""
+    from sampling.identifiers.names import strip_invisible
+
     for text in lines:
-        m = _DEPARTMENT.search(text)
+        m = _DEPARTMENT.search(strip_invisible(text))
         if m and "×" not in m.group(1) and "XX" not in m.group(1).upper():
             return m.group(1).strip()
     return None
