@@ -230,3 +230,21 @@ def test_control_characters_never_break_the_check_workbook(sqlite_url: str, tmp_
     assert write_check_workbook(engine, out, wave="2021") == 2
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("部门汇总").to_python()
     assert sheet[1][0] == "市税务局"
+
+
+def test_check_workbook_splits_rows_over_sheets(sqlite_url: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past Excel's row limit the row table continues on 逐行核查2, 逐行核查3 …"""
+    from callcentre.importer import check_report
+
+    monkeypatch.setattr(check_report, "MAX_ROWS", 4)   # header + 3 rows per sheet
+    engine = open_engine(sqlite_url)
+    import_files(engine, [ImportJob(write_list(tmp_path / "tax.xlsx", tax_rows()), "市税务局", 1)])
+    out = tmp_path / "check.xlsx"
+    assert write_check_workbook(engine, out, wave="2021") == 7
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names[:4] == ["逐行核查", "逐行核查2", "逐行核查3", "部门汇总"]
+    sheets = [wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names[:3]]
+    assert [len(s) for s in sheets] == [4, 4, 2]
+    assert all(s[0][0] == "文件" for s in sheets)
+    assert [int(r[3]) for s in sheets for r in s[1:]] == [3, 4, 5, 6, 7, 8, 9]

@@ -24,10 +24,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.cell_range import CellRange
 
+from callcentre.xlsx_stream import save_xlsx_stream
+
 from .cfb import write_encrypted_xlsx
 from .mess import ALL_ROW_KINDS, BENCH_RATES, DEMO_RATES, Rates, empty_tally, make_list_rows
 from .population import Population, make_population, mobile_number, person_name
-from .xlsx_fast import save_xlsx_fast
 
 #: Departments that submit lists, with the business they record (业务描述).
 DEPARTMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -259,7 +260,7 @@ def _save(path: Path, sheets: Sequence[Sheet], fmt: str) -> None:
     if fmt == "xlsx":
         save_xlsx(path, sheets)
     elif fmt == "xlsx_fast":
-        save_xlsx_fast(path, sheets)
+        save_xlsx_stream(path, sheets)
     elif fmt == "xls":
         save_xls(path, sheets)
     elif fmt in ("csv_utf8_bom", "csv_gbk"):
@@ -272,7 +273,7 @@ def write_list_xlsx(path: Path, rows: Sequence[Sequence[object]], *, department:
                     style: ListStyle, contact: tuple[str, str] = ("王伟", "13820001234"),
                     fmt: str = "xlsx") -> int:
     """Write one 附件4 list file (xlsx by default; ``fmt`` also ``xlsx_fast`` — the same
-    xlsx by :func:`save_xlsx_fast` —, ``csv_utf8_bom``, ``csv_gbk`` or ``xls``).
+    xlsx by :func:`callcentre.xlsx_stream.save_xlsx_stream` —, ``csv_utf8_bom``, ``csv_gbk`` or ``xls``).
     Returns the number of spacer rows inserted."""
     sheets, spacers = list_layout(rows, department=department, style=style, contact=contact)
     _save(Path(path), sheets, fmt)

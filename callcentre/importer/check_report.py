@@ -14,25 +14,22 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
+from itertools import chain, islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.models import Department, ListRow, SourceFile, Wave
 from callcentre.i18n import t
+from callcentre.xlsx_stream import MAX_ROWS, StreamSheet, save_xlsx_stream
 from sampling.identifiers.district import DISTRICTS
 from sampling.identifiers.phone import mask_phone
 from sampling.listfile.normalise import rejection_kind, severity
 
 CSV_COLUMNS = ("file", "sheet", "row", "status", "reasons", "uscc", "phone_e164", "phones",
                "district_code", "enterprise_id")
-EXCEL_MAX_ROWS = 1_048_576
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -123,29 +120,74 @@ def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | N
     return n
 
 
-def _clean(row: list[object]) -> list[object]:
-    """Drop the characters xlsx cannot hold (control characters in department data)."""
-    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
-
-
 def _explain(reasons: tuple[str, ...]) -> str:
     return "；".join(t(f"reason.{code}") for code in reasons)
-
-
-def _header(ws, labels: list[str]) -> None:  # type: ignore[no-untyped-def]
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    cells = []
-    for label in _clean(list(labels)):
-        c = WriteOnlyCell(ws, value=label)
-        c.font, c.fill = bold, fill
-        cells.append(c)
-    ws.append(cells)
 
 
 def _phone(value: str | None, mask: bool) -> str:
     if not value:
         return ""
     return mask_phone(value) if mask else value
+
+
+def _row_labels() -> list[object]:
+    return [t("import.col.file"), t("import.col.department"), t("check.col.sheet"),
+            t("check.col.row"), t("check.col.status"), t("check.col.rejection"),
+            t("check.col.reasons"), t("check.col.explanation"), t("check.col.name"),
+            t("check.col.uscc"), t("check.col.phone"), t("check.col.phones"),
+            t("check.col.district_code"), t("check.col.district_name"),
+            t("check.col.enterprise_id"), t("check.col.duplicate_of")]
+
+
+class _Tally:
+    """What the summary sheets need, gathered while the row sheet streams out."""
+
+    def __init__(self, mask_phones: bool, progress: Callable[[int], None] | None) -> None:
+        self.mask = mask_phones
+        self.progress = progress
+        self.n = 0
+        self.per_dept: dict[str, Counter[str]] = defaultdict(Counter)
+        self.reasons_by_dept: dict[str, Counter[str]] = defaultdict(Counter)
+        self.ents_by_dept: dict[str, set[int]] = defaultdict(set)
+
+    def row(self, r: CheckRow) -> list[object]:
+        kind = rejection_kind(r.reasons) if r.status == "rejected" else None
+        self.n += 1
+        if self.progress is not None and self.n % 10_000 == 0:
+            self.progress(10_000)
+        c = self.per_dept[r.department]
+        c[r.status] += 1
+        if kind:
+            c[f"rejected_{'identify' if kind in ('identify', 'both') else 'call'}"] += 1
+        for code in r.reasons:
+            if severity(code) != "info":
+                self.reasons_by_dept[r.department][code] += 1
+        if r.enterprise_id and r.status in ("accepted", "warning"):
+            self.ents_by_dept[r.department].add(r.enterprise_id)
+        return [
+            r.file, r.department, r.sheet, r.row, t(f"status.{r.status}"),
+            t(f"reject.{kind}") if kind else "", ",".join(r.reasons), _explain(r.reasons),
+            r.name, r.uscc or "", _phone(r.phone_e164, self.mask),
+            ";".join(_phone(p, self.mask) for p in r.phones.split(";") if p),
+            r.district_code or "", DISTRICTS.get(r.district_code or "", ""),
+            r.enterprise_id or "", r.duplicate_of or "",
+        ]
+
+
+def _row_sheets(rows: Iterator[list[object]]) -> Iterator[StreamSheet]:
+    """The row table, split over as many sheets as Excel's row limit needs."""
+    labels = _row_labels()
+    number = 1
+    while True:
+        first = next(rows, None)
+        if first is None and number > 1:
+            return
+        name = t("check.sheet.rows") + (str(number) if number > 1 else "")
+        body = [] if first is None else [first]
+        yield StreamSheet(name, chain([labels], body, islice(rows, MAX_ROWS - 2)), header_rows=1)
+        if first is None:
+            return
+        number += 1
 
 
 def write_check_workbook(
@@ -161,59 +203,28 @@ def write_check_workbook(
     """Write the check workbook; returns the number of rows listed.
 
     ``failed_files`` lists (file, department, message) for files that could not be
-    read at all, so the department sees those too.
+    read at all, so the department sees those too. Streams: memory stays flat however
+    many rows there are.
     """
-    wb = Workbook(write_only=True)
-    rows_ws = wb.create_sheet(t("check.sheet.rows"))
-    labels = [t("import.col.file"), t("import.col.department"), t("check.col.sheet"),
-              t("check.col.row"), t("check.col.status"), t("check.col.rejection"),
-              t("check.col.reasons"), t("check.col.explanation"), t("check.col.name"),
-              t("check.col.uscc"), t("check.col.phone"), t("check.col.phones"),
-              t("check.col.district_code"), t("check.col.district_name"),
-              t("check.col.enterprise_id"), t("check.col.duplicate_of")]
-    _header(rows_ws, labels)
-    per_dept: dict[str, Counter[str]] = defaultdict(Counter)
-    reasons_by_dept: dict[str, Counter[str]] = defaultdict(Counter)
-    ents_by_dept: dict[str, set[int]] = defaultdict(set)
-    n = 0
-    sheet_no = 1
-    with engine.connect() as conn:
-        for r in iter_check_rows(conn, wave=wave, department=department):
-            if n and n % (EXCEL_MAX_ROWS - 1) == 0:
-                sheet_no += 1
-                rows_ws = wb.create_sheet(f"{t('check.sheet.rows')}{sheet_no}")
-                _header(rows_ws, labels)
-            kind = rejection_kind(r.reasons) if r.status == "rejected" else None
-            rows_ws.append(_clean([
-                r.file, r.department, r.sheet, r.row, t(f"status.{r.status}"),
-                t(f"reject.{kind}") if kind else "", ",".join(r.reasons), _explain(r.reasons),
-                r.name, r.uscc or "", _phone(r.phone_e164, mask_phones),
-                ";".join(_phone(p, mask_phones) for p in r.phones.split(";") if p),
-                r.district_code or "", DISTRICTS.get(r.district_code or "", ""),
-                r.enterprise_id or "", r.duplicate_of or "",
-            ]))
-            n += 1
-            if progress is not None and n % 10_000 == 0:
-                progress(10_000)
-            c = per_dept[r.department]
-            c[r.status] += 1
-            if kind:
-                c[f"rejected_{'identify' if kind in ('identify', 'both') else 'call'}"] += 1
-            for code in r.reasons:
-                if severity(code) != "info":
-                    reasons_by_dept[r.department][code] += 1
-            if r.enterprise_id and r.status in ("accepted", "warning"):
-                ents_by_dept[r.department].add(r.enterprise_id)
-        overlap_all = _all_department_enterprises(conn, wave) if department else ents_by_dept
-    if progress is not None:
-        progress(n % 10_000)
-    _write_summary(wb, per_dept, reasons_by_dept, ents_by_dept, overlap_all)
-    _write_overlap(wb, overlap_all)
-    _write_files(engine, wb, wave=wave, department=department, failed_files=failed_files or [])
-    _write_reason_legend(wb)
+    tally = _Tally(mask_phones, progress)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return n
+    with engine.connect() as conn:
+        rows = (tally.row(r) for r in iter_check_rows(conn, wave=wave, department=department))
+
+        def sheets() -> Iterator[StreamSheet]:
+            yield from _row_sheets(rows)
+            if progress is not None:
+                progress(tally.n % 10_000)
+            overlap = (_all_department_enterprises(conn, wave) if department
+                       else tally.ents_by_dept)
+            yield _summary_sheet(tally, overlap)
+            yield _overlap_sheet(overlap)
+            yield _files_sheet(conn, wave=wave, department=department,
+                               failed_files=failed_files or [])
+            yield _reason_legend_sheet()
+
+        save_xlsx_stream(path, sheets())
+    return tally.n
 
 
 def _all_department_enterprises(conn: Connection, wave: str) -> dict[str, set[int]]:
@@ -224,64 +235,60 @@ def _all_department_enterprises(conn: Connection, wave: str) -> dict[str, set[in
     return out
 
 
-def _write_summary(wb, per_dept, reasons_by_dept, ents_by_dept, overlap_all) -> None:  # type: ignore[no-untyped-def]
-    ws = wb.create_sheet(t("check.sheet.summary"))
-    _header(ws, [t("import.col.department"), t("check.col.count"), t("check.col.accepted"),
-                 t("check.col.warning"), t("check.col.rejected"), t("check.col.rejected_call"),
-                 t("check.col.rejected_identify"), t("check.col.duplicate"),
-                 t("check.col.enterprises"), t("check.col.overlap")])
-    for dept in sorted(per_dept):
-        c = per_dept[dept]
-        mine = ents_by_dept.get(dept, set())
+def _summary_sheet(tally: _Tally, overlap: dict[str, set[int]]) -> StreamSheet:
+    rows: list[list[object]] = [[
+        t("import.col.department"), t("check.col.count"), t("check.col.accepted"),
+        t("check.col.warning"), t("check.col.rejected"), t("check.col.rejected_call"),
+        t("check.col.rejected_identify"), t("check.col.duplicate"), t("check.col.enterprises"),
+        t("check.col.overlap")]]
+    for dept in sorted(tally.per_dept):
+        c = tally.per_dept[dept]
+        mine = tally.ents_by_dept.get(dept, set())
         others: set[int] = set()
-        for other, ents in overlap_all.items():
+        for other, ents in overlap.items():
             if other != dept:
                 others |= ents
         total = sum(c[s] for s in ("accepted", "warning", "rejected", "duplicate"))
-        ws.append(_clean([dept, total, c["accepted"], c["warning"], c["rejected"],
-                          c["rejected_call"], c["rejected_identify"], c["duplicate"], len(mine),
-                          len(mine & others)]))
-    ws.append([])
-    ws.append([t("check.reasons_by_code")])
-    _header(ws, [t("import.col.department"), t("check.col.code"), t("check.col.severity"),
-                 t("check.col.explanation"), t("check.col.count")])
-    for dept in sorted(reasons_by_dept):
-        for code, count in reasons_by_dept[dept].most_common():
-            ws.append(_clean([dept, code, t(f"severity.{severity(code)}"),
-                              t(f"reason.{code}"), count]))
+        rows.append([dept, total, c["accepted"], c["warning"], c["rejected"], c["rejected_call"],
+                     c["rejected_identify"], c["duplicate"], len(mine), len(mine & others)])
+    rows += [[], [t("check.reasons_by_code")],
+             [t("import.col.department"), t("check.col.code"), t("check.col.severity"),
+              t("check.col.explanation"), t("check.col.count")]]
+    for dept in sorted(tally.reasons_by_dept):
+        for code, count in tally.reasons_by_dept[dept].most_common():
+            rows.append([dept, code, t(f"severity.{severity(code)}"), t(f"reason.{code}"), count])
+    return StreamSheet(t("check.sheet.summary"), rows, header_rows=1)
 
 
-def _write_overlap(wb, ents_by_dept: dict[str, set[int]]) -> None:  # type: ignore[no-untyped-def]
-    ws = wb.create_sheet(t("check.sheet.overlap"))
+def _overlap_sheet(ents_by_dept: dict[str, set[int]]) -> StreamSheet:
     depts = sorted(ents_by_dept)
-    _header(ws, [t("import.col.department"), *depts])
-    for a in depts:
-        ws.append(_clean([a, *[len(ents_by_dept[a] & ents_by_dept[b]) for b in depts]]))
+    rows: list[list[object]] = [[t("import.col.department"), *depts]]
+    rows += [[a, *[len(ents_by_dept[a] & ents_by_dept[b]) for b in depts]] for a in depts]
+    return StreamSheet(t("check.sheet.overlap"), rows, header_rows=1)
 
 
-def _write_files(engine, wb, *, wave, department, failed_files) -> None:  # type: ignore[no-untyped-def]
+def _files_sheet(conn: Connection, *, wave: str, department: str | None,
+                 failed_files: list[tuple[str, str, str]]) -> StreamSheet:
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     d = Department.__table__  # type: ignore[attr-defined]
-    ws = wb.create_sheet(t("check.sheet.files"))
-    _header(ws, [t("import.col.file"), t("import.col.department"), t("import.col.outcome"),
-                 t("check.col.count"), t("check.col.accepted"), t("check.col.warning"),
-                 t("check.col.rejected"), t("check.col.duplicate"), t("check.col.sha256"),
-                 t("check.col.imported_at"), t("check.col.sheets")])
-    with engine.connect() as conn:
-        wave_id = _wave_id(conn, wave)
-        stmt = (select(sf, d.c.name.label("department")).join(d, d.c.id == sf.c.department_id)
-                .where(sf.c.wave_id == wave_id, sf.c.kind == "list").order_by(sf.c.id))
-        if department is not None:
-            stmt = stmt.where(d.c.name == department)
-        for r in conn.execute(stmt):
-            when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
-            ws.append(_clean([r.name, r.department, t("import.outcome.imported"), r.rows_total,
-                       r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
-                       r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)]))
+    rows: list[list[object]] = [[
+        t("import.col.file"), t("import.col.department"), t("import.col.outcome"),
+        t("check.col.count"), t("check.col.accepted"), t("check.col.warning"),
+        t("check.col.rejected"), t("check.col.duplicate"), t("check.col.sha256"),
+        t("check.col.imported_at"), t("check.col.sheets")]]
+    stmt = (select(sf, d.c.name.label("department")).join(d, d.c.id == sf.c.department_id)
+            .where(sf.c.wave_id == _wave_id(conn, wave), sf.c.kind == "list").order_by(sf.c.id))
+    if department is not None:
+        stmt = stmt.where(d.c.name == department)
+    for r in conn.execute(stmt):
+        when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
+        rows.append([r.name, r.department, t("import.outcome.imported"), r.rows_total,
+                     r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
+                     r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)])
     for name, dept, message in failed_files:
         if department is None or dept == department:
-            ws.append(_clean([name, dept, t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "",
-                              message]))
+            rows.append([name, dept, t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "", message])
+    return StreamSheet(t("check.sheet.files"), rows, header_rows=1)
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -306,11 +313,12 @@ def describe_sheets(sheets_json: str) -> str:
     return "；".join(parts)
 
 
-def _write_reason_legend(wb) -> None:  # type: ignore[no-untyped-def]
+def _reason_legend_sheet() -> StreamSheet:
     from sampling.identifiers.reasons import REASONS
     from sampling.listfile.normalise import ROW_REASONS
 
-    ws = wb.create_sheet(t("check.sheet.reasons"))
-    _header(ws, [t("check.col.code"), t("check.col.severity"), t("check.col.explanation")])
-    for code in [*REASONS, *ROW_REASONS]:
-        ws.append([code, t(f"severity.{severity(code)}"), t(f"reason.{code}")])
+    rows: list[list[object]] = [[t("check.col.code"), t("check.col.severity"),
+                                 t("check.col.explanation")]]
+    rows += [[code, t(f"severity.{severity(code)}"), t(f"reason.{code}")]
+             for code in [*REASONS, *ROW_REASONS]]
+    return StreamSheet(t("check.sheet.reasons"), rows, header_rows=1)
