@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -39,16 +41,6 @@ _STYLES = (
 _CHUNK = 2000  # rows per write to the zip stream
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_ROWS = 1_048_576  # Excel's limit per sheet
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA …"""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass
@@ -84,7 +76,7 @@ def save_xlsx_stream(path: Path, sheets: Iterable[StreamSheet], compresslevel: i
                 r = 0
                 for r, row in enumerate(sheet.rows, 1):
                     if len(row) > len(cols):
-                        cols.extend(column_letter(i) for i in range(len(cols), len(row)))
+                        cols.extend(get_column_letter(i + 1) for i in range(len(cols), len(row)))
                     style = ' s="1"' if r <= header_rows else ""
                     cells = []
                     for c, v in enumerate(row):

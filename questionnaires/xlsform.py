@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from questionnaires.expressions import NAME_PATTERN, check_expression
 from questionnaires.messages import message
 from questionnaires.model import (
@@ -75,12 +77,7 @@ class XLSFormError(ValueError):
 
 def column_letter(index: int) -> str:
     """0-based column index to Excel's letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return get_column_letter(index + 1)
 
 
 def _cell(value: Any) -> str:
