@@ -19,7 +19,6 @@ hands over what was created or changed since the last flush.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,34 +33,45 @@ PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
 
 @dataclass(slots=True, eq=False)
 class EnterpriseState:
+    """An enterprise as the import sees it: kept small, there are hundreds of
+    thousands (phones as tuples, conflicts only once there are any)."""
+
     id: int
     uscc: str | None
     reg_no: str | None
     name: str
     name_key: str
     district_code: str | None
-    phones: list[dict[str, str | None]] = field(default_factory=list)
-    conflicts: dict[str, list[str]] = field(default_factory=dict)
-    phone_keys: set[tuple[str, str | None]] = field(default_factory=set)
+    phones: list[PhoneTuple] = field(default_factory=list)
+    conflicts: dict[str, list[str]] | None = None
 
-    def __post_init__(self) -> None:
-        if self.phones and not self.phone_keys:
-            self.phone_keys = {(p["e164"], p.get("ext") or None) for p in self.phones}  # type: ignore[misc]
+    def row(self, created_at: object) -> tuple[object, ...]:
+        """The values of :data:`ENTERPRISE_COLUMNS`."""
+        phones = self.phones
+        e164, ext, kind = phones[0] if phones else (None, None, None)
+        return (self.id, self.uscc, self.reg_no, self.name, self.name_key, self.district_code,
+                e164, ext, kind, phones_json(phones),
+                orjson.dumps(self.conflicts).decode() if self.conflicts else "{}", created_at)
 
-    def row_values(self) -> dict[str, object]:
-        primary = self.phones[0] if self.phones else None
-        return {
-            "uscc": self.uscc,
-            "reg_no": self.reg_no,
-            "name": self.name,
-            "name_key": self.name_key,
-            "district_code": self.district_code,
-            "phone_e164": primary["e164"] if primary else None,
-            "phone_ext": primary.get("ext") if primary else None,
-            "phone_kind": primary.get("kind") if primary else None,
-            "phones": orjson.dumps(self.phones).decode(),
-            "conflicts": orjson.dumps(self.conflicts).decode(),
-        }
+    def changes(self) -> tuple[object, ...]:
+        """The values of :data:`ENTERPRISE_UPDATABLE`, then the id."""
+        return self.row(None)[3:11] + (self.id,)
+
+
+#: Enterprise columns written by the import, in the order of EnterpriseState.row().
+ENTERPRISE_COLUMNS = ("id", "uscc", "reg_no", "name", "name_key", "district_code", "phone_e164",
+                      "phone_ext", "phone_kind", "phones", "conflicts", "created_at")
+ENTERPRISE_UPDATABLE = ENTERPRISE_COLUMNS[3:11]
+
+
+def phones_json(phones: list[PhoneTuple]) -> str:
+    """Phones as stored: a JSON list of {"e164", "ext", "kind"}."""
+    return orjson.dumps([{"e164": e, "ext": x, "kind": k} for e, x, k in phones]).decode()
+
+
+def _phones_from_json(text: str | None) -> list[PhoneTuple]:
+    return [(p["e164"], p.get("ext") or None, p.get("kind") or "fixed")
+            for p in orjson.loads(text or "[]")]
 
 
 class FrameIndex:
@@ -102,9 +112,8 @@ class FrameIndex:
         )
         for r in rows:
             index._add(EnterpriseState(
-                id=r.id, uscc=r.uscc, reg_no=r.reg_no, name=r.name, name_key=r.name_key,
-                district_code=r.district_code, phones=json.loads(r.phones or "[]"),
-                conflicts=json.loads(r.conflicts or "{}"),
+                r.id, r.uscc, r.reg_no, r.name, r.name_key, r.district_code,
+                _phones_from_json(r.phones), orjson.loads(r.conflicts or "{}") or None,
             ))
         index.stamp = cls.db_stamp(conn)
         return index
@@ -186,6 +195,8 @@ class FrameIndex:
 
     def _conflict(self, ent: EnterpriseState, field_name: str, *values: str) -> None:
         """Keep every differing value seen for a field, first seen first."""
+        if ent.conflicts is None:
+            ent.conflicts = {}
         seen = ent.conflicts.setdefault(field_name, [])
         for value in values:
             if value not in seen:
@@ -194,16 +205,20 @@ class FrameIndex:
 
     def _add_phones(self, ent: EnterpriseState, phones: tuple[PhoneTuple, ...],
                     reasons: list[str]) -> None:
-        known = ent.phone_keys
-        had = bool(known)
+        known = ent.phones
+        if not known:
+            known.extend(phones)
+            self._touch(ent)
+            return
         added = False
-        for e164, ext, kind in phones:
-            key = (e164, ext or None)
-            if key not in known:
-                ent.phones.append({"e164": e164, "ext": ext, "kind": kind})
-                known.add(key)
+        for phone in phones:
+            e164, ext = phone[0], phone[1]
+            for k in known:
+                if k[0] == e164 and k[1] == ext:
+                    break
+            else:
+                known.append(phone)
                 added = True
         if added:
             self._touch(ent)
-            if had:
-                reasons.append("conflict_phone")
+            reasons.append("conflict_phone")

@@ -14,7 +14,7 @@ import marshal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sampling.listfile.normalise import normalise_row, raw_json
+from sampling.listfile.normalise import raw_json, row_normaliser, row_status
 from sampling.listfile.reader import (
     ListFile,
     ListFileError,
@@ -23,16 +23,18 @@ from sampling.listfile.reader import (
     sha256_file,
 )
 
-# A parsed row: (sheet, row, raw, reasons, name, name_key, uscc, reg_no, district_code,
-#                zone, phones, phones_text, phone_e164, phone_ext, contact, business,
-#                duplicate_of)
-# phones: tuple of (e164, ext, kind); duplicate_of: index (in this file's rows) of the
-# identical earlier row, or -1.
-ROW_FIELDS = ("sheet", "row", "raw", "reasons", "name", "name_key", "uscc", "reg_no",
-              "district_code", "zone", "phones", "phones_text", "phone_e164", "phone_ext",
-              "contact", "business", "duplicate_of")
+# A parsed row. Its first 16 fields are the ListRow columns of LISTROW_COLUMNS (the
+# writer adds the file, enterprise and membership ids); the rest are what resolving
+# the row to an enterprise needs:
+#   name_key, phones: tuple of (e164, ext, kind), duplicate_of_index (the identical
+#   earlier row of this file, or -1)
+# status and reasons are as normalisation leaves them: resolution may add reasons
+# (joined by name, conflicts), and with them turn an accepted row into a warning.
+LISTROW_COLUMNS = ("sheet", "row", "raw", "status", "reasons", "name", "uscc", "reg_no",
+                   "district_code", "zone", "phone_e164", "phone_ext", "phones", "contact",
+                   "business", "duplicate_of")
+ROW_FIELDS = (*LISTROW_COLUMNS, "name_key", "phone_list", "duplicate_index")
 ParsedRow = tuple
-
 
 @dataclass(slots=True)
 class ParsedFile:
@@ -46,6 +48,7 @@ class ParsedFile:
     unchanged: bool = False            # already imported with this content: not read
     rows_blob: bytes = b""             # marshal.dumps(list of ParsedRow)
     n_rows: int = 0
+    reason_rows: dict[str, int] = field(default_factory=dict)  # reasons text -> rows
     sheets: list[dict[str, object]] = field(default_factory=list)
 
     def rows(self) -> list[ParsedRow]:
@@ -77,30 +80,45 @@ def parse_list_file(path: Path) -> ParsedFile:
         return parsed
     seen: dict[tuple[object, ...], int] = {}
     out: list[ParsedRow] = []
+    reason_rows: dict[str, int] = {}
+    statuses: dict[str, str] = {}
     for sheet in listfile.sheets:
         columns = sheet.header.columns
         seq = columns.get("seq")
         name = sheet.name
-        for data_row in sheet.rows:
-            cells = data_row.cells
-            key_cells = list(cells)
-            if seq is not None and seq < len(key_cells):
+        normalise = row_normaliser(columns)
+        for excel_row, cells in sheet.rows:
+            if seq is not None and seq < len(cells):
+                key_cells = list(cells)
                 key_cells[seq] = None
-            key = tuple(key_cells)
+                key = tuple(key_cells)
+            else:
+                key = tuple(cells)
             first = seen.get(key, -1)
-            n = normalise_row(columns, cells)
+            (n_name, n_key, uscc, reg_no, district, zone, phones, contact, business,
+             reasons) = normalise(cells)
             if first < 0:
                 seen[key] = len(out)
+                duplicate_of = None
             else:
-                n.reasons.append("duplicate_row")
-            primary = n.phones[0] if n.phones else None
+                reasons.append("duplicate_row")
+                duplicate_of = f"{out[first][0]}!{out[first][1]}"
+            reasons_text = ",".join(reasons)
+            status = statuses.get(reasons_text)
+            if status is None:
+                status = statuses[reasons_text] = row_status(reasons)
+            reason_rows[reasons_text] = reason_rows.get(reasons_text, 0) + 1
+            if phones:
+                primary = phones[0]
+                phone_list = tuple([(p.e164, p.ext, p.kind) for p in phones])
+                phones_text = ";".join([phone_text(p.e164, p.ext) for p in phones])[:500]
+                e164, ext = primary.e164, primary.ext
+            else:
+                phone_list, phones_text, e164, ext = (), "", None, None
             out.append((
-                name, data_row.row, raw_json(cells), n.reasons, n.name[:300], n.name_key,
-                n.uscc, n.reg_no, n.district_code, n.zone,
-                tuple((p.e164, p.ext, p.kind) for p in n.phones),
-                ";".join([phone_text(p.e164, p.ext) for p in n.phones])[:500],
-                primary.e164 if primary else None, primary.ext if primary else None,
-                n.contact[:200], n.business, first,
+                name, excel_row, raw_json(cells), status, reasons_text, n_name[:300], uscc,
+                reg_no, district, zone, e164, ext, phones_text, contact[:200], business,
+                duplicate_of, n_key, phone_list, first,
             ))
         parsed.sheets.append({
             "sheet": sheet.name, "header_row": sheet.header_row, "data_rows": len(sheet.rows),
@@ -113,6 +131,7 @@ def parse_list_file(path: Path) -> ParsedFile:
                               "nonblank_rows": skip.nonblank_rows})
     parsed.rows_blob = marshal.dumps(out)
     parsed.n_rows = len(out)
+    parsed.reason_rows = reason_rows
     return parsed
 
 

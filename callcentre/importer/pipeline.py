@@ -22,30 +22,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.engine import IdAllocator, bulk_insert, write_transaction
-from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
+from callcentre.db.models import ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
-from callcentre.importer.frame_index import EnterpriseState, FrameIndex
+from callcentre.importer.frame_index import (
+    ENTERPRISE_COLUMNS,
+    ENTERPRISE_UPDATABLE,
+    EnterpriseState,
+    FrameIndex,
+)
 from callcentre.importer.jobs import ImportJob
-from callcentre.importer.parse import ParsedFile, ParsedRow, parse_list_file
+from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow, parse_list_file
 from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
 from sampling.identifiers.names import normalise_name
-from sampling.listfile.normalise import STATUSES, row_status
+from sampling.listfile.normalise import STATUSES, severity
 from sampling.listfile.reader import sha256_file
 
 ProgressFn = Callable[[int], None]
 IMPORT_LOCK = 727_001  # PostgreSQL advisory lock: one import writes at a time
-_LISTROW_COLUMNS = ("source_file_id", "sheet", "row", "raw", "status", "reasons", "name", "uscc",
-                    "reg_no", "district_code", "zone", "phone_e164", "phone_ext", "phones",
-                    "contact", "business", "enterprise_id", "membership_id", "duplicate_of")
-_ENTERPRISE_COLUMNS = ("id", "uscc", "reg_no", "name", "name_key", "district_code", "phone_e164",
-                       "phone_ext", "phone_kind", "phones", "conflicts", "created_at")
+_LISTROW_COLUMNS = ("source_file_id", *LISTROW_COLUMNS, "enterprise_id", "membership_id")
 _MEMBERSHIP_COLUMNS = ("id", "wave_id", "enterprise_id", "item_id", "department_id")
-_UPDATABLE = ("name", "name_key", "district_code", "phone_e164", "phone_ext", "phone_kind",
-              "phones", "conflicts")
 
 
 @dataclass(slots=True)
@@ -337,35 +336,43 @@ def _write_file(
     members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id)
     new_members: list[tuple[int, int, int, int, int]] = []
     ents: list[EnterpriseState | None] = []
-    counts, reasons_seen = result.counts, result.reasons
+    statuses: Counter[str] = Counter()
+    added_reasons: Counter[str] = Counter()
     resolve = index.resolve
+    extra: list[str] = []       # reasons resolution adds to a row
     out: list[tuple[object, ...]] = []
-    for (sheet, excel_row, raw, reasons, name, key, uscc, reg_no, district, zone, phones,
-         phones_text, phone_e164, phone_ext, contact, business, first) in rows:
+    for row in rows:
+        (_sheet, _row, _raw, status, reasons, name, uscc, reg_no, district, _zone, _e164,
+         _ext, _phones_text, _contact, _business, _dup, key, phones, first) = row
         if first >= 0:
             ent = ents[first]
-        elif "not_identifiable" in reasons:
+        elif status == "rejected" and "not_identifiable" in reasons:
             ent = None
         else:
-            ent = resolve(uscc, reg_no, name, key, district, phones, reasons)
+            ent = resolve(uscc, reg_no, name, key, district, phones, extra)
+            if extra:
+                added_reasons.update(extra)
+                reasons = f"{reasons},{','.join(extra)}" if reasons else ",".join(extra)
+                if status == "accepted" and any(severity(r) == "warning" for r in extra):
+                    status = "warning"
+                extra.clear()
         ents.append(ent)
-        status = row_status(reasons)
-        counts[status] += 1
-        reasons_seen.update(reasons)
+        statuses[status] += 1
         ent_id = member = None
         if ent is not None:
             ent_id = ent.id
-            member = members.get(ent_id)
-            if member is None and (status == "accepted" or status == "warning"):
-                member = members[ent_id] = next_membership()
-                new_members.append((member, wave_id, ent_id, item_id, dept_id))
-            if status == "rejected":
-                member = None
-        out.append((
-            file_id, sheet, excel_row, raw, status, ",".join(reasons), name, uscc, reg_no,
-            district, zone, phone_e164, phone_ext, phones_text, contact, business, ent_id,
-            member, None if first < 0 else f"{rows[first][0]}!{rows[first][1]}",
-        ))
+            if status != "rejected":
+                member = members.get(ent_id)
+                if member is None and status != "duplicate":
+                    member = members[ent_id] = next_membership()
+                    new_members.append((member, wave_id, ent_id, item_id, dept_id))
+        out.append((file_id, *row[:3], status, reasons, *row[5:16], ent_id, member))
+    for status in STATUSES:
+        result.counts[status] += statuses[status]
+    for text, n in parsed.reason_rows.items():
+        for reason in text.split(",") if text else ():
+            result.reasons[reason] += n
+    result.reasons.update(added_reasons)
     result.sheets = parsed.sheets
     result.new_enterprises = _write_enterprises(conn, index)
     bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
@@ -376,6 +383,7 @@ def _write_file(
         bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
         if progress is not None:
             progress(len(chunk))
+    counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
         rows_accepted=counts["accepted"],
@@ -391,22 +399,14 @@ def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
     created, changed = index.flush()
     if created:
         now = utcnow()
-        rows = []
-        for e in created:
-            v = e.row_values()
-            rows.append((e.id, v["uscc"], v["reg_no"], v["name"], v["name_key"],
-                         v["district_code"], v["phone_e164"], v["phone_ext"], v["phone_kind"],
-                         v["phones"], v["conflicts"], now))
-        bulk_insert(conn, "enterprise", _ENTERPRISE_COLUMNS, rows)
+        # the text SQLite's driver would make of it, made once rather than per row
+        stamp = now.isoformat(" ") if conn.dialect.name == "sqlite" else now
+        bulk_insert(conn, "enterprise", ENTERPRISE_COLUMNS, [e.row(stamp) for e in created])
     if changed:
-        t = Enterprise.__table__  # type: ignore[attr-defined]
-        stmt = update(t).where(t.c.id == bindparam("eid")).values(
-            {c: bindparam(c) for c in _UPDATABLE})
-        params = []
-        for e in changed:
-            v = e.row_values()
-            params.append({"eid": e.id, **{k: v[k] for k in _UPDATABLE}})
-        conn.execute(stmt, params)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sets = ", ".join(f"{c} = {mark}" for c in ENTERPRISE_UPDATABLE)
+        conn.exec_driver_sql(f"UPDATE enterprise SET {sets} WHERE id = {mark}",
+                             [e.changes() for e in changed])
     return len(created)
 
 
@@ -442,10 +442,10 @@ def _delete_file_rows(conn: Connection, file_id: int) -> None:
     conn.execute(delete(lr).where(lr.c.source_file_id == file_id))
     if not affected:
         return
-    # one scan of the rows (membership_id is not indexed: it would slow every import)
-    still = set(conn.execute(
-        select(lr.c.membership_id).where(lr.c.membership_id.is_not(None)).distinct()
-    ).scalars())
+    still: set[int] = set()
+    for start in range(0, len(affected), 500):
+        still.update(conn.execute(select(lr.c.membership_id).where(
+            lr.c.membership_id.in_(affected[start:start + 500])).distinct()).scalars())
     orphans = [m for m in affected if m not in still]
     if orphans:
         # a membership already drawn into a sample stays (the sample refers to it)

@@ -76,6 +76,22 @@ def normalise_name(value: object) -> str:
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
 
+_DROP_BRACKETS = str.maketrans("", "", "（）")
+
+
+def key_of_normalised(name: str) -> str:
+    """:func:`name_key` of a name already through :func:`normalise_name`.
+
+    Most names are letters, digits and CJK characters plus full-width brackets:
+    for those, dropping the brackets is all the regex would do (``str.isalnum`` is
+    exactly "no ``\\W`` and no ``_``"), at a fraction of its cost.
+    """
+    bare = name.translate(_DROP_BRACKETS)
+    if bare.isalnum():
+        return bare.casefold()
+    return _NON_WORD_RE.sub("", name).casefold()
+
+
 def name_key(name: str) -> str:
     """Key for joining rows without a valid credit code by name.
 
@@ -90,8 +106,7 @@ def name_key(name: str) -> str:
     >>> name_key("某某（天津）有限公司") == name_key("某某 (天津) 有限公司。")
     True
     """
-    s = normalise_name(name)
-    return _NON_WORD_RE.sub("", s).casefold()
+    return key_of_normalised(normalise_name(name))
 
 
 def check_name(value: object) -> tuple[str, tuple[str, ...]]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sampling.listfile.headers import HeaderMatch, find_header
 
@@ -36,8 +37,9 @@ class ListFileError(Exception):
         super().__init__(f"{code}: {path}: {detail}")
 
 
-@dataclass(frozen=True, slots=True)
-class DataRow:
+class DataRow(NamedTuple):
+    """A tuple, not a dataclass: a million of them are made per million rows read."""
+
     row: int                      # 1-based, as Excel shows it (csv: line number)
     cells: Sequence[object]       # as read (str, float, bool, datetime …; "" when empty)
 
@@ -103,8 +105,20 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | Shee
     ]
     header_cells = grid[header.row_index]
     rows, blank_rows, note_rows = sheet.rows, sheet.blank_rows, sheet.note_rows
+    new_row = DataRow._make
     for index in range(header.row_index + 1, len(grid)):
         raw = grid[index]
+        # counting in C first: most rows are full, and only rows of one or two
+        # filled cells can be notes
+        empty = raw.count("") + raw.count(None)
+        if empty < len(raw) - 2:
+            if raw == header_cells:
+                sheet.repeated_header_rows.append(index + 1)
+            elif all(isinstance(c, str) and not c.strip() for c in raw):
+                blank_rows.append(index + 1)
+            else:
+                rows.append(new_row((index + 1, raw)))
+            continue
         filled = [c for c in raw if c != "" and c is not None]
         if not filled or all(isinstance(c, str) and not c.strip() for c in filled):
             blank_rows.append(index + 1)
@@ -113,7 +127,7 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | Shee
         elif raw == header_cells:
             sheet.repeated_header_rows.append(index + 1)
         else:
-            rows.append(DataRow(index + 1, raw))
+            rows.append(new_row((index + 1, raw)))
     return sheet
 
 

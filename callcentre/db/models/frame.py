@@ -136,8 +136,8 @@ class ListRow(SQLModel, table=True):
     phones: str = Field(default="", max_length=500, description="all valid numbers, ';'-joined")
     contact: str = Field(default="", max_length=200)
     business: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
-    membership_id: int | None = Field(default=None, foreign_key="itemmembership.id")
+    enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id")
+    membership_id: int | None = Field(default=None, foreign_key="itemmembership.id", index=True)
     duplicate_of: str | None = Field(
         default=None, max_length=220, description="'sheet!row' of the earlier identical row"
     )
