@@ -81,7 +81,8 @@ def parse_list_file(path: Path) -> ParsedFile:
     seen: dict[tuple[object, ...], int] = {}
     out: list[ParsedRow] = []
     reason_rows: dict[str, int] = {}
-    statuses: dict[str, str] = {}
+    # reasons -> (reasons text, status): a few dozen combinations in a million rows
+    outcome: dict[tuple[str, ...], tuple[str, str]] = {}
     for sheet in listfile.sheets:
         columns = sheet.header.columns
         seq = columns.get("seq")
@@ -95,30 +96,23 @@ def parse_list_file(path: Path) -> ParsedFile:
             else:
                 key = tuple(cells)
             first = seen.get(key, -1)
-            (n_name, n_key, uscc, reg_no, district, zone, phones, contact, business,
-             reasons) = normalise(cells)
+            (n_name, n_key, uscc, reg_no, district, zone, phones, phones_text, e164, ext,
+             contact, business, reasons) = normalise(cells)
             if first < 0:
                 seen[key] = len(out)
                 duplicate_of = None
             else:
-                reasons.append("duplicate_row")
+                reasons += ("duplicate_row",)
                 duplicate_of = f"{out[first][0]}!{out[first][1]}"
-            reasons_text = ",".join(reasons)
-            status = statuses.get(reasons_text)
-            if status is None:
-                status = statuses[reasons_text] = row_status(reasons)
+            known = outcome.get(reasons)
+            if known is None:
+                known = outcome[reasons] = (",".join(reasons), row_status(reasons))
+            reasons_text, status = known
             reason_rows[reasons_text] = reason_rows.get(reasons_text, 0) + 1
-            if phones:
-                primary = phones[0]
-                phone_list = tuple([(p.e164, p.ext, p.kind) for p in phones])
-                phones_text = ";".join([phone_text(p.e164, p.ext) for p in phones])[:500]
-                e164, ext = primary.e164, primary.ext
-            else:
-                phone_list, phones_text, e164, ext = (), "", None, None
             out.append((
                 name, excel_row, raw_json(cells), status, reasons_text, n_name[:300], uscc,
                 reg_no, district, zone, e164, ext, phones_text, contact[:200], business,
-                duplicate_of, n_key, phone_list, first,
+                duplicate_of, n_key, phones, first,
             ))
         parsed.sheets.append({
             "sheet": sheet.name, "header_row": sheet.header_row, "data_rows": len(sheet.rows),
@@ -134,7 +128,3 @@ def parse_list_file(path: Path) -> ParsedFile:
     parsed.reason_rows = reason_rows
     return parsed
 
-
-def phone_text(e164: str, ext: str | None) -> str:
-    """One phone as text: E.164, then `` ext N`` when there is an extension."""
-    return f"{e164} ext {ext}" if ext else e164

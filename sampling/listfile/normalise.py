@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
@@ -18,7 +17,7 @@ import orjson
 
 from sampling.identifiers.district import normalise_district
 from sampling.identifiers.names import key_of_normalised, normalise_name
-from sampling.identifiers.phone import Phone, normalise_phones
+from sampling.identifiers.phone import normalise_phones
 from sampling.identifiers.reasons import REASONS
 from sampling.identifiers.uscc import normalise_credit_code
 
@@ -37,16 +36,48 @@ ROW_REASONS: dict[str, str] = {
 
 STATUSES = ("accepted", "warning", "rejected", "duplicate")
 
-# Departments list the same enterprise again and again (several items, several
-# departments): the same cell text normalises to the same immutable result, so the
-# identifier functions are memoised for text cells (numbers are cheap and would mix
-# 1 with 1.0 in a cache keyed without types). Sized to hold the distinct values of a
-# few hundred thousand rows (the benchmark's parsers meet each value ~1.7 times).
+PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
+
+
+def phone_text(e164: str, ext: str | None) -> str:
+    """One phone as text: E.164, then `` ext N`` when there is an extension."""
+    return f"{e164} ext {ext}" if ext else e164
+
+
+# What one cell gives a stored row, decided once per distinct cell text: departments
+# list the same enterprise again and again (several items, several departments), and
+# in the benchmark a parser meets each value about 1.7 times. Numbers are not
+# memoised (cheap, and a cache keyed without types would mix 1 with 1.0).
 _CACHE = 1 << 18
-_credit_code_text = lru_cache(maxsize=_CACHE)(normalise_credit_code)
-_phones_text = lru_cache(maxsize=_CACHE)(normalise_phones)
-_name_text = lru_cache(maxsize=_CACHE)(normalise_name)
-_key_of = lru_cache(maxsize=_CACHE)(key_of_normalised)
+
+
+def _code_fields(value: object) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(valid credit code, old registration number, reasons)."""
+    code = normalise_credit_code(value)
+    return code.code, code.reg_no, code.reasons
+
+
+def _phone_fields(value: object) -> tuple[tuple[PhoneTuple, ...], str, str | None, str | None,
+                                          tuple[str, ...]]:
+    """(all valid phones, their text, primary E.164, its extension, reasons)."""
+    result = normalise_phones(value)
+    phones = result.phones
+    if not phones:
+        return (), "", None, None, result.reasons
+    return (tuple([(p.e164, p.ext, p.kind) for p in phones]),
+            ";".join([phone_text(p.e164, p.ext) for p in phones])[:500],
+            phones[0].e164, phones[0].ext, result.reasons)
+
+
+def _name_fields(value: object) -> tuple[str, str]:
+    """(normalised name, name key)."""
+    name = normalise_name(value)
+    return name, key_of_normalised(name) if name else ""
+
+
+_code_of_text = lru_cache(maxsize=_CACHE)(_code_fields)
+_phone_of_text = lru_cache(maxsize=_CACHE)(_phone_fields)
+_name_of_text = lru_cache(maxsize=_CACHE)(_name_fields)
 
 
 def severity(code: str) -> str:
@@ -91,46 +122,26 @@ def _text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-@dataclass(slots=True)
-class NormalisedRow:
-    name: str
-    name_key: str
-    uscc: str | None
-    reg_no: str | None
-    district_code: str | None
-    zone: str | None
-    phones: tuple[Phone, ...]
-    contact: str
-    business: str
-    reasons: list[str]
-
-    @property
-    def primary(self) -> Phone | None:
-        return self.phones[0] if self.phones else None
-
-    @property
-    def status(self) -> str:
-        return row_status(self.reasons)
-
-
-#: The fields of :class:`NormalisedRow`, in the order a :func:`row_normaliser` returns them.
+#: What :func:`row_normaliser` makes of a row, in this order.
 NORMALISED_FIELDS = ("name", "name_key", "uscc", "reg_no", "district_code", "zone", "phones",
-                     "contact", "business", "reasons")
-NormalisedTuple = tuple[str, str, "str | None", "str | None", "str | None", "str | None",
-                        "tuple[Phone, ...]", str, str, list[str]]
+                     "phones_text", "phone_e164", "phone_ext", "contact", "business", "reasons")
+NormalisedRow = tuple
 
 
 def _none(cells: Sequence[object]) -> None:
     return None
 
 
-def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], NormalisedTuple]:
+def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], NormalisedRow]:
     """A function applying DESIGN §4's rules to one row of a sheet with this
-    field -> column map; it returns the :data:`NORMALISED_FIELDS` as a tuple.
+    field -> column map, returning the :data:`NORMALISED_FIELDS` as a tuple.
 
-    Built once per sheet, so that the per-row work is the rules themselves: the
-    column lookups are resolved here, and the memoised identifier functions are
-    called directly (a million rows make every microsecond count).
+    ``phones`` is every valid number as ``(e164, ext, kind)``, the first one primary
+    (``phone_e164``, ``phone_ext``); ``phones_text`` is them as text, ``;``-joined;
+    ``reasons`` is a tuple of reason codes in a fixed order (credit code, phone,
+    district, name). Built once per sheet, so that the per-row work is the rules
+    themselves: the column lookups are resolved here, and the memoised per-cell
+    functions are called directly (a million rows make every microsecond count).
     """
     width = max(columns.values(), default=-1) + 1
 
@@ -141,40 +152,37 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
     get_code, get_phone, get_district, get_name, get_contact, get_business = (
         getter(f) for f in ("uscc", "phone", "district", "name", "contact", "business"))
     has_contact, has_business = "contact" in columns, "business" in columns
-    credit_text, credit_other = _credit_code_text, normalise_credit_code
-    phones_text, phones_other = _phones_text, normalise_phones
-    name_text, name_other, key_of = _name_text, normalise_name, _key_of
+    code_text, code_other = _code_of_text, _code_fields
+    phone_text_, phone_other = _phone_of_text, _phone_fields
+    name_text, name_other = _name_of_text, _name_fields
     district_of, text_of = normalise_district, _text
+    name_missing, unidentifiable = ("name_missing",), ("name_missing", "not_identifiable")
 
-    def normalise(cells: Sequence[object]) -> NormalisedTuple:
+    def normalise(cells: Sequence[object]) -> NormalisedRow:
         if len(cells) < width:  # a short csv record
             cells = [*cells, *([None] * (width - len(cells)))]
         value = get_code(cells)
-        code = credit_text(value) if type(value) is str else credit_other(value)
+        uscc, reg_no, code_reasons = code_text(value) if type(value) is str else code_other(value)
         value = get_phone(cells)
-        phones = phones_text(value) if type(value) is str else phones_other(value)
+        phones, phones_text, e164, ext, phone_reasons = (
+            phone_text_(value) if type(value) is str else phone_other(value))
         district = district_of(get_district(cells))
         value = get_name(cells)
-        name = name_text(value) if type(value) is str else name_other(value)
-        key = key_of(name) if name else ""
-        reasons = [*code.reasons, *phones.reasons, *district.reasons]
+        name, key = name_text(value) if type(value) is str else name_other(value)
+        reasons = code_reasons + phone_reasons + district.reasons
         if not key:
-            reasons.append("name_missing")
-            if code.code is None:
-                reasons.append("not_identifiable")
-        return (name, key, code.code, code.reg_no, district.code, district.zone, phones.phones,
-                text_of(get_contact(cells)) if has_contact else "",
+            reasons += unidentifiable if uscc is None else name_missing
+        return (name, key, uscc, reg_no, district.code, district.zone, phones, phones_text, e164,
+                ext, text_of(get_contact(cells)) if has_contact else "",
                 text_of(get_business(cells)) if has_business else "", reasons)
 
     return normalise
 
 
-def normalise_row(columns: dict[str, int], cells: Sequence[object]) -> NormalisedRow:
-    """Apply DESIGN §4's rules to one row, given the header's field -> column map.
-
-    For many rows of one sheet, :func:`row_normaliser` does the same faster.
-    """
-    return NormalisedRow(*row_normaliser(columns)(cells))
+def normalise_row(columns: dict[str, int], cells: Sequence[object]) -> dict[str, object]:
+    """One row's :data:`NORMALISED_FIELDS` by name (for tests and one-off use; a
+    :func:`row_normaliser` does many rows of one sheet faster)."""
+    return dict(zip(NORMALISED_FIELDS, row_normaliser(columns)(cells), strict=True))
 
 
 def raw_json(cells: Sequence[object]) -> str:
