@@ -1,8 +1,9 @@
 """Import list files into the frame: read, normalise, de-duplicate, store.
 
-Reading and normalising (:mod:`callcentre.importer.parse`) run in worker
+Reading and normalising (:mod:`callcentre.importer.parse`) run in helper
 processes, a file or two ahead of the main process, which resolves rows to
-enterprises and writes them. Each file is written in its own transaction: a file
+enterprises and writes them, and parses files itself rather than wait
+(:mod:`callcentre.importer.feeder`). Each file is written in its own transaction: a file
 that cannot be read is reported and skipped while the others go on; a file whose
 content changed replaces its earlier rows atomically; an unchanged file (same
 sha256) is left alone. Every data row is stored (``ListRow``) whatever its status,
@@ -13,11 +14,8 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
-import os
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from callcentre.db.engine import IdAllocator, bulk_insert, write_transaction
 from callcentre.db.models import ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
+from callcentre.importer.feeder import default_helpers, parsed_in_order
 from callcentre.importer.frame_index import (
     ENTERPRISE_COLUMNS,
     ENTERPRISE_UPDATABLE,
@@ -35,7 +34,7 @@ from callcentre.importer.frame_index import (
     FrameIndex,
 )
 from callcentre.importer.jobs import ImportJob
-from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow, parse_list_file
+from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
 from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
 from sampling.identifiers.names import normalise_name
 from sampling.listfile.normalise import STATUSES, severity
@@ -109,64 +108,6 @@ def _unchanged_paths(engine: Engine, paths: Sequence[Path], *, wave_id: int) -> 
     return same
 
 
-def _parsed_in_order(
-    paths: Sequence[Path], workers: int, *, skip: set[Path]
-) -> Iterator[tuple[ParsedFile, list[ParsedRow]]]:
-    """Parse files in worker processes, at most ``workers + 1`` ahead of the writer.
-
-    Files in ``skip`` are not read (they come back marked ``unchanged``). Rows
-    arrive marshalled; a thread of this process decodes them, so that decoding
-    overlaps with the writer's SQLite calls (which release the GIL).
-    """
-    if workers <= 0 or len(paths) - len(skip) < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        for p in paths:
-            if p in skip:
-                yield ParsedFile(path=p, unchanged=True), []
-            else:
-                parsed = parse_list_file(p)
-                yield parsed, parsed.rows()
-        return
-
-    def decoded(fut: Future[ParsedFile]) -> tuple[ParsedFile, list[ParsedRow]]:
-        parsed = fut.result()
-        return parsed, parsed.rows()
-
-    ctx = multiprocessing.get_context("fork")
-    # the parsers are forked while gc is disabled and keep it so: they build millions of
-    # acyclic objects, and collection passes over them would double their time
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool, \
-            ThreadPoolExecutor(max_workers=1) as decoder:
-        pending: deque[Future[tuple[ParsedFile, list[ParsedRow]]]] = deque()
-        todo = iter(paths)
-
-        def submit(path: Path) -> None:
-            if path in skip:
-                done: Future[tuple[ParsedFile, list[ParsedRow]]] = Future()
-                done.set_result((ParsedFile(path=path, unchanged=True), []))
-                pending.append(done)
-            else:
-                pending.append(decoder.submit(decoded, pool.submit(parse_list_file, path)))
-
-        for p in todo:
-            submit(p)
-            if len(pending) > workers:
-                break
-        while pending:
-            item = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                submit(nxt)
-            yield item
-
-
-def default_workers() -> int:
-    """Parser processes. Two, even on two cores: measured on the 1,000,000-row
-    benchmark, one parser leaves the writer waiting ~10 s, while two take a little
-    CPU from the writer but finish sooner (39 s against 41-43 s)."""
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 def import_files(
     engine: Engine,
     jobs: Sequence[ImportJob],
@@ -189,8 +130,9 @@ def import_files(
     on_result
         Called with each file's result as soon as it is known.
     workers
-        Processes that read and normalise files ahead of the writer (default: up to
-        2, by CPU count; 0 reads in this process).
+        Helper processes that read and normalise files beside the writer, which
+        parses too when it would otherwise wait (default: one per spare core; 0
+        reads everything in this process). See :mod:`callcentre.importer.feeder`.
     """
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: collection passes only cost time
@@ -236,8 +178,8 @@ def _import_all(
         wave_id = ensure_wave(conn, wave)
     index: FrameIndex | None = None
     paths = [_resolved(j.path) for j in jobs]
-    stream = _parsed_in_order(paths, default_workers() if workers is None else workers,
-                              skip=_unchanged_paths(engine, paths, wave_id=wave_id))
+    stream = parsed_in_order(paths, default_helpers() if workers is None else workers,
+                             skip=_unchanged_paths(engine, paths, wave_id=wave_id))
     for job, (parsed, rows) in zip(jobs, stream):
         department = job.department or parsed.department
         result = FileResult(path=parsed.path, outcome="failed", item=job.item,
