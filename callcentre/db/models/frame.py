@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -119,9 +119,8 @@ class ItemMembership(SQLModel, table=True):
 class ListRow(SQLModel, table=True):
     """Every row of every imported list file, accepted or not."""
 
-    __table_args__ = (Index("ix_listrow_file_row", "source_file_id", "sheet", "row"),)
     id: int | None = Field(default=None, primary_key=True)
-    source_file_id: int = Field(foreign_key="sourcefile.id")
+    source_file_id: int = Field(foreign_key="sourcefile.id", index=True)
     sheet: str = Field(max_length=200)
     row: int = Field(description="1-based, as Excel shows it; csv: line number")
     raw: str = Field(sa_column=Column(Text, nullable=False), description="JSON list of cells")

@@ -1,0 +1,76 @@
+"""Parsed files reach the writer in order and complete, whoever parsed them: a
+helper process, the writer itself while it would otherwise wait, or the writer
+again when a helper fails or dies."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from callcentre.demo.generator import generate_demo
+from callcentre.importer import feeder
+from callcentre.importer.parse import ParsedFile, parse_list_file
+
+
+@pytest.fixture(scope="module")
+def list_paths(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("feeder") / "lists"
+    files = generate_demo(out, seed=11, n_enterprises=300)
+    return [f.path for f in files]
+
+
+def _digest(stream: object) -> list[tuple[str, str | None, bool, list[object]]]:
+    return [(p.path.name, p.error, p.unchanged, rows) for p, rows in stream]  # type: ignore[attr-defined]
+
+
+def test_helpers_give_what_one_process_gives(list_paths: list[Path]) -> None:
+    skip = {list_paths[1]}
+    alone = _digest(feeder.parsed_in_order(list_paths, 0, skip=skip))
+    helped = _digest(feeder.parsed_in_order(list_paths, 2, skip=skip))
+    assert [d[0] for d in helped] == [p.name for p in list_paths]
+    assert helped == alone
+    assert helped[1][2] is True and helped[1][3] == []   # skipped: not read
+    assert sum(len(d[3]) for d in helped) > 200
+
+
+def _failing_in_helpers(how: str):  # type: ignore[no-untyped-def]
+    def parse(path: Path, *, transfer: bool = False) -> ParsedFile:
+        # transfer=True only ever happens in a helper process: every file a helper
+        # takes fails there
+        if transfer:
+            if how == "die":
+                os._exit(3)
+            raise RuntimeError("helper failed")
+        return parse_list_file(path, transfer=transfer)
+    return parse
+
+
+@pytest.mark.parametrize("how", ["raise", "die"])
+def test_a_failing_helper_leaves_its_files_to_the_writer(
+    list_paths: list[Path], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    expected = _digest(feeder.parsed_in_order(list_paths, 0, skip=set()))
+    monkeypatch.setattr(feeder, "parse_list_file", _failing_in_helpers(how))
+    got = _digest(feeder.parsed_in_order(list_paths, 1, skip=set()))
+    assert got == expected
+
+
+def test_an_error_the_writer_meets_too_is_raised(
+    list_paths: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: Path, *, transfer: bool = False) -> ParsedFile:
+        if path == list_paths[2]:
+            raise RuntimeError("bug in the parser")
+        return parse_list_file(path, transfer=transfer)
+
+    monkeypatch.setattr(feeder, "parse_list_file", broken)
+    with pytest.raises(RuntimeError, match="bug in the parser"):
+        list(feeder.parsed_in_order(list_paths, 1, skip=set()))
+
+
+def test_default_helpers_leave_the_writer_a_core() -> None:
+    n = feeder.default_helpers()
+    assert 0 <= n <= 3
+    assert n <= max(0, (os.cpu_count() or 1) - 1)
