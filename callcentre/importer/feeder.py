@@ -125,12 +125,12 @@ def parsed_in_order(
                     ready[want] = parse_list_file(todo[want])
                     break
                 receive(block=True)
-            parsed = ready.pop(want)
+            got = ready.pop(want)
             if want in from_helper:
                 from_helper.discard(want)
                 room.release()
-            if isinstance(parsed, str):  # the helper failed: fail here, with a traceback
-                parsed = parse_list_file(todo[want])
+            # a helper's traceback: parse here, to succeed or fail with the error itself
+            parsed = parse_list_file(todo[want]) if isinstance(got, str) else got
             yield parsed, parsed.rows()
     finally:
         for proc in procs:
