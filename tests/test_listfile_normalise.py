@@ -1,0 +1,53 @@
+"""Row-level normalisation: a sheet's column map applied to a row's cells."""
+
+from __future__ import annotations
+
+from sampling.listfile.normalise import NORMALISED_FIELDS, normalise_row, row_normaliser, row_status
+
+COLUMNS = {"seq": 0, "name": 1, "uscc": 2, "phone": 3, "district": 4, "contact": 5}
+
+
+def test_a_clean_row() -> None:
+    row = normalise_row(COLUMNS, [1.0, "天津某某科技有限公司", "91120116670656092H",
+                                  "13945388387", "滨海新区", " 董华 "])
+    assert set(row) == set(NORMALISED_FIELDS)
+    assert row["uscc"] == "91120116670656092H"
+    assert row["phones"] == (("+8613945388387", None, "mobile"),)
+    assert (row["phone_e164"], row["phone_ext"]) == ("+8613945388387", None)
+    assert row["district_code"] == "120116"
+    assert row["contact"] == "董华"
+    assert row["business"] == ""           # no such column
+    assert row_status(row["reasons"]) == "accepted"
+
+
+def test_several_phones_and_an_extension_as_text() -> None:
+    row = normalise_row(COLUMNS, [2, "某某", "", "022-23456789转801；13812345678", "", ""])
+    assert row["phones_text"] == "+862223456789 ext 801;+8613812345678"
+    assert row["phone_ext"] == "801"
+    assert "uscc_missing" in row["reasons"]
+
+
+def test_a_short_csv_record_is_padded() -> None:
+    row = normalise_row(COLUMNS, ["3", "某某有限公司"])
+    assert row["name"] == "某某有限公司"
+    assert row["uscc"] is None and row["phones"] == ()
+    assert "phone_missing" in row["reasons"] and "district_missing" in row["reasons"]
+    assert row_status(row["reasons"]) == "rejected"
+
+
+def test_no_name_and_no_code_cannot_be_identified() -> None:
+    reasons = normalise_row(COLUMNS, [4, "", "", "13812345678", "和平区", ""])["reasons"]
+    assert reasons[-2:] == ("name_missing", "not_identifiable")
+    with_code = normalise_row(COLUMNS, [4, "-", "91120116670656092H", "13812345678", "", ""])
+    assert with_code["reasons"][-1] == "name_missing"
+
+
+def test_memoised_text_and_numbers_agree() -> None:
+    """Text cells go through the caches, numbers do not; a float phone is flagged."""
+    normalise = row_normaliser(COLUMNS)
+    text = normalise([1, "某某", "", "13812345678", "", ""])
+    again = normalise([1, "某某", "", "13812345678", "", ""])
+    number = normalise([1, "某某", "", 13812345678.0, "", ""])
+    assert text == again
+    assert number[NORMALISED_FIELDS.index("phones")] == text[NORMALISED_FIELDS.index("phones")]
+    assert "phone_float" in number[-1] and "phone_float" not in text[-1]
