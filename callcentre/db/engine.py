@@ -189,12 +189,27 @@ class IdAllocator:
                 (self._table, self._next - 1))
 
 
+def _param_mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
                 rows: Sequence[Sequence[object]]) -> None:
     """executemany straight on the driver: for the import's millions of rows."""
     if not rows:
         return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = _param_mark(conn)
     cols = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join([mark] * len(columns))
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(rows))
+
+
+def bulk_update(conn: Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[object]]) -> None:
+    """executemany of ``UPDATE table SET columns… WHERE id = …`` on the driver; each
+    row holds the columns' values, then the id."""
+    if not rows:
+        return
+    mark = _param_mark(conn)
+    sets = ", ".join(f'"{c}" = {mark}' for c in columns)
+    conn.exec_driver_sql(f'UPDATE "{table}" SET {sets} WHERE id = {mark}', list(rows))

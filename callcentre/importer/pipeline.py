@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from callcentre.db.engine import IdAllocator, bulk_insert, write_transaction
+from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update, write_transaction
 from callcentre.db.models import ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.feeder import default_helpers, parsed_in_order
@@ -344,11 +344,7 @@ def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
         # the text SQLite's driver would make of it, made once rather than per row
         stamp = now.isoformat(" ") if conn.dialect.name == "sqlite" else now
         bulk_insert(conn, "enterprise", ENTERPRISE_COLUMNS, [e.row(stamp) for e in created])
-    if changed:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        sets = ", ".join(f"{c} = {mark}" for c in ENTERPRISE_UPDATABLE)
-        conn.exec_driver_sql(f"UPDATE enterprise SET {sets} WHERE id = {mark}",
-                             [e.changes() for e in changed])
+    bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in changed])
     return len(created)
 
 
@@ -385,9 +381,9 @@ def _delete_file_rows(conn: Connection, file_id: int) -> None:
     if not affected:
         return
     still: set[int] = set()
-    for start in range(0, len(affected), 500):
+    for part in _chunks(affected):
         still.update(conn.execute(select(lr.c.membership_id).where(
-            lr.c.membership_id.in_(affected[start:start + 500])).distinct()).scalars())
+            lr.c.membership_id.in_(part)).distinct()).scalars())
     orphans = [m for m in affected if m not in still]
     if orphans:
         # a membership already drawn into a sample stays (the sample refers to it)
@@ -395,12 +391,17 @@ def _delete_file_rows(conn: Connection, file_id: int) -> None:
 
         su = SampleUnit.__table__  # type: ignore[attr-defined]
         sampled: set[int] = set()
-        for start in range(0, len(orphans), 500):
+        for part in _chunks(orphans):
             sampled.update(conn.execute(select(su.c.membership_id).where(
-                su.c.membership_id.in_(orphans[start:start + 500]))).scalars())
+                su.c.membership_id.in_(part))).scalars())
         orphans = [m for m in orphans if m not in sampled]
-    for start in range(0, len(orphans), 500):
-        conn.execute(delete(im).where(im.c.id.in_(orphans[start:start + 500])))
+    for part in _chunks(orphans):
+        conn.execute(delete(im).where(im.c.id.in_(part)))
 
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """``ids`` in pieces small enough for an ``IN (…)`` list on either database."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 __all__ = ["FileResult", "ImportJob", "ImportSummary", "import_files"]
