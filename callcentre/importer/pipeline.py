@@ -16,13 +16,15 @@ import gc
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from pathlib import Path
+from time import process_time
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from callcentre.db.checkpoint import AfterCommit, checkpoints_in_background
 from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update, write_transaction
 from callcentre.db.models import ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
@@ -74,6 +76,9 @@ class FileResult:
 class ImportSummary:
     wave: str
     files: list[FileResult] = field(default_factory=list)
+    #: the writer process's CPU seconds by phase (resolve, enterprises, memberships,
+    #: rows, commit): where an import's time goes, for the benchmark
+    writer_cpu: Counter[str] = field(default_factory=Counter)
 
     def total(self, status: str) -> int:
         return sum(f.counts[status] for f in self.files)
@@ -137,30 +142,12 @@ def import_files(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: collection passes only cost time
     try:
-        with _deferred_checkpoints(engine):
+        with checkpoints_in_background(engine) as after_commit:
             return _import_all(engine, jobs, wave=wave, on_file=on_file, progress=progress,
-                               on_result=on_result, workers=workers)
+                               on_result=on_result, workers=workers, after_commit=after_commit)
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-@contextmanager
-def _deferred_checkpoints(engine: Engine) -> Iterator[None]:
-    """SQLite WAL: checkpoint once after the whole import, not after every file.
-
-    Each file's transaction rewrites many of the same index pages; copying them
-    from the WAL into the database at every commit would copy them again and again.
-    """
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    try:
-        yield
-    finally:
-        with engine.connect() as conn:
-            conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-                "PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _import_all(
@@ -172,6 +159,7 @@ def _import_all(
     progress: ProgressFn | None,
     on_result: Callable[[FileResult], None] | None,
     workers: int | None,
+    after_commit: AfterCommit,
 ) -> ImportSummary:
     summary = ImportSummary(wave=wave)
     with engine.begin() as conn:
@@ -203,8 +191,12 @@ def _import_all(
                 if index is None or not index.in_sync(conn):
                     index = FrameIndex.load(conn)
                 _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
-                            department=result.department, item=job.item, progress=progress)
+                            department=result.department, item=job.item, progress=progress,
+                            cpu=summary.writer_cpu)
                 index.stamp = FrameIndex.db_stamp(conn)
+                started = process_time()
+            after_commit()
+            summary.writer_cpu["commit"] += process_time() - started
         if (result.error is not None or parsed.unchanged) and on_file is not None:
             on_file(job, 0)
         summary.files.append(result)
@@ -237,7 +229,9 @@ def _write_file(
     department: str,
     item: int,
     progress: ProgressFn | None,
+    cpu: Counter[str],
 ) -> None:
+    started = process_time()
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     path_text = str(parsed.path)
     dept_id = ensure_department(conn, department)
@@ -316,8 +310,15 @@ def _write_file(
             result.reasons[reason] += n
     result.reasons.update(added_reasons)
     result.sheets = parsed.sheets
+    lap = process_time()
+    cpu["resolve"] += lap - started
     result.new_enterprises = _write_enterprises(conn, index)
+    cpu["enterprises"] += (started := process_time()) - lap
+    # in key order of uq_membership (enterprise first): the unique index is then
+    # filled in one sweep instead of a random insert per row
+    new_members.sort(key=itemgetter(2))
     bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
+    cpu["memberships"] += (lap := process_time()) - started
     next_enterprise.finish()
     next_membership.finish()
     for start in range(0, len(out), 10_000):
@@ -325,6 +326,7 @@ def _write_file(
         bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
         if progress is not None:
             progress(len(chunk))
+    cpu["rows"] += process_time() - lap
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
@@ -344,6 +346,8 @@ def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
         # the text SQLite's driver would make of it, made once rather than per row
         stamp = now.isoformat(" ") if conn.dialect.name == "sqlite" else now
         bulk_insert(conn, "enterprise", ENTERPRISE_COLUMNS, [e.row(stamp) for e in created])
+    # in id order: the updates then walk the table once instead of jumping about
+    changed.sort(key=attrgetter("id"))
     bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in changed])
     return len(created)
 
