@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy import event
@@ -193,15 +194,35 @@ def _param_mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
+#: SQLite: rows per INSERT statement in bulk_insert (within SQLite's oldest limit of
+#: 999 parameters a statement)
+SQLITE_ROWS_PER_INSERT = 32
+
+
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
                 rows: Sequence[Sequence[object]]) -> None:
-    """executemany straight on the driver: for the import's millions of rows."""
+    """executemany straight on the driver: for the import's millions of rows.
+
+    On SQLite each statement inserts up to :data:`SQLITE_ROWS_PER_INSERT` rows
+    (``VALUES (…), (…), …``): Python's driver steps, resets and clears a statement
+    per parameter set, a cost that counts for a million narrow rows (measured on
+    the import benchmark: memberships 5.7 -> 4.7 s of CPU, list rows 12.2 -> 11.1 s).
+    """
     if not rows:
         return
     mark = _param_mark(conn)
     cols = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join([mark] * len(columns))
-    conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(rows))
+    one = "(" + ", ".join([mark] * len(columns)) + ")"
+    head = f'INSERT INTO "{table}" ({cols}) VALUES '
+    per = min(SQLITE_ROWS_PER_INSERT, 999 // len(columns))
+    if conn.dialect.name == "sqlite" and per > 1 and len(rows) >= per:
+        whole = len(rows) - len(rows) % per
+        flat = chain.from_iterable
+        conn.exec_driver_sql(head + ", ".join([one] * per),
+                             [tuple(flat(rows[k:k + per])) for k in range(0, whole, per)])
+        rows = rows[whole:]
+    if rows:
+        conn.exec_driver_sql(head + one, list(rows))
 
 
 def bulk_update(conn: Connection, table: str, columns: Sequence[str],
