@@ -51,3 +51,27 @@ def test_memoised_text_and_numbers_agree() -> None:
     assert text == again
     assert number[NORMALISED_FIELDS.index("phones")] == text[NORMALISED_FIELDS.index("phones")]
     assert "phone_float" in number[-1] and "phone_float" not in text[-1]
+
+
+def test_memo_keeps_text_apart_from_numbers_and_survives_being_emptied(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A district code as text and as a number, an old code as text: each gives its
+    own result however the cache was filled, also after the full cache is emptied."""
+    import sampling.listfile.normalise as N
+
+    known, compute = N._memo(lambda v: (type(v).__name__, v))
+    assert known("1") is None
+    assert compute("1") == ("str", "1") and known("1") == ("str", "1")
+    assert known(1.0) is None and compute(1.0) == ("float", 1.0)
+    assert known(1) is None          # numbers are never kept
+    monkeypatch.setattr(N, "_CACHE", 2)
+    compute("2")
+    compute("3")                      # full: emptied, then "3" kept
+    assert known("1") is None and known("3") == ("str", "3")
+
+    normalise = row_normaliser(COLUMNS)
+    code = NORMALISED_FIELDS.index("district_code")
+    as_text = normalise([1, "某某", "", "13812345678", "120101", ""])
+    as_number = normalise([1, "某某", "", "13812345678", 120101.0, ""])
+    assert as_text[code] == as_number[code] == "120101"
+    for _ in range(3):                # whatever the cache holds by now
+        assert normalise([1, "某某", "", "13812345678", "120101", ""]) == as_text
