@@ -22,3 +22,19 @@ def test_bulk_insert_keeps_every_row_in_order(db_url: str, count: int) -> None:
     want = [(i, "改" if i % 7 == 1 else n, x) for i, n, x in rows]
     assert got == want
     engine.dispose()
+
+
+def test_id_allocator_counts_on_and_never_back(sqlite_url: str) -> None:
+    from callcentre.db.engine import IdAllocator
+
+    engine = make_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE ids (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO ids (id) VALUES (41)")
+        ids = IdAllocator(conn, "ids")
+        assert ids() == 42 and ids.peek() == 43
+        ids.advance_to(50)            # a loop used 43..49 itself
+        assert ids() == 50
+        with pytest.raises(ValueError):
+            ids.advance_to(45)
+    engine.dispose()

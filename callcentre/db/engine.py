@@ -183,6 +183,16 @@ class IdAllocator:
         value, self._next = self._next, self._next + 1
         return value
 
+    def peek(self) -> int:
+        """The next id, not taken: a hot loop may count on from it itself and then
+        :meth:`advance_to` the first id it did not use."""
+        return self._next
+
+    def advance_to(self, next_id: int) -> None:
+        if next_id < self._next:
+            raise ValueError(f"ids only grow: {next_id} < {self._next}")
+        self._next = next_id
+
     def finish(self) -> None:
         if self._next > self._first and self._conn.dialect.name == "postgresql":
             self._conn.exec_driver_sql(

@@ -83,7 +83,9 @@ class FrameIndex:
         self.by_name: dict[str, list[EnterpriseState]] = {}
         self.created: list[EnterpriseState] = []          # not yet written
         self.changed: dict[int, EnterpriseState] = {}     # written, then changed
-        self._created_ids: set[int] = set()
+        # ids from here on were created since the last flush (ids only grow): their
+        # changes go out with their insert, not as updates
+        self._unwritten_from = 0
         self.allocate: Callable[[], int] | None = None    # set by the writer
         self.stamp: tuple[object, ...] = ()               # db_stamp() when last in sync
 
@@ -121,7 +123,8 @@ class FrameIndex:
     def flush(self) -> tuple[list[EnterpriseState], list[EnterpriseState]]:
         """(created, changed) since the last flush; both lists are then cleared."""
         created, changed = self.created, list(self.changed.values())
-        self.created, self.changed, self._created_ids = [], {}, set()
+        self.created, self.changed = [], {}
+        self._unwritten_from = 0
         return created, changed
 
     # --- resolution ----------------------------------------------------------------
@@ -135,16 +138,18 @@ class FrameIndex:
             self.by_name.setdefault(ent.name_key, []).append(ent)
 
     def _new(self, uscc: str | None, reg_no: str | None, name: str, name_key: str,
-             district_code: str | None) -> EnterpriseState:
+             district_code: str | None, phones: tuple[PhoneTuple, ...]) -> EnterpriseState:
         assert self.allocate is not None, "set FrameIndex.allocate before resolving"
-        ent = EnterpriseState(self.allocate(), uscc, reg_no, name, name_key, district_code)
+        ent = EnterpriseState(self.allocate(), uscc, reg_no, name, name_key, district_code,
+                              list(phones))
+        if not self.created:
+            self._unwritten_from = ent.id
         self._add(ent)
         self.created.append(ent)
-        self._created_ids.add(ent.id)
         return ent
 
     def _touch(self, ent: EnterpriseState) -> None:
-        if ent.id not in self._created_ids:
+        if not self.created or ent.id < self._unwritten_from:
             self.changed[ent.id] = ent
 
     def resolve(
@@ -156,9 +161,8 @@ class FrameIndex:
         if uscc:
             ent = self.by_uscc.get(uscc)
             if ent is None:
-                ent = self._new(uscc, reg_no, name, name_key, district_code)
-            else:
-                self._merge(ent, name, name_key, district_code, reasons)
+                return self._new(uscc, reg_no, name, name_key, district_code, phones)
+            self._merge(ent, name, name_key, district_code, reasons)
         elif reg_no and reg_no in self.by_regno:
             ent = self.by_regno[reg_no]
             self._merge(ent, name, name_key, district_code, reasons)
@@ -170,7 +174,7 @@ class FrameIndex:
                 self._merge(ent, name, name_key, district_code, reasons)
             else:
                 reasons.append("name_ambiguous" if candidates else "name_only")
-                ent = self._new(None, reg_no, name, name_key, district_code)
+                return self._new(None, reg_no, name, name_key, district_code, phones)
         else:
             return None
         if phones:

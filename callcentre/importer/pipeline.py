@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -78,7 +78,7 @@ class ImportSummary:
     files: list[FileResult] = field(default_factory=list)
     #: the writer process's CPU seconds by phase (resolve, enterprises, memberships,
     #: rows, commit): where an import's time goes, for the benchmark
-    writer_cpu: Counter[str] = field(default_factory=Counter)
+    writer_cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def total(self, status: str) -> int:
         return sum(f.counts[status] for f in self.files)
@@ -229,7 +229,7 @@ def _write_file(
     department: str,
     item: int,
     progress: ProgressFn | None,
-    cpu: Counter[str],
+    cpu: defaultdict[str, float],
 ) -> None:
     started = process_time()
     sf = SourceFile.__table__  # type: ignore[attr-defined]
@@ -277,9 +277,10 @@ def _write_file(
     resolve = index.resolve
     extra: list[str] = []       # reasons resolution adds to a row
     out: list[tuple[object, ...]] = []
+    member_id = next_membership.peek()  # counted on here: a million rows
     for row in rows:
-        (_sheet, _row, _raw, status, reasons, name, uscc, reg_no, district, _zone, _e164,
-         _ext, _phones_text, _contact, _business, _dup, key, phones, first) = row
+        (sheet, excel_row, raw, status, reasons, name, uscc, reg_no, district, zone, e164,
+         ext, phones_text, contact, business, duplicate_of, key, phones, first) = row
         if first >= 0:
             ent = ents[first]
         elif status == "rejected" and "not_identifiable" in reasons:
@@ -300,9 +301,13 @@ def _write_file(
             if status != "rejected":
                 member = members.get(ent_id)
                 if member is None and status != "duplicate":
-                    member = members[ent_id] = next_membership()
+                    member = members[ent_id] = member_id
+                    member_id += 1
                     new_members.append((member, wave_id, ent_id, item_id, dept_id))
-        out.append((file_id, *row[:3], status, reasons, *row[5:16], ent_id, member))
+        out.append((file_id, sheet, excel_row, raw, status, reasons, name, uscc, reg_no,
+                    district, zone, e164, ext, phones_text, contact, business, duplicate_of,
+                    ent_id, member))
+    next_membership.advance_to(member_id)
     for status in STATUSES:
         result.counts[status] += statuses[status]
     for text, n in parsed.reason_rows.items():
