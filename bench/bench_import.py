@@ -60,7 +60,8 @@ def phase_import(data: Path, db: Path) -> dict[str, float]:
             "accepted": summary.total("accepted"), "warning": summary.total("warning"),
             "rejected": summary.total("rejected"), "duplicate": summary.total("duplicate"),
             "enterprises_new": sum(f.new_enterprises for f in summary.files),
-            "writer_cpu": {k: round(v, 2) for k, v in summary.writer_cpu.items()}}
+            "writer_cpu": {k: round(v, 2)
+                           for k, v in getattr(summary, "writer_cpu", {}).items()}}
 
 
 def _child(args: list[str]) -> dict[str, float]:
@@ -99,7 +100,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--phase", choices=["read", "import"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    # the code tree to import callcentre from (bench/ab_import.py: another revision)
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
 
     if args.phase:
         result = phase_read(args.data) if args.phase == "read" else phase_import(args.data, args.db)
