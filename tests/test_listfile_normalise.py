@@ -53,9 +53,9 @@ def test_memoised_text_and_numbers_agree() -> None:
     assert "phone_float" in number[-1] and "phone_float" not in text[-1]
 
 
-def test_memo_keeps_text_apart_from_numbers_and_survives_being_emptied(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_memo_keeps_text_apart_from_numbers_and_forgets_the_oldest(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A district code as text and as a number, an old code as text: each gives its
-    own result however the cache was filled, also after the full cache is emptied."""
+    own result however the cache was filled, also once the oldest entries are dropped."""
     import sampling.listfile.normalise as N
 
     known, compute = N._memo(lambda v: (type(v).__name__, v))
@@ -63,10 +63,11 @@ def test_memo_keeps_text_apart_from_numbers_and_survives_being_emptied(monkeypat
     assert compute("1") == ("str", "1") and known("1") == ("str", "1")
     assert known(1.0) is None and compute(1.0) == ("float", 1.0)
     assert known(1) is None          # numbers are never kept
-    monkeypatch.setattr(N, "_CACHE", 2)
-    compute("2")
-    compute("3")                      # full: emptied, then "3" kept
-    assert known("1") is None and known("3") == ("str", "3")
+    monkeypatch.setattr(N, "_CACHE", 4)
+    for text in ("2", "3", "4", "5"):  # full at "5": the oldest ("1") goes
+        compute(text)
+    assert known("1") is None
+    assert known("2") == ("str", "2") and known("5") == ("str", "5")
 
     normalise = row_normaliser(COLUMNS)
     code = NORMALISED_FIELDS.index("district_code")
