@@ -74,3 +74,29 @@ def test_default_helpers_leave_the_writer_a_core() -> None:
     n = feeder.default_helpers()
     assert 0 <= n <= 3
     assert n <= max(0, (os.cpu_count() or 1) - 1)
+
+
+def test_the_writer_takes_a_file_only_where_it_evens_out_the_work() -> None:
+    take = feeder.worth_taking
+    # nothing measured yet (the start of an import): idle waiting is certain loss
+    assert take(None, None, None, None)
+    assert take(None, 3.0, 10.0, 20.0)
+    # the wanted file is nearly parsed, or parsed and on its way: wait for it
+    assert not take(0.2, 3.0, 10.0, 60.0)
+    assert not take(0.0, 3.0, None, None)
+    # far from ready: take one while the writer's work, with it, stays within the
+    # helpers' (the middle of an import) ...
+    assert take(1.5, 3.0, 24.0, 31.0)
+    # ... but not at the end, where it would leave the helper idle and the writer
+    # writing on
+    assert not take(1.5, 3.0, 6.6, 7.0)
+    assert take(1.5, 3.0, None, None)
+
+
+def test_pace_is_seconds_per_byte_of_what_was_seen() -> None:
+    pace = feeder._Pace()
+    assert pace.of(100) is None
+    pace.add(2.0, 1000)
+    pace.add(1.0, 0)        # a file of unknown size tells nothing
+    pace.add(4.0, 1000)
+    assert pace.of(500) == 1.5

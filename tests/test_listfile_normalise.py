@@ -53,6 +53,21 @@ def test_memoised_text_and_numbers_agree() -> None:
     assert "phone_float" in number[-1] and "phone_float" not in text[-1]
 
 
+def test_contact_and_business_memoised_as_computed() -> None:
+    """NFKC and trimmed, the first time and from the cache; numbers written as text;
+    an empty cell (not kept: "" is falsy) stays empty."""
+    columns = {**COLUMNS, "business": 6}
+    normalise = row_normaliser(columns)
+    contact, business = (NORMALISED_FIELDS.index(f) for f in ("contact", "business"))
+    for _ in range(2):
+        row = normalise([1, "某某", "", "13812345678", "", " 董华\u3000", "食品经营许可 "])
+        assert (row[contact], row[business]) == ("董华", "食品经营许可")
+        number = normalise([1, "某某", "", "13812345678", "", 12.0, None])
+        assert (number[contact], number[business]) == ("12", "")
+        empty = normalise([1, "某某", "", "13812345678", "", "", "  "])
+        assert (empty[contact], empty[business]) == ("", "")
+
+
 def test_memo_keeps_text_apart_from_numbers_and_forgets_the_oldest(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A district code as text and as a number, an old code as text: each gives its
     own result however the cache was filled, also once the oldest entries are dropped."""

@@ -158,6 +158,11 @@ def _text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# contact and business cells repeat as much as the others (a contact per enterprise,
+# a few dozen kinds of business); "" is falsy, so an empty cell is simply redone
+_text_known, _text_of = _memo(_text)
+
+
 #: What :func:`row_normaliser` makes of a row, in this order.
 NORMALISED_FIELDS = ("name", "name_key", "uscc", "reg_no", "district_code", "zone", "phones",
                      "phones_text", "phone_e164", "phone_ext", "contact", "business", "reasons")
@@ -192,7 +197,7 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
     phone_known, phone_of = _phone_known, _phone_of
     name_known, name_of = _name_known, _name_of
     district_known, district_of = _district_known, _district_of
-    text_of = _text
+    text_known, text_of = _text_known, _text_of
     name_missing, unidentifiable = ("name_missing",), ("name_missing", "not_identifiable")
 
     def normalise(cells: Sequence[object]) -> NormalisedRow:
@@ -209,9 +214,18 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
         reasons = code_reasons + phone_reasons + district.reasons
         if not key:
             reasons += unidentifiable if uscc is None else name_missing
+        if has_contact:
+            value = get_contact(cells)
+            contact = text_known(value) or text_of(value)
+        else:
+            contact = ""
+        if has_business:
+            value = get_business(cells)
+            business = text_known(value) or text_of(value)
+        else:
+            business = ""
         return (name, key, uscc, reg_no, district.code, district.zone, phones, phones_text, e164,
-                ext, text_of(get_contact(cells)) if has_contact else "",
-                text_of(get_business(cells)) if has_business else "", reasons)
+                ext, contact, business, reasons)
 
     return normalise
 
