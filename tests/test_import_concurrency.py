@@ -63,3 +63,43 @@ def test_parallel_imports_lose_nothing(db_url: str, tmp_path: Path) -> None:
         serial_codes = conn.execute(select(func.count(Enterprise.uscc))).scalar_one()
     assert serial_codes == codes[0]
     serial.dispose()
+
+
+def test_an_import_starting_while_another_writes_waits_for_it(tmp_path: Path) -> None:
+    """SQLite: the import's first transaction (the wave) takes the write lock at
+    BEGIN. Begun deferred, it read the waves, then failed at once with "database is
+    locked" when another writer committed before its insert, whatever the busy
+    timeout (a stale read cannot be upgraded to a write): seen as a flaky failure of
+    the test above under CI load."""
+    import sqlite3
+    import threading
+    import time
+
+    db = tmp_path / "race.db"
+    engine = open_engine(f"sqlite:///{db}")
+    files = generate_bench_lists(tmp_path / "lists", total_rows=300, files=1, seed=5, jobs=1)
+    jobs = read_manifest(tmp_path / "lists" / "manifest.csv")
+    other = sqlite3.connect(db, isolation_level=None, timeout=60)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO wave (code, name, created_at) VALUES ('2021', '2021', '2026-01-01')")
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["summary"] = import_files(engine, jobs, wave="2021", workers=0)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)          # the import is now waiting for the lock
+    other.execute("COMMIT")
+    other.close()
+    thread.join(timeout=120)
+    assert "error" not in outcome, outcome.get("error")
+    summary = outcome["summary"]
+    assert not summary.failed  # type: ignore[attr-defined]
+    assert summary.rows == sum(f.rows_in_data for f in files)  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM wave").scalar_one() == 1
+    engine.dispose()

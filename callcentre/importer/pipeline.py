@@ -37,13 +37,12 @@ from callcentre.importer.frame_index import (
 )
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
-from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
+from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from sampling.identifiers.names import normalise_name
 from sampling.listfile.normalise import STATUSES, severity
 from sampling.listfile.reader import sha256_file
 
 ProgressFn = Callable[[int], None]
-IMPORT_LOCK = 727_001  # PostgreSQL advisory lock: one import writes at a time
 _LISTROW_COLUMNS = ("source_file_id", *LISTROW_COLUMNS, "enterprise_id", "membership_id")
 _MEMBERSHIP_COLUMNS = ("id", "wave_id", "enterprise_id", "item_id", "department_id")
 
@@ -162,7 +161,10 @@ def _import_all(
     after_commit: AfterCommit,
 ) -> ImportSummary:
     summary = ImportSummary(wave=wave)
-    with engine.begin() as conn:
+    # the write lock from the start: a plain transaction that reads, then inserts,
+    # fails at once on SQLite ("database is locked") when another import wrote
+    # in between, whatever the busy timeout
+    with write_transaction(engine, lock_key=IMPORT_LOCK) as conn:
         wave_id = ensure_wave(conn, wave)
     index: FrameIndex | None = None
     paths = [_resolved(j.path) for j in jobs]

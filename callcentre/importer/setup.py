@@ -10,6 +10,11 @@ from sqlalchemy.engine import Connection
 from callcentre.db.models import Department, Item, Wave
 from sampling.identifiers.names import normalise_name
 
+#: PostgreSQL advisory lock taken by every transaction of an import that writes (on
+#: SQLite, ``BEGIN IMMEDIATE`` does the same): one import writes at a time, and two
+#: imports never both create the same wave, department or item
+IMPORT_LOCK = 727_001
+
 
 def ensure_wave(conn: Connection, code: str) -> int:
     t = Wave.__table__  # type: ignore[attr-defined]

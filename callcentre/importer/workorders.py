@@ -19,9 +19,10 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
+from callcentre.db.engine import write_transaction
 from callcentre.db.models import Enterprise, SourceFile, WorkOrder
 from callcentre.db.models.frame import utcnow
-from callcentre.importer.setup import ensure_department, ensure_items, ensure_wave
+from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from sampling.identifiers.names import name_key, normalise_name
 from sampling.identifiers.phone import normalise_phones
 from sampling.identifiers.uscc import normalise_credit_code
@@ -138,7 +139,7 @@ def import_workorders(
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     wo = WorkOrder.__table__  # type: ignore[attr-defined]
     ent = Enterprise.__table__  # type: ignore[attr-defined]
-    with engine.begin() as conn:
+    with write_transaction(engine, lock_key=IMPORT_LOCK) as conn:
         wave_id = ensure_wave(conn, wave)
         dept_id = ensure_department(conn, department)
         item_id = ensure_items(conn, wave_id, [item])[item]
