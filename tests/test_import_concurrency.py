@@ -4,7 +4,12 @@ created twice, every import finishes (SQLite: BEGIN IMMEDIATE; PostgreSQL: advis
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -13,6 +18,8 @@ from callcentre.db.models import Enterprise, ItemMembership, ListRow
 from callcentre.demo.generator import generate_bench_lists
 from callcentre.importer.jobs import ImportJob, read_manifest
 from callcentre.importer.pipeline import import_files
+
+T = TypeVar("T")
 
 
 def _worker(url: str, jobs: list[ImportJob], queue) -> None:  # type: ignore[no-untyped-def]
@@ -65,20 +72,10 @@ def test_parallel_imports_lose_nothing(db_url: str, tmp_path: Path) -> None:
     serial.dispose()
 
 
-def test_an_import_starting_while_another_writes_waits_for_it(tmp_path: Path) -> None:
-    """SQLite: the import's first transaction (the wave) takes the write lock at
-    BEGIN. Begun deferred, it read the waves, then failed at once with "database is
-    locked" when another writer committed before its insert, whatever the busy
-    timeout (a stale read cannot be upgraded to a write): seen as a flaky failure of
-    the test above under CI load."""
-    import sqlite3
-    import threading
-    import time
-
-    db = tmp_path / "race.db"
-    engine = open_engine(f"sqlite:///{db}")
-    files = generate_bench_lists(tmp_path / "lists", total_rows=300, files=1, seed=5, jobs=1)
-    jobs = read_manifest(tmp_path / "lists" / "manifest.csv")
+def while_another_writes(db: Path, work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread while another connection holds SQLite's write lock,
+    having inserted wave "2021" (not yet committed); commit that after 0.5 s.
+    Raises whatever ``work`` raised."""
     other = sqlite3.connect(db, isolation_level=None, timeout=60)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO wave (code, name, created_at) VALUES ('2021', '2021', '2026-01-01')")
@@ -86,20 +83,34 @@ def test_an_import_starting_while_another_writes_waits_for_it(tmp_path: Path) ->
 
     def run() -> None:
         try:
-            outcome["summary"] = import_files(engine, jobs, wave="2021", workers=0)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["result"] = work()
+        except Exception as exc:  # noqa: BLE001 - raised again below, in the test
             outcome["error"] = exc
 
     thread = threading.Thread(target=run)
     thread.start()
-    time.sleep(0.5)          # the import is now waiting for the lock
+    time.sleep(0.5)          # work is now waiting for the lock
     other.execute("COMMIT")
     other.close()
     thread.join(timeout=120)
-    assert "error" not in outcome, outcome.get("error")
-    summary = outcome["summary"]
-    assert not summary.failed  # type: ignore[attr-defined]
-    assert summary.rows == sum(f.rows_in_data for f in files)  # type: ignore[attr-defined]
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
+
+
+def test_an_import_starting_while_another_writes_waits_for_it(tmp_path: Path) -> None:
+    """SQLite: the import's first transaction (the wave) takes the write lock at
+    BEGIN. Begun deferred, it read the waves, then failed at once with "database is
+    locked" when another writer committed before its insert, whatever the busy
+    timeout (a stale read cannot be upgraded to a write): seen as a flaky failure of
+    the test above under CI load."""
+    db = tmp_path / "race.db"
+    engine = open_engine(f"sqlite:///{db}")
+    files = generate_bench_lists(tmp_path / "lists", total_rows=300, files=1, seed=5, jobs=1)
+    jobs = read_manifest(tmp_path / "lists" / "manifest.csv")
+    summary = while_another_writes(db, lambda: import_files(engine, jobs, wave="2021", workers=0))
+    assert not summary.failed
+    assert summary.rows == sum(f.rows_in_data for f in files)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM wave").scalar_one() == 1
     engine.dispose()

@@ -70,6 +70,21 @@ def test_workorders_linked_to_enterprises_and_items(db_url: str, tmp_path: Path)
     assert again.outcome == "unchanged"
 
 
+def test_a_workorder_import_waits_for_another_writer(tmp_path: Path) -> None:
+    """Like the list import, the work-order import takes SQLite's write lock at BEGIN
+    (begun deferred, it failed with "database is locked" when another writer
+    committed between its read of the waves and its insert)."""
+    from tests.test_import_concurrency import while_another_writes
+
+    db = tmp_path / "race.db"
+    engine = open_engine(f"sqlite:///{db}")
+    path = write_workorders(tmp_path / "wo.xlsx")
+    result = while_another_writes(db, lambda: import_workorders(
+        engine, path, wave="2021", department=None, item=28))
+    assert (result.error, result.rows) == (None, 2)
+    engine.dispose()
+
+
 def test_workorder_file_among_lists_is_routed(sqlite_url: str, tmp_path: Path) -> None:
     engine = open_engine(sqlite_url)
     summary = import_files(engine, [ImportJob(write_workorders(tmp_path / "wo.xlsx"), None, 28)])
