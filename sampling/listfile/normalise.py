@@ -214,18 +214,11 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
         reasons = code_reasons + phone_reasons + district.reasons
         if not key:
             reasons += unidentifiable if uscc is None else name_missing
-        if has_contact:
-            value = get_contact(cells)
-            contact = text_known(value) or text_of(value)
-        else:
-            contact = ""
-        if has_business:
-            value = get_business(cells)
-            business = text_known(value) or text_of(value)
-        else:
-            business = ""
         return (name, key, uscc, reg_no, district.code, district.zone, phones, phones_text, e164,
-                ext, contact, business, reasons)
+                ext,
+                (text_known(v := get_contact(cells)) or text_of(v)) if has_contact else "",
+                (text_known(v := get_business(cells)) or text_of(v)) if has_business else "",
+                reasons)
 
     return normalise
 
