@@ -6,6 +6,12 @@ end into SQLite, against python-calamine merely reading the same files, in the s
 Each measured phase runs in its own process so that its peak memory (max RSS) is its
 own. The files are read once before timing so both phases start with a warm page cache.
 Target (issue 2): end to end <= 2.5 x the bare read time, peak memory <= 2 GiB.
+
+Then, once, the same import in a single process (no helpers) with a bare read just
+before it: its CPU time is the work the import does, without the cost of handing
+rows between processes. That work spread perfectly over this machine's cores gives
+the lowest ratio the import could reach here without doing less work (``bound``).
+``--no-bound`` skips it.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ def phase_read(data: Path) -> dict[str, float]:
             "files": len(files)}
 
 
-def phase_import(data: Path, db: Path) -> dict[str, float]:
+def phase_import(data: Path, db: Path, workers: int | None = None) -> dict[str, float]:
     from callcentre.db.engine import open_engine
     from callcentre.importer.feeder import default_helpers
     from callcentre.importer.jobs import read_manifest
@@ -52,11 +58,11 @@ def phase_import(data: Path, db: Path) -> dict[str, float]:
     engine = open_engine(f"sqlite:///{db}")
     jobs = read_manifest(data / "manifest.csv")
     t0 = time.perf_counter()
-    summary = import_files(engine, jobs, wave="bench")
+    summary = import_files(engine, jobs, wave="bench", workers=workers)
     seconds = time.perf_counter() - t0
     failed = [f.path.name for f in summary.failed]
     return {"seconds": seconds, "rows": summary.rows, "failed": len(failed),
-            "helpers": default_helpers(),
+            "helpers": default_helpers() if workers is None else workers,
             "accepted": summary.total("accepted"), "warning": summary.total("warning"),
             "rejected": summary.total("rejected"), "duplicate": summary.total("duplicate"),
             "enterprises_new": sum(f.new_enterprises for f in summary.files),
@@ -98,7 +104,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--data", type=Path, default=HERE / "data" / "lists")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--phase", choices=["read", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--no-bound", dest="bound", action="store_false",
+                        help="skip the single-process import that measures the work itself")
+    parser.add_argument("--phase", choices=["read", "import", "serial"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     # the code tree to import callcentre from (bench/ab_import.py: another revision)
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
@@ -107,7 +115,10 @@ def main() -> None:
         sys.path.insert(0, str(args.code.resolve()))
 
     if args.phase:
-        result = phase_read(args.data) if args.phase == "read" else phase_import(args.data, args.db)
+        if args.phase == "read":
+            result = phase_read(args.data)
+        else:
+            result = phase_import(args.data, args.db, 0 if args.phase == "serial" else None)
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         result["cpu_s"] = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
         result["self_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -124,6 +135,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             imports.append(_child(["--phase", "import", "--data", str(data),
                                    "--db", str(Path(tmp) / "bench.db")]))
+    serial = None
+    if args.bound:
+        serial_read = _child(["--phase", "read", "--data", str(data)])
+        with tempfile.TemporaryDirectory() as tmp:
+            serial = _child(["--phase", "serial", "--data", str(data),
+                             "--db", str(Path(tmp) / "bench.db")])
     read = min(reads, key=lambda r: r["seconds"])
     imp = min(imports, key=lambda r: r["seconds"])
     ratio = imp["seconds"] / read["seconds"]
@@ -157,6 +174,17 @@ def main() -> None:
         "writer_cpu_s": imp["writer_cpu"],
         "targets": {"ratio_max": 2.5, "peak_rss_mib_max": 2048},
     }
+    if serial is not None:
+        cores = os.cpu_count() or 1
+        report["single_process"] = {
+            "read_s": round(serial_read["seconds"], 2),
+            "import_s": round(serial["seconds"], 2),
+            "import_cpu_s": round(serial["cpu_s"], 2),
+            "writer_cpu_s": serial["writer_cpu"],
+            # the work spread perfectly over every core, against the read beside it
+            "bound_ratio": round(serial["cpu_s"] / cores / serial_read["seconds"], 2),
+            "cores": cores,
+        }
     report["ratio_ok"] = ratio <= 2.5
     report["memory_ok"] = report["import_total_peak_rss_mib_bound"] <= 2048
     (HERE / "results").mkdir(exist_ok=True)
@@ -180,8 +208,8 @@ def main() -> None:
         f"{'met' if report['memory_ok'] else 'not met'}.\n\n"
         f"Row statuses: {report['statuses']}; new enterprises: {report['enterprises']:,}.\n\n"
         "Writer CPU seconds by phase: "
-        + ", ".join(f"{k} {v}" for k, v in report["writer_cpu_s"].items()) + ".\n",
-        encoding="utf-8")
+        + ", ".join(f"{k} {v}" for k, v in report["writer_cpu_s"].items()) + ".\n"
+        + _bound_text(report.get("single_process")), encoding="utf-8")
     print(f"rows imported         {report['rows']:>12,} in {report['files']} files")
     print(f"calamine bare read    {report['calamine_read_s']:>12.2f} s  "
           f"(peak {report['read_peak_rss_mib']} MiB)")
@@ -194,6 +222,23 @@ def main() -> None:
           f"{', '.join(map(str, report['pair_ratios']))}; target <= 2.5: "
           f"{'met' if report['ratio_ok'] else 'NOT met'}; memory "
           f"{'met' if report['memory_ok'] else 'NOT met'})")
+    if "single_process" in report:
+        sp = report["single_process"]
+        print(f"single process        {sp['import_s']:>12.2f} s  CPU {sp['import_cpu_s']} s, "
+              f"read beside it {sp['read_s']} s: bound on {sp['cores']} cores "
+              f"{sp['bound_ratio']}")
+
+
+def _bound_text(sp: dict[str, object] | None) -> str:
+    if sp is None:
+        return ""
+    return (
+        f"\nSingle process (no helpers): {sp['import_s']} s, CPU {sp['import_cpu_s']} s; bare "
+        f"read just before it {sp['read_s']} s. That work spread perfectly over "
+        f"{sp['cores']} cores would take {sp['import_cpu_s']} / {sp['cores']} s: a ratio of "
+        f"**{sp['bound_ratio']}** is the lowest this machine can reach without the import "
+        "doing less work. Writer CPU seconds by phase: "
+        + ", ".join(f"{k} {v}" for k, v in sp["writer_cpu_s"].items()) + ".\n")
 
 
 if __name__ == "__main__":
