@@ -44,6 +44,38 @@ def test_import_with_manifest(tmp_path: Path) -> None:
     assert "市税务局" in out
 
 
+def test_manifest_row_numbers_are_not_item_numbers(tmp_path: Path) -> None:
+    """A manifest's own 序号 column is its row number; the item is in 指标."""
+    from callcentre.importer.jobs import read_manifest
+
+    (tmp_path / "manifest.csv").write_text(
+        "序号,文件,部门,指标\n1,a.xlsx,市税务局,5\n2,b.xlsx,市交通局,7\n", encoding="utf-8")
+    jobs = read_manifest(tmp_path / "manifest.csv")
+    assert [(j.path.name, j.department, j.item) for j in jobs] == [
+        ("a.xlsx", "市税务局", 5), ("b.xlsx", "市交通局", 7)]
+    (tmp_path / "only.csv").write_text("序号,文件,部门\n1,a.xlsx,市税务局\n", encoding="utf-8")
+    assert read_manifest(tmp_path / "only.csv")[0].item is None
+
+
+def test_a_file_listed_twice_gets_a_chinese_message(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    write_list(tmp_path / "a.xlsx", tax_rows())
+    (tmp_path / "manifest.csv").write_text("文件,部门,指标\na.xlsx,市税务局,5\na.xlsx,市税务局,7\n",
+                                           encoding="utf-8")
+    code, out = run("--db", db, "import", "--manifest", str(tmp_path / "manifest.csv"))
+    assert code == 1
+    assert "列出了不止一次" in out and "a.xlsx" in out
+
+
+def test_department_with_a_slash_gets_its_own_check_workbook(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    good = write_list(tmp_path / "a.xlsx", tax_rows())
+    code, out = run("--db", db, "import", str(good), "--item", "1", "--department",
+                    "市场监管局/知识产权局", "--report-dir", str(tmp_path / "depts"))
+    assert code == 0, out
+    assert [p.name for p in (tmp_path / "depts").iterdir()] == ["市场监管局_知识产权局-核查表.xlsx"]
+
+
 def test_import_without_files_is_a_clear_error(tmp_path: Path) -> None:
     code, out = run("--db", f"sqlite:///{tmp_path / 'cc.db'}", "import")
     assert code == 1

@@ -123,6 +123,44 @@ def test_reimport_unchanged_is_a_no_op_and_changed_replaces(db_url: str, tmp_pat
     assert counts(engine, ItemMembership) == 3
 
 
+def item_numbers(engine) -> set[int]:  # type: ignore[no-untyped-def]
+    from callcentre.db.models import Item
+
+    with engine.connect() as conn:
+        return set(conn.execute(select(Item.number).join(
+            ItemMembership, ItemMembership.item_id == Item.id).distinct()).scalars())
+
+
+def test_same_file_under_another_item_or_department_moves_its_rows(db_url: str,
+                                                                   tmp_path: Path) -> None:
+    """Unchanged content is only "unchanged" for the same department and item: filed
+    again under another one, it is a correction, and its rows move there."""
+    engine = open_engine(db_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    moved = import_files(engine, [ImportJob(path, "市税务局", 2)])
+    assert moved.files[0].outcome == "replaced"
+    assert item_numbers(engine) == {2}
+    assert counts(engine, ListRow) == 7 and counts(engine, SourceFile) == 1
+    other = import_files(engine, [ImportJob(path, "市交通局", 2)], workers=0)
+    assert other.files[0].outcome == "replaced"
+    assert import_files(engine, [ImportJob(path, "市交通局", 2)]).files[0].outcome == "unchanged"
+    # no department given: the one the file names in its title row (市税务局) counts
+    assert import_files(engine, [ImportJob(path, None, 2)]).files[0].outcome == "replaced"
+
+
+def test_a_file_listed_twice_in_one_import_is_reported_not_lost(db_url: str,
+                                                                tmp_path: Path) -> None:
+    engine = open_engine(db_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    other = write_list(tmp_path / "other.xlsx", tax_rows()[:2])
+    summary = import_files(engine, [ImportJob(path, "市税务局", 5), ImportJob(other, "市税务局", 6),
+                                    ImportJob(path, "市税务局", 7)])
+    assert [f.outcome for f in summary.files] == ["imported", "imported", "failed"]
+    assert summary.files[2].error == "listed_twice"
+    assert item_numbers(engine) == {5, 6}
+
+
 def test_bad_files_are_reported_and_others_still_import(db_url: str, tmp_path: Path) -> None:
     engine = open_engine(db_url)
     empty = tmp_path / "empty.xlsx"

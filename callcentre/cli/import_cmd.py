@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -140,6 +141,15 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
             err_console.print(f"  [red]✗[/] {file_message(f)}")
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _file_safe(name: str) -> str:
+    """A department name as part of a file name: "市场监管局/知识产权局" must not
+    become a folder (nor may characters Windows refuses appear)."""
+    return _NOT_IN_FILE_NAMES.sub("_", name).strip(" .") or "_"
+
+
 def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  # type: ignore[no-untyped-def]
                   report_dir: Path | None, rows_csv: Path | None, mask_phones: bool) -> None:
     from callcentre.importer.check_report import (
@@ -166,7 +176,7 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
     if report_dir is not None:
         departments = sorted({f.department for f in summary.files if f.department})
         for dept in departments:
-            target = report_dir / f"{dept}-核查表.xlsx"
+            target = report_dir / f"{_file_safe(dept)}-核查表.xlsx"
             with_bar(t("import.writing", file=target.name), dept,
                      lambda p, d=dept, out=target: write_check_workbook(
                          app.engine, out, wave=wave, department=d, mask_phones=mask_phones,

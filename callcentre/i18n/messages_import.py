@@ -28,6 +28,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法确定对应的清单指标：{file}。请用 --item 指定，或在清单文件中写明。",
         "Item unknown for {file}: give --item or use a manifest.",
     ),
+    "import.file.listed_twice": (
+        ("文件在本次导入中列出了不止一次，只按第一次列出的部门和指标导入：{file}。"
+         "一份清单只对应一个指标；如确属多个指标，请为每个指标分别提交清单。"),
+        ("{file} is listed more than once in this import; only its first listing was "
+         "imported. A list file belongs to one item."),
+    ),
     "import.item_not_number": (
         "指标序号应为正整数，而不是“{value}”（{where}）",
         "Item number must be a positive integer, not {value!r} ({where})",

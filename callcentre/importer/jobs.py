@@ -13,7 +13,9 @@ from sampling.listfile.headers import normalise_header
 _MANIFEST_COLUMNS = {
     "file": ("file", "path", "文件", "文件名", "文件路径"),
     "department": ("department", "dept", "部门", "报送部门", "单位"),
-    "item": ("item", "指标", "指标序号", "清单序号", "序号"),
+    # not a bare 序号: in a manifest that is the manifest's own row number, and read
+    # as the item it would file every list under items 1, 2, 3 … without a word
+    "item": ("item", "指标", "指标序号", "清单序号", "指标编号", "事项序号"),
 }
 
 
@@ -53,10 +55,10 @@ def read_manifest(path: Path) -> list[ImportJob]:
     header = [normalise_header(c).lower() for c in grid[0]]
     cols: dict[str, int] = {}
     for field, names in _MANIFEST_COLUMNS.items():
-        for i, h in enumerate(header):
-            if h in names:
-                cols[field] = i
-                break
+        # the first of the field's names that some column carries (most specific first)
+        i = next((header.index(n) for n in names if n in header), None)
+        if i is not None:
+            cols[field] = i
     if "file" not in cols:
         raise UserError("import.manifest_no_file_column", file=str(path))
     jobs = []

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.checkpoint import AfterCommit, checkpoints_in_background
 from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update, write_transaction
-from callcentre.db.models import ItemMembership, ListRow, SourceFile
+from callcentre.db.models import Department, Item, ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.feeder import default_helpers, parsed_in_order
 from callcentre.importer.frame_index import (
@@ -95,20 +95,29 @@ def _resolved(path: Path) -> Path:
     return path.resolve() if path.exists() else path
 
 
-def _unchanged_paths(engine: Engine, paths: Sequence[Path], *, wave_id: int) -> set[Path]:
-    """Files already imported with this very content: they need no parsing at all."""
+def _unchanged_paths(engine: Engine, jobs: Sequence[ImportJob], paths: Sequence[Path], *,
+                     wave_id: int) -> set[Path]:
+    """Files already imported with this very content, for the same item and department:
+    they need no parsing at all. A job that names no department is parsed (the
+    file's title row names it), and found unchanged when it is written."""
     sf = SourceFile.__table__  # type: ignore[attr-defined]
+    it, dp = Item.__table__, Department.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        known: dict[str, str] = dict(conn.execute(select(sf.c.path, sf.c.sha256).where(
-            sf.c.wave_id == wave_id, sf.c.kind == "list")).all())
+        known = {r.path: r for r in conn.execute(
+            select(sf.c.path, sf.c.sha256, it.c.number, dp.c.name)
+            .join(it, it.c.id == sf.c.item_id).join(dp, dp.c.id == sf.c.department_id)
+            .where(sf.c.wave_id == wave_id, sf.c.kind == "list"))}
     same = set()
-    for path in paths:
-        if str(path) in known and path.is_file():
-            try:
-                if sha256_file(path) == known[str(path)]:
-                    same.add(path)
-            except OSError:
-                continue
+    for job, path in zip(jobs, paths):
+        was = known.get(str(path))
+        if (was is None or was.number != job.item or not job.department
+                or normalise_name(job.department) != was.name or not path.is_file()):
+            continue
+        try:
+            if sha256_file(path) == was.sha256:
+                same.add(path)
+        except OSError:
+            continue
     return same
 
 
@@ -168,9 +177,17 @@ def _import_all(
         wave_id = ensure_wave(conn, wave)
     index: FrameIndex | None = None
     paths = [_resolved(j.path) for j in jobs]
-    stream = parsed_in_order(paths, default_helpers() if workers is None else workers,
-                             skip=_unchanged_paths(engine, paths, wave_id=wave_id))
-    for job, (parsed, rows) in zip(jobs, stream):
+    # a list file is one item's list: listed again in the same run it would replace
+    # itself, and the first listing's rows would silently go
+    twice = {i for i, p in enumerate(paths) if p in paths[:i]}
+    skip = _unchanged_paths(engine, jobs, paths, wave_id=wave_id)
+    stream = parsed_in_order([p for i, p in enumerate(paths) if i not in twice],
+                             default_helpers() if workers is None else workers, skip=skip)
+    for number, job in enumerate(jobs):
+        if number in twice:
+            parsed, rows = ParsedFile(path=paths[number], error="listed_twice"), []
+        else:
+            parsed, rows = next(stream)
         department = job.department or parsed.department
         result = FileResult(path=parsed.path, outcome="failed", item=job.item,
                             department=normalise_name(department) if department else None)
@@ -240,9 +257,13 @@ def _write_file(
     item_id = ensure_items(conn, wave_id, [item])[item]
 
     existing = conn.execute(
-        select(sf.c.id, sf.c.sha256).where(sf.c.wave_id == wave_id, sf.c.path == path_text)
+        select(sf.c.id, sf.c.sha256, sf.c.department_id, sf.c.item_id)
+        .where(sf.c.wave_id == wave_id, sf.c.path == path_text)
     ).first()
-    if existing is not None and existing.sha256 == parsed.sha256:
+    # the same content filed under another department or item is a correction:
+    # the file's rows move there (replaced), not "unchanged"
+    if existing is not None and (existing.sha256, existing.department_id, existing.item_id) == (
+            parsed.sha256, dept_id, item_id):
         result.outcome = "unchanged"
         return
     same = conn.execute(
