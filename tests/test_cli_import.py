@@ -76,6 +76,21 @@ def test_department_with_a_slash_gets_its_own_check_workbook(tmp_path: Path) -> 
     assert [p.name for p in (tmp_path / "depts").iterdir()] == ["市场监管局_知识产权局-核查表.xlsx"]
 
 
+def test_two_files_of_one_name_are_told_apart_in_the_rows_csv(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    for dept in ("甲部门", "乙部门"):
+        (tmp_path / dept).mkdir()
+        write_list(tmp_path / dept / "名单 2021.xlsx", tax_rows(), title=f"部门：{dept}")
+    rows_csv = tmp_path / "rows.csv"
+    code, out = run("--db", db, "import", str(tmp_path / "甲部门" / "名单 2021.xlsx"),
+                    str(tmp_path / "乙部门" / "名单 2021.xlsx"), "--item", "1",
+                    "--rows-csv", str(rows_csv))
+    assert code == 0, out
+    with open(rows_csv, encoding="utf-8") as fh:
+        files = {r["file"] for r in csv.DictReader(fh)}
+    assert files == {"甲部门/名单 2021.xlsx", "乙部门/名单 2021.xlsx"}
+
+
 def test_import_without_files_is_a_clear_error(tmp_path: Path) -> None:
     code, out = run("--db", f"sqlite:///{tmp_path / 'cc.db'}", "import")
     assert code == 1

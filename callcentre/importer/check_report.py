@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -55,6 +56,25 @@ def _wave_id(conn: Connection, wave: str) -> int | None:
     return conn.execute(select(w.c.id).where(w.c.code == wave)).scalar()
 
 
+def file_labels(conn: Connection, wave_id: int) -> dict[int, str]:
+    """Source file id -> how rows name their file: the file name, or where two files
+    of the wave share a name (two departments' "名单.xlsx"), the path from the
+    folder they have in common, so that no two files read alike."""
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    by_name: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
+    for r in conn.execute(select(sf.c.id, sf.c.name, sf.c.path).where(sf.c.wave_id == wave_id)):
+        by_name[r.name].append((r.id, r.path))
+    labels: dict[int, str] = {}
+    for name, files in by_name.items():
+        if len(files) == 1:
+            labels[files[0][0]] = name
+            continue
+        common = os.path.commonpath([path for _, path in files])
+        for file_id, path in files:
+            labels[file_id] = Path(os.path.relpath(path, common)).as_posix()
+    return labels
+
+
 def iter_check_rows(
     conn: Connection, *, wave: str, department: str | None = None
 ) -> Iterator[CheckRow]:
@@ -65,8 +85,9 @@ def iter_check_rows(
     wave_id = _wave_id(conn, wave)
     if wave_id is None:
         return
+    labels = file_labels(conn, wave_id)
     stmt = (
-        select(sf.c.name.label("file"), d.c.name.label("department"), lr.c.sheet, lr.c.row,
+        select(sf.c.id.label("file"), d.c.name.label("department"), lr.c.sheet, lr.c.row,
                lr.c.status, lr.c.reasons, lr.c.name, lr.c.uscc, lr.c.phone_e164, lr.c.phones,
                lr.c.district_code, lr.c.enterprise_id, lr.c.duplicate_of)
         .join(sf, sf.c.id == lr.c.source_file_id)
@@ -78,7 +99,8 @@ def iter_check_rows(
         stmt = stmt.where(d.c.name == department)
     for r in conn.execution_options(yield_per=10_000).execute(stmt):
         yield CheckRow(
-            file=r.file, department=r.department, sheet=r.sheet, row=r.row, status=r.status,
+            file=labels[r.file], department=r.department, sheet=r.sheet, row=r.row,
+            status=r.status,
             reasons=tuple(x for x in r.reasons.split(",") if x), name=r.name, uscc=r.uscc,
             phone_e164=r.phone_e164, phones=r.phones, district_code=r.district_code,
             enterprise_id=r.enterprise_id, duplicate_of=r.duplicate_of,
@@ -276,13 +298,15 @@ def _files_sheet(conn: Connection, *, wave: str, department: str | None,
         t("check.col.count"), t("check.col.accepted"), t("check.col.warning"),
         t("check.col.rejected"), t("check.col.duplicate"), t("check.col.sha256"),
         t("check.col.imported_at"), t("check.col.sheets")]]
+    wave_id = _wave_id(conn, wave)
+    labels = file_labels(conn, wave_id) if wave_id is not None else {}
     stmt = (select(sf, d.c.name.label("department")).join(d, d.c.id == sf.c.department_id)
-            .where(sf.c.wave_id == _wave_id(conn, wave), sf.c.kind == "list").order_by(sf.c.id))
+            .where(sf.c.wave_id == wave_id, sf.c.kind == "list").order_by(sf.c.id))
     if department is not None:
         stmt = stmt.where(d.c.name == department)
     for r in conn.execute(stmt):
         when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
-        rows.append([r.name, r.department, t("import.outcome.imported"), r.rows_total,
+        rows.append([labels[r.id], r.department, t("import.outcome.imported"), r.rows_total,
                      r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
                      r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)])
     for name, dept, message in failed_files:
