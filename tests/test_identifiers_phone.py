@@ -14,6 +14,7 @@ from sampling.identifiers.phone import (
     PhoneResult,
     mask_phone,
     normalise_phones,
+    phone_cell_text,
 )
 from sampling.identifiers.reasons import REASONS
 
@@ -375,3 +376,17 @@ def test_numeric_cells_equal_their_text(value: float) -> None:
     assert got.phones == want.phones
     assert got.invalid == want.invalid
     assert "phone_float" in got.reasons
+
+
+@pytest.mark.parametrize("cell", [
+    13812345678.0, 13812345678, "13812345678.0", "1.3812345678E10", " 13812345678 ",
+    "022-23456789转801", 2223456789.0, 23456789, 1.5, True, "", "+8613812345678",
+    "13812345678/13912345678",
+])
+def test_phone_cell_text_converts_as_normalise_phones_does(cell: object) -> None:
+    """Several phone columns are joined as text (phone_cell_text): each cell's numbers
+    and float flag must be what the cell gives on its own."""
+    text, was_number = phone_cell_text(cell)
+    alone, joined = normalise_phones(cell), normalise_phones(text)
+    assert alone.phones == joined.phones
+    assert ("phone_float" in alone.reasons) == (was_number and bool(alone.phones))

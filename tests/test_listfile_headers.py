@@ -118,3 +118,93 @@ def test_bad_files_raise_clear_codes(tmp_path: Path) -> None:
         codes[p.name] = info.value.code
     assert codes == {"empty.xlsx": "empty", "text.xlsx": "unreadable", "locked.xlsx": "encrypted",
                      "list.pdf": "unsupported", "missing.xlsx": "missing"}
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("联系人电话", "phone"), ("联系人手机", "phone"), ("联系人手机号", "phone"),
+        ("联系人手机号码", "phone"), ("联系人联系方式", "phone"), ("企业联系人手机号", "phone"),
+        ("法定代表人电话", "phone"), ("联系人的电话", "phone"), ("固定电话", "phone"),
+        ("座机", "phone"), ("办公电话", "phone"), ("移动电话", "phone"),
+        ("手机号码（联系人）", "phone"), ("联系人", "contact"), ("联系人姓名", "contact"),
+        ("企业联系人", "contact"), ("业务联系人", "contact"), ("联系电话手机号", "phone"),
+    ],
+)
+def test_contact_phone_and_landline_headers(label: str, field: str) -> None:
+    """A contact's phone is a phone column (the longest synonym decides), not the contact."""
+    assert match_field(label) == field
+
+
+def test_contact_phone_column_is_the_phone_column() -> None:
+    rows = [["序号", "企业名称", "统一社会信用代码", "联系人", "联系人电话", "所属区"],
+            [1, "天津甲公司", "91120116592938202F", "张三", "13812345678", "和平区"]]
+    match = find_header(rows)
+    assert match is not None
+    assert match.columns == {"seq": 0, "name": 1, "uscc": 2, "contact": 3, "phone": 4,
+                             "district": 5}
+
+
+def test_several_phone_columns_are_all_kept() -> None:
+    rows = [["部门：市税务局"],
+            ["企业名称", "统一社会信用代码", "联系电话", "手机号码", "所属区"],
+            ["天津甲公司", "91120116592938202F", None, "13812345678", "和平区"]]
+    match = find_header(rows)
+    assert match is not None
+    assert match.row_index == 1 and match.header_rows == 1
+    assert match.columns == {"name": 0, "uscc": 1, "phone": 2, "phone_2": 3, "district": 4}
+    match = find_header([["企业名称", "固定电话", "移动电话", "座机"]])
+    assert match is not None
+    assert match.columns == {"name": 0, "phone": 1, "phone_2": 2, "phone_3": 3}
+
+
+TWO_ROW_HEADER = [
+    ["部门：市税务局", None, None, None, None, None],
+    ["序号", "企业名称", "统一社会信用代码", "联系方式", None, "区域"],
+    [None, None, None, "联系人", "联系电话", None],
+    [1, "天津甲公司", "91120116592938202F", "张三", "13812345678", "和平区"],
+]
+
+
+def test_sub_header_below_a_group_label_is_merged() -> None:
+    match = find_header(TWO_ROW_HEADER)
+    assert match is not None
+    assert match.row_index == 2 and match.header_rows == 2   # the data start below row 3
+    assert match.columns == {"seq": 0, "name": 1, "uscc": 2, "contact": 3, "phone": 4,
+                             "district": 5}
+    assert match.labels == ("序号", "企业名称", "统一社会信用代码", "联系方式/联系人",
+                            "联系方式/联系电话", "区域")
+
+
+def test_two_row_header_read_from_a_workbook(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in TWO_ROW_HEADER:
+        ws.append(row)
+    ws.append([2, "天津乙公司", "91120116592938202F", "李四", 13912345678.0, "河西区"])
+    ws.merge_cells("D2:E2")
+    for col in "ABCF":
+        ws.merge_cells(f"{col}2:{col}3")
+    wb.save(tmp_path / "a.xlsx")
+    (sheet,) = read_list_file(tmp_path / "a.xlsx").sheets
+    assert sheet.header_row == 3
+    assert [r.row for r in sheet.rows] == [4, 5]
+    assert sheet.cell(sheet.rows[1], "phone") == 13912345678.0
+    assert sheet.cell(sheet.rows[0], "contact") == "张三"
+    assert sheet.preamble[0] == "部门：市税务局"
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        [1, "天津甲公司", "91120116592938202F", "张三", "13812345678", "和平区"],  # data
+        [None, None, None, "开始时间", "完成时间", None],            # work-order stages
+        [None, "企业名称", None, None, None, None],                   # under a one-column label
+        [None, None, None, "联系人", 13812345678, None],               # a number: data-like
+    ],
+)
+def test_no_sub_header_when_the_row_below_is_not_one(below: list[object]) -> None:
+    match = find_header([*TWO_ROW_HEADER[:2], below])
+    assert match is not None
+    assert match.row_index == 1 and match.header_rows == 1
+    assert match.columns == {"seq": 0, "name": 1, "uscc": 2, "phone": 3, "district": 5}

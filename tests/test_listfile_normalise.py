@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sampling.identifiers.reasons import REASONS
 from sampling.listfile.normalise import NORMALISED_FIELDS, normalise_row, row_normaliser, row_status
 
 COLUMNS = {"seq": 0, "name": 1, "uscc": 2, "phone": 3, "district": 4, "contact": 5}
@@ -91,3 +92,46 @@ def test_memo_keeps_text_apart_from_numbers_and_forgets_the_oldest(monkeypatch) 
     assert as_text[code] == as_number[code] == "120101"
     for _ in range(3):                # whatever the cache holds by now
         assert normalise([1, "某某", "", "13812345678", "120101", ""]) == as_text
+
+
+PHONES = {"name": 0, "uscc": 1, "phone": 2, "phone_2": 3, "district": 4}
+
+
+def test_several_phone_columns_are_combined_in_column_order() -> None:
+    row = normalise_row(PHONES, ["某某", "", "022-23456789", "13812345678", ""])
+    assert row["phones"] == (("+862223456789", None, "fixed"), ("+8613812345678", None, "mobile"))
+    assert row["phone_e164"] == "+862223456789"
+    assert row["phones_text"] == "+862223456789;+8613812345678"
+    assert "phone_multiple" in row["reasons"] and "phone_missing" not in row["reasons"]
+
+
+def test_an_empty_first_phone_column_is_skipped() -> None:
+    for empty in (None, "", "  "):
+        row = normalise_row(PHONES, ["某某", "", empty, "13812345678", ""])
+        assert row["phones"] == (("+8613812345678", None, "mobile"),)
+        assert "phone_missing" not in row["reasons"] and "phone_multiple" not in row["reasons"]
+    row = normalise_row(PHONES, ["某某", "", None, None, ""])
+    assert row["phones"] == () and "phone_missing" in row["reasons"]
+
+
+def test_number_cells_combined_as_the_phone_rules_read_them() -> None:
+    """13812345678.0 (a number, or float text) is 13812345678, not an invalid piece."""
+    normalise = row_normaliser(PHONES)
+    phones, reasons = NORMALISED_FIELDS.index("phones"), NORMALISED_FIELDS.index("reasons")
+    for mobile in (13812345678.0, 13812345678, "13812345678.0", "1.3812345678E10"):
+        row = normalise(["某某", "", mobile, "022-23456789", ""])
+        assert row[phones] == (("+8613812345678", None, "mobile"),
+                               ("+862223456789", None, "fixed"))
+        assert "phone_invalid" not in row[reasons] and "phone_float" in row[reasons]
+    text = normalise(["某某", "", "13812345678", "022-23456789", ""])
+    assert "phone_float" not in text[reasons]
+    assert list(text[reasons]) == sorted(text[reasons], key=list(REASONS).index)
+
+
+def test_one_phone_column_unchanged_by_extra_phone_columns() -> None:
+    """A lone non-empty cell of several phone columns gives what one column gives."""
+    single = row_normaliser({"name": 0, "uscc": 1, "phone": 2, "district": 4})
+    several = row_normaliser(PHONES)
+    for cell in ("13812345678", 13812345678.0, "022-23456789转801", "abc", "12345"):
+        assert several(["某某", "", cell, None, ""]) == single(["某某", "", cell, None, ""])
+        assert several(["某某", "", None, cell, ""]) == single(["某某", "", cell, None, ""])

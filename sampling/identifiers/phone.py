@@ -615,6 +615,31 @@ def normalise_phones(value: object) -> PhoneResult:
     return _with_float(_parse_cached(digits))
 
 
+def phone_cell_text(value: object) -> tuple[str, bool]:
+    """One phone cell as text to join with other cells, and whether it was a number
+    (or float text): converted as :func:`normalise_phones` converts a cell on its own
+    (13812345678.0 gives "13812345678", not "13812345678.0"). Kept beside it so the
+    two stay alike; ``tests/test_identifiers_phone.py`` checks that they do."""
+    if type(value) is str:
+        text = value.strip()
+        m = _FLOAT_TEXT_RE.fullmatch(text) if "." in text else None
+        if m is not None:
+            return m.group(1), True
+        if ("e" in text or "E" in text) and _SCI_TEXT_RE.fullmatch(text):
+            digits = _sci_digits(text)
+            if digits is not None:
+                return digits, True
+        return text, False
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, float):
+        digits = _float_digits(value)
+        return (repr(value), False) if digits is None else (digits, True)
+    if isinstance(value, int):
+        return str(value), True
+    return str(value), False
+
+
 _MASK_SPLIT_RE = re.compile(r"\s*(?:;ext=|ext\.?|转|分机号?|x)\s*", re.IGNORECASE)
 
 

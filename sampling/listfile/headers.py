@@ -6,6 +6,14 @@ header. A header cell is normalised (NFKC, whitespace and bracketed notes remove
 and matched against each field's synonyms; the header row is the row among the
 first ``scan_rows`` that matches the most fields, provided it matches a name or a
 code column and at least ``min_fields`` fields in all.
+
+A sheet may have several phone columns (联系电话 and 手机号码, 固定电话 and 移动电话):
+the first is ``phone``, the others ``phone_2``, ``phone_3`` … in column order.
+
+A header may take two rows: a group label merged over several columns (联系方式)
+with a sub-header below it naming each of them (联系人, 联系电话). Such a sub-header
+row is merged into the header (its fields win for its columns), and the header then
+ends at the sub-header row (``row_index``), so that the data starts below it.
 """
 
 from __future__ import annotations
@@ -27,7 +35,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
              "统一代码"),
     "contact": ("企业办理业务联系人", "企业联系人", "业务联系人", "法定代表人", "联系人", "经办人",
                 "负责人"),
-    "phone": ("联系电话", "手机号码", "手机号", "联系方式", "电话号码", "电话", "手机"),
+    # a contact's phone (联系人电话) is a phone column, not the contact's: matching takes
+    # the longest synonym a cell starts with, and a contact word followed by a phone
+    # word is a phone (see match_field)
+    "phone": ("联系电话", "手机号码", "手机号", "联系方式", "电话号码", "电话", "手机",
+              "联系人电话", "联系人电话号码", "联系人手机", "联系人手机号", "联系人手机号码",
+              "联系人联系电话", "联系人联系方式", "固定电话", "固话", "座机", "座机号码",
+              "座机电话", "办公电话", "移动电话", "移动电话号码", "手机电话"),
     "business": ("业务描述", "业务类型", "办理业务", "业务名称", "办理事项", "事项名称"),
     "note": ("备注", "说明"),
     "total_days": ("各环节累计总时长", "累计总时长", "总时长", "办理总时长"),
@@ -50,28 +64,147 @@ def match_field(cell: object) -> str | None:
     """The field a header cell names, or ``None``.
 
     Exact synonym matches win; otherwise a cell that starts with a synonym of two or
-    more characters (e.g. "联系电话手机号" once brackets are gone) matches.
+    more characters (e.g. "联系电话手机号" once brackets are gone) matches, the longest
+    such synonym of any field deciding. A contact word followed by a phone word
+    ("企业联系人手机号", "法定代表人电话") names the contact's phone.
     """
     text = normalise_header(cell)
     if not text:
         return None
-    for field, names in FIELDS.items():
-        if text in names:
-            return field
-    for field, names in FIELDS.items():
-        for name in names:
-            if len(name) >= 2 and text.startswith(name):
-                return field
-    return None
+    field = _EXACT.get(text)
+    if field is not None:
+        return field
+    name, field = _longest_prefix(text)
+    if field == "contact":
+        rest = text[len(name):].removeprefix("的")
+        if rest and (_EXACT.get(rest) == "phone" or _longest_prefix(rest)[1] == "phone"):
+            return "phone"
+    return field
+
+
+# exact text -> field (the first field listing it, as FIELDS is ordered)
+_EXACT: dict[str, str] = {}
+for _field, _names in FIELDS.items():
+    for _name in _names:
+        _EXACT.setdefault(_name, _field)
+# prefix synonyms (two characters or more), longest first; equal lengths in FIELDS order
+_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((n, f) for f, names in FIELDS.items() for n in names if len(n) >= 2),
+    key=lambda nf: -len(nf[0])))
+
+
+def _longest_prefix(text: str) -> tuple[str, str | None]:
+    """(synonym, field) of the longest synonym ``text`` starts with, or ``("", None)``."""
+    for name, field in _PREFIXES:
+        if text.startswith(name):
+            return name, field
+    return "", None
+
+
+#: Fields a sheet may have several columns of; the second is "<field>_2", and so on.
+MULTI_FIELDS = ("phone",)
+
+
+def field_columns(fields: dict[int, str]) -> dict[str, int]:
+    """field -> column from column -> field: the first column of each field, except
+    that further phone columns become ``phone_2``, ``phone_3`` … in column order."""
+    columns: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for col in sorted(fields):
+        field = fields[col]
+        if field not in columns:
+            columns[field] = col
+            counts[field] = 1
+        elif field in MULTI_FIELDS:
+            counts[field] += 1
+            columns[f"{field}_{counts[field]}"] = col
+    return columns
+
+
+def phone_columns(columns: dict[str, int]) -> list[int]:
+    """The columns of every phone field of a column map, in column order."""
+    return sorted(col for field, col in columns.items()
+                  if field == "phone" or (field.startswith("phone_") and field[6:].isdigit()))
 
 
 @dataclass(frozen=True, slots=True)
 class HeaderMatch:
-    """The header row (0-based index into the rows scanned) and field -> column."""
+    """The header row (0-based index into the rows scanned) and field -> column.
+
+    With a two-row header (group labels and a sub-header below them), ``row_index``
+    is the sub-header row (the data start below it), ``header_rows`` is 2 and the
+    ``labels`` of the sub-header's columns are combined: "联系方式/联系电话".
+    """
 
     row_index: int
     columns: dict[str, int]
     labels: tuple[str, ...]
+    header_rows: int = 1
+
+
+def _row_fields(row: Sequence[object]) -> dict[int, str]:
+    fields: dict[int, str] = {}
+    for col, cell in enumerate(row):
+        field = match_field(cell)
+        if field is not None:
+            fields[col] = field
+    return fields
+
+
+def _label(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _group_start(header: Sequence[object], col: int) -> int | None:
+    """The column of the group label over ``col``: ``col`` itself when its header
+    cell is followed by a blank one (a label merged rightwards), else the nearest
+    label to the left when the header cell is blank; ``None`` when ``col`` is under
+    a header cell of its own (a one-column label)."""
+    if col < len(header) and not _blank(header[col]):
+        return col if col + 1 < len(header) and _blank(header[col + 1]) else None
+    for back in range(min(col, len(header)) - 1, -1, -1):
+        if not _blank(header[back]):
+            return back
+    return -1  # blank header cells from the first column on: no label
+
+
+def _sub_header(header: Sequence[object], sub: Sequence[object]) -> dict[int, str] | None:
+    """column -> field of the row below the header if it is a sub-header, else None.
+
+    A sub-header names fields only (every non-blank cell is text matching a field,
+    so no data-like values), each under a group label or a blank header cell.
+    """
+    fields: dict[int, str] = {}
+    for col, cell in enumerate(sub):
+        if _blank(cell):
+            continue
+        if not isinstance(cell, str):
+            return None
+        field = match_field(cell)
+        if field is None or _group_start(header, col) is None:
+            return None
+        fields[col] = field
+    return fields or None
+
+
+def _with_sub_header(index: int, header: Sequence[object], sub: Sequence[object],
+                     header_fields: dict[int, str], sub_fields: dict[int, str]) -> HeaderMatch:
+    """The header of rows ``index`` and ``index + 1`` merged (see :func:`_sub_header`)."""
+    fields = dict(header_fields)
+    labels = [_label(c) for c in header]
+    labels += [""] * (len(sub) - len(labels))
+    for col, field in sub_fields.items():
+        group = _group_start(header, col)
+        labels[col] = (f"{_label(header[group])}/{_label(sub[col])}"
+                       if group is not None and group >= 0 else _label(sub[col]))
+        # the sub-header's field wins: the group label's (联系方式 -> phone) is superseded
+        fields[col] = field
+    return HeaderMatch(row_index=index + 1, columns=field_columns(fields), labels=tuple(labels),
+                       header_rows=2)
 
 
 def find_header(
@@ -80,20 +213,28 @@ def find_header(
     """Find the header row among the first ``scan_rows`` rows.
 
     Returns ``None`` when no row names a company-name or credit-code column plus
-    at least ``min_fields`` known fields (e.g. a 填表说明 sheet).
+    at least ``min_fields`` known fields (e.g. a 填表说明 sheet). A sub-header row
+    right below the header row is merged into it (module notes).
     """
-    best: HeaderMatch | None = None
+    best: tuple[int, dict[int, str]] | None = None
+    best_score = 0
     for index, row in enumerate(rows[:scan_rows]):
-        columns: dict[str, int] = {}
-        for col, cell in enumerate(row):
-            field = match_field(cell)
-            if field is not None and field not in columns:
-                columns[field] = col
-        if "name" not in columns and "uscc" not in columns:
+        fields = _row_fields(row)
+        named = set(fields.values())
+        if "name" not in named and "uscc" not in named:
             continue
-        if len(columns) < min_fields:
+        if len(named) < min_fields:
             continue
-        if best is None or len(columns) > len(best.columns):
-            labels = tuple("" if c is None else str(c).strip() for c in row)
-            best = HeaderMatch(row_index=index, columns=columns, labels=labels)
-    return best
+        if best is None or len(named) > best_score:
+            best, best_score = (index, fields), len(named)
+    if best is None:
+        return None
+    index, fields = best
+    header = rows[index]
+    if index + 1 < len(rows):
+        sub = rows[index + 1]
+        sub_fields = _sub_header(header, sub)
+        if sub_fields is not None:
+            return _with_sub_header(index, header, sub, fields, sub_fields)
+    return HeaderMatch(row_index=index, columns=field_columns(fields),
+                       labels=tuple(_label(c) for c in header))

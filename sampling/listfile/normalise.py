@@ -12,15 +12,16 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from itertools import islice
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import orjson
 
 from sampling.identifiers.district import normalise_district
 from sampling.identifiers.names import key_of_normalised, normalise_name
-from sampling.identifiers.phone import normalise_phones
+from sampling.identifiers.phone import normalise_phones, phone_cell_text
 from sampling.identifiers.reasons import REASONS
 from sampling.identifiers.uscc import normalise_credit_code
+from sampling.listfile.headers import phone_columns
 
 # Reasons decided at row level or by de-duplication (the identifier reasons are
 # in sampling.identifiers.reasons). Severity as there.
@@ -173,12 +174,41 @@ def _none(cells: Sequence[object]) -> None:
     return None
 
 
+_PHONE_ORDER = {code: i for i, code in enumerate(REASONS)}
+
+
+def _phones_of_cells(values: Any) -> tuple[tuple[PhoneTuple, ...], str, str | None, str | None,
+                                           tuple[str, ...]]:
+    """:func:`_phone_fields` of a row's several phone cells (in column order): the
+    non-empty ones joined with "；" (which the phone rules split at), so every number
+    is kept and the first valid one is primary; a lone non-empty cell as it is."""
+    filled = [v for v in values
+              if v is not None and not (type(v) is str and not v.strip())]
+    if len(filled) <= 1:
+        value = filled[0] if filled else None
+        return _phone_known(value) or _phone_of(value)
+    pieces = [phone_cell_text(v) for v in filled]
+    text = "；".join([t for t, _ in pieces])
+    result = _phone_known(text) or _phone_of(text)
+    reasons = result[4]
+    if any(f for _, f in pieces) and "phone_float" not in reasons and reasons != ("phone_missing",):
+        reasons = tuple(sorted((*reasons, "phone_float"), key=_PHONE_ORDER.__getitem__))
+        return (*result[:4], reasons)
+    return result
+
+
+def _unknown(value: object) -> None:
+    return None
+
+
 def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], NormalisedRow]:
     """A function applying DESIGN §4's rules to one row of a sheet with this
     field -> column map, returning the :data:`NORMALISED_FIELDS` as a tuple.
 
     ``phones`` is every valid number as ``(e164, ext, kind)``, the first one primary
-    (``phone_e164``, ``phone_ext``); ``phones_text`` is them as text, ``;``-joined;
+    (``phone_e164``, ``phone_ext``); with several phone columns (``phone``,
+    ``phone_2`` …) the numbers of all of them, in column order. ``phones_text`` is
+    them as text, ``;``-joined;
     ``reasons`` is a tuple of reason codes in a fixed order (credit code, phone,
     district, name). Built once per sheet, so that the per-row work is the rules
     themselves: the column lookups are resolved here, and the memoised per-cell
@@ -195,6 +225,11 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
     has_contact, has_business = "contact" in columns, "business" in columns
     code_known, code_of = _code_known, _code_of
     phone_known, phone_of = _phone_known, _phone_of
+    phone_cols = phone_columns(columns)
+    if len(phone_cols) > 1:
+        # several phone columns (联系电话 and 手机号码 …): their cells, combined
+        get_phone = itemgetter(*phone_cols)
+        phone_known, phone_of = _unknown, _phones_of_cells
     name_known, name_of = _name_known, _name_of
     district_known, district_of = _district_known, _district_of
     text_known, text_of = _text_known, _text_of
