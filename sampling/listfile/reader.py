@@ -2,9 +2,17 @@
 
 Every sheet is considered. Within a sheet the header row is detected
 (:mod:`sampling.listfile.headers`); rows after it are data rows except blank
-spacer rows and footnote lines ("注：…"), which are counted and listed so the
-check workbook can account for every line of the file. Row numbers are 1-based
-as Excel shows them; for csv they are line numbers.
+spacer rows and footnote lines ("注：…") or totals rows ("合计", "小计" … without
+a credit code), which are counted and listed so the check workbook can account
+for every line of the file. Row numbers are 1-based as Excel shows them; for csv
+they are line numbers.
+
+Cells merged down the data rows (所属区 merged over the rows of one district) hold
+their value in the top cell only; it is copied into the rows below. Workbooks are
+opened by their content, not their extension (an xlsx saved as .xls and the like).
+A csv may be UTF-8 (with or without BOM), GBK/GB18030 (even behind a UTF-8 BOM) or
+UTF-16 with BOM (Excel's "Unicode text"); the delimiter (comma, tab, semicolon) is
+the one that splits the first lines into the most consistent columns.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +31,14 @@ from sampling.listfile.headers import HeaderMatch, find_header
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _NOTE = re.compile(r"^\s*(注|说明|备注|填表人|制表人|审核人|填报人|填表说明|数据来源)\s*\d*\s*[:：.、]")
+# a totals row: 合计 / 总计 / 小计 in its first non-empty cell (not 总计划…, 小计算…)
+_TOTAL = re.compile(r"^\s*[合总小]\s*计(?![划算])")
+# merged cell range as calamine reports it: ((first row, first col), (last row, last col)), 0-based
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
 
 class ListFileError(Exception):
@@ -92,13 +107,52 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | SheetSkip:
-    """Find the header in one sheet's grid (rows from A1) and classify the rest."""
+def _is_total(raw: Sequence[object], uscc: int | None) -> bool:
+    """A totals row: 合计/总计/小计 in the first non-empty cell and no credit code."""
+    if uscc is not None and uscc < len(raw) and not _blank(raw[uscc]):
+        return False
+    for cell in raw:
+        if not _blank(cell):
+            return isinstance(cell, str) and _TOTAL.match(cell) is not None
+    return False
+
+
+def _fill_merged_down(grid: Sequence[Sequence[object]], merged: Sequence[MergedRange],
+                      below: int) -> None:
+    """Copy the value of each range merged over rows below row index ``below`` (the
+    header) into the blank cells under it, in the range's first column.
+
+    Only downwards: a title, group label or footnote merged across columns stays in
+    one cell (so a footnote stays a one-cell note), and ranges in or above the header
+    are left to header detection.
+    """
+    for (top, col), (bottom, _right) in merged:
+        if top <= below or bottom <= top or top >= len(grid):
+            continue
+        first = grid[top]
+        if col >= len(first) or _blank(value := first[col]):
+            continue
+        for index in range(top + 1, min(bottom, len(grid) - 1) + 1):
+            row = grid[index]
+            # a spacer row the range happens to cross stays blank
+            if col < len(row) and _blank(row[col]) and not all(_blank(c) for c in row):
+                row[col] = value  # type: ignore[index]  # grids are lists of lists
+
+
+def split_sheet(name: str, grid: Sequence[Sequence[object]],
+                merged: Sequence[MergedRange] = ()) -> ListSheet | SheetSkip:
+    """Find the header in one sheet's grid (rows from A1) and classify the rest.
+
+    ``merged`` are the sheet's merged cell ranges (0-based, as calamine gives them);
+    values merged down the data rows are copied into every row (in ``grid``).
+    """
     header = find_header(grid)
     if header is None:
         nonblank = sum(1 for r in grid if any(not _blank(c) for c in r))
         return SheetSkip(sheet=name, reason="no_header" if nonblank else "empty",
                          nonblank_rows=nonblank)
+    if merged:
+        _fill_merged_down(grid, merged, header.row_index)
     sheet = ListSheet(name=name, header=header, header_row=header.row_index + 1)
     sheet.preamble = [
         str(c).strip() for r in grid[: header.row_index] for c in r if not _blank(c)
@@ -106,23 +160,34 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]]) -> ListSheet | Shee
     header_cells = grid[header.row_index]
     rows, blank_rows, note_rows = sheet.rows, sheet.blank_rows, sheet.note_rows
     new_row = DataRow._make
+    # a totals row has no credit code: only rows with that cell empty are looked at
+    # (without a code column, rows whose name is empty or starts like 合计)
+    uscc = header.columns.get("uscc")
+    probe = uscc if uscc is not None else header.columns["name"]
+    by_name = uscc is None
     for index in range(header.row_index + 1, len(grid)):
         raw = grid[index]
         # counting in C first: most rows are full, and only rows of one or two
         # filled cells can be notes
+        n = len(raw)
         empty = raw.count("") + raw.count(None)
-        if empty < len(raw) - 2:
+        if empty < n - 2:
             if raw == header_cells:
                 sheet.repeated_header_rows.append(index + 1)
             elif all(isinstance(c, str) and not c.strip() for c in raw):
                 blank_rows.append(index + 1)
+            elif (probe >= n or not (v := raw[probe])
+                  or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
+                    and _is_total(raw, uscc):
+                note_rows.append(index + 1)
             else:
                 rows.append(new_row((index + 1, raw)))
             continue
         filled = [c for c in raw if c != "" and c is not None]
         if not filled or all(isinstance(c, str) and not c.strip() for c in filled):
             blank_rows.append(index + 1)
-        elif len(filled) <= 2 and isinstance(filled[0], str) and _NOTE.match(filled[0]):
+        elif len(filled) <= 2 and isinstance(filled[0], str) and (
+                _NOTE.match(filled[0]) or _is_total(raw, uscc)):
             note_rows.append(index + 1)
         elif raw == header_cells:
             sheet.repeated_header_rows.append(index + 1)
@@ -136,7 +201,12 @@ RawSheet = tuple[str, Sequence[Sequence[object]], list[int]]
 
 
 def _decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return data.decode("utf-32")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")      # Excel's "Unicode text"; the BOM gives the byte order
+    data = data.removeprefix(b"\xef\xbb\xbf")  # also before GBK text (re-saved by some editors)
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -144,13 +214,53 @@ def _decode_csv(data: bytes) -> str:
     raise UnicodeDecodeError("gb18030", data, 0, 1, "neither UTF-8 nor GBK")
 
 
+_DELIMITERS = (",", "\t", ";")
+_SNIFF_CHARS = 1 << 16
+_SNIFF_RECORDS = 200
+
+
+def _sniff_delimiter(text: str, prefer_tab: bool) -> str:
+    """The delimiter that splits the first records into the most consistent columns.
+
+    Each candidate's score is (records of its most common width of two or more
+    columns) x that width, so a title line without delimiters or a comma inside
+    tab-separated cells ("138…,139…") does not decide. Ties go to tab for .txt,
+    else to comma.
+    """
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and (cut := sample.rfind("\n")) > 0:
+        sample = sample[: cut + 1]          # no partial last line
+    best, best_score = ",", (0, 0)
+    for rank, delimiter in enumerate(_DELIMITERS):
+        if delimiter not in sample:
+            continue
+        widths: Counter[int] = Counter()
+        try:
+            for number, record in enumerate(csv.reader(io.StringIO(sample, newline=""),
+                                                       delimiter=delimiter)):
+                if number >= _SNIFF_RECORDS:
+                    break
+                if len(record) > 1:
+                    widths[len(record)] += 1
+        except csv.Error:
+            pass                            # e.g. the sample ends inside a quoted cell
+        if not widths:
+            continue
+        width, count = max(widths.items(), key=lambda wc: (wc[1], wc[0]))
+        preference = 3 if prefer_tab and delimiter == "\t" else -rank
+        score = (count * width, preference)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def _read_csv(path: Path) -> list[RawSheet]:
     text = _decode_csv(path.read_bytes())
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # a cell may be longer than csv's default limit (131072): no cell exceeds the text
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+    delimiter = _sniff_delimiter(text, prefer_tab=path.suffix.lower() == ".txt")
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     rows: list[list[object]] = []
     lines: list[int] = []
     last = 0
@@ -162,19 +272,37 @@ def _read_csv(path: Path) -> list[RawSheet]:
 
 
 def _read_workbook(path: Path) -> list[RawSheet]:
+    return [(name, grid, []) for name, grid, _merged in _load_workbook(path)]
+
+
+def _load_workbook(path: Path) -> list[tuple[str, Sequence[Sequence[object]], list[MergedRange]]]:
+    """Every sheet's grid (from A1) and merged ranges. The format is taken from the
+    content (zip: xlsx …, OLE: xls), whatever the extension says."""
     import python_calamine as pc
 
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    suffix = path.suffix.lower()
+    misnamed = (magic.startswith(_ZIP_MAGIC) and suffix not in _ZIP_SUFFIXES) or (
+        magic.startswith(_OLE_MAGIC) and suffix != ".xls")
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
+        if misnamed:
+            # calamine picks the reader by extension from a path, by content from bytes
+            workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        else:
+            workbook = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
         raise ListFileError("encrypted", path, str(exc)) from exc
     except Exception as exc:  # calamine raises several types for a bad file
+        if magic.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in path.read_bytes():
+            raise ListFileError("encrypted", path) from exc
         raise ListFileError("unreadable", path, str(exc)) from exc
-    sheets: list[RawSheet] = []
+    sheets: list[tuple[str, Sequence[Sequence[object]], list[MergedRange]]] = []
     try:
         for name in workbook.sheet_names:
-            grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append((name, grid, []))
+            sheet = workbook.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False)
+            sheets.append((name, grid, list(sheet.merged_cell_ranges or ())))
     except Exception as exc:
         raise ListFileError("unreadable", path, str(exc)) from exc
     finally:
@@ -206,16 +334,18 @@ def read_list_file(path: Path | str) -> ListFile:
         whole = path.read_bytes()
         if _ENCRYPTED_MARK in whole:
             raise ListFileError("encrypted", path)
-    if suffix in (".csv", ".txt"):
+    workbook = head.startswith((_ZIP_MAGIC, _OLE_MAGIC))   # whatever the extension says
+    raw_sheets: list[tuple[str, Sequence[Sequence[object]], list[int], list[MergedRange]]]
+    if suffix in (".csv", ".txt") and not workbook:
         try:
-            raw_sheets = _read_csv(path)
+            raw_sheets = [(name, grid, lines, []) for name, grid, lines in _read_csv(path)]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise ListFileError("unreadable", path, str(exc)) from exc
     else:
-        raw_sheets = _read_workbook(path)
+        raw_sheets = [(name, grid, [], merged) for name, grid, merged in _load_workbook(path)]
     result = ListFile(path=path, sheets=[], skipped=[])
-    for name, grid, lines in raw_sheets:
-        sheet = split_sheet(name, grid)
+    for name, grid, lines, merged in raw_sheets:
+        sheet = split_sheet(name, grid, merged)
         if lines and isinstance(sheet, ListSheet):
             _renumber(sheet, lines)
         if isinstance(sheet, ListSheet):

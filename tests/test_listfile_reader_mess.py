@@ -1,0 +1,294 @@
+"""Messy list files as departments send them: merged cells, odd csv encodings and
+delimiters, huge cells, lying file extensions, totals rows."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import shutil
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sampling.listfile.reader import ListFileError, department_from_preamble, read_list_file
+
+HEADER: list[object] = ["序号", "企业名称", "统一社会信用代码", "联系电话", "所属区", "联系人", "业务类型"]
+CODES = ["91120101600000012H", "91120101600000020C", "911201016000000399", "911201016000000474"]
+
+# A real .xls (BIFF8, as Excel writes it; no xls writer is installed): title row
+# "部门：市税务局", a blank row, the header in row 3, three rows, 所属区 merged over E4:E6.
+_XLS = (
+    "eNrtWF1IFFEUPnd2xv3JXddfagORIFPzwd2lUEHXijKI1p81rBBNUyL8iy0hTcx+fLJIiIIiAqGXXvp56Z+o"
+    "tx4Co4ggkjQJhF4KCoXU6ZyzM+NuibhQUjFnuWfOd+6557sz9965d+fFSPLY8G3POPwkpWCBOdUOCVE+gcWu"
+    "AzdgvaqSqV9tWFRT/imx23AgExR46HxupTGk8R4HCW7JT1EDfMBSB4cg2NnRkrWMspn70CioDyWoBVxBjwtW"
+    "ca9SWO9nncr6Jkc+Yl3GnrOsSzB2TOyFkUAwr1CbxbulNVznAsp7l9u8ZY8X0uEZzeLjQyISq8Cm8MHGtr+z"
+    "IlNOhGuA41be0tESbmwbgzQcwGvwTc0C+Kqv1CdZpn95/QLQPx3rty7gPy/JAP2g7uMJPgCJ8E6mGkk4a3aF"
+    "ZqBIrESUgcUKYnJo8oJHlepdPcPVZXXY4Fz9VEgGISo8QWfN524biPd9ECzt9lSMV+R0TQTFUayt6f/eu6Fr"
+    "dNACoqypvq44ZIn4HgSx0hMcrj7WO1jrAJG7Z237jvbXg16YCtkPVF5sq5oOpQAUeb2+Am+Bd2MBi9e3fQWu"
+    "En8hmn7C2I2sBi+vo4ar1VF5fIvm8RVsicnj4zw+iErgXzSBv6goJoGfE/hx0xJnag7XF4cctFfxu80d825z"
+    "cl8TUTdDEtvJvPLduHvNXP/ycmdTZaCBPf28n0V2vbU0UKDCCWqBjV2g56OhAcjjFutZn+Ssq9n2sE7D9YrX"
+    "7Mp0zdh2imNOc2028vhZXgXWRdk5aA98qrqXOTARyEX7Rvl4T9qNN4FhWIO7cDO2p98pyBf54vIlkvsB/Sq0"
+    "N+Qo61W/vC1tklu7N1Xb2pNgFhxsJrOmCInvLjZC4gh6JhGkP78IkhBZDGRBJBtIRqQYSEGUYKAERFaN1fIT"
+    "a5/kYN98vIVZbQYiVruBiNVhIGJNNxCxrjAQsSZqrPICrDKz6rlkZnUaiFhdBiLWJESPsV8ys8paDXG6jbho"
+    "TmUBToU59bwKcyYbiDhTDEScqRqnEsWpMGeaEadzfqT1xU+BelgqpcAdGjrcL+fFAaaYYooppphiyv8udJKj"
+    "QwCdsOi8o2jnWqv2XWcWy5z5meS/lWroxN8R/GO6FTrwGobuuOZPBihCzyWW2Eb/XkhSi+xhaIUm7kdr3PMX"
+    "/+eI6PtZckP371tC8fLPxdPPP8z/A47VKOY="
+)
+
+
+def _xls(path: Path) -> Path:
+    path.write_bytes(zlib.decompress(base64.b64decode(_XLS)))
+    return path
+
+
+def _row(i: int) -> list[object]:
+    return [i, f"天津测试{i}号有限公司", CODES[i - 1], f"1380013{i:04d}", "和平区", f"张{i}", "开办"]
+
+
+def _rows(n: int) -> list[list[object]]:
+    return [_row(i) for i in range(1, n + 1)]
+
+
+def _csv_text(data: list[list[object]], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    for record in data:
+        writer.writerow(record)
+    return out.getvalue()
+
+
+def _accounted(sheet) -> list[int]:  # type: ignore[no-untyped-def]
+    return sorted(
+        [sheet.header_row] + [r.row for r in sheet.rows] + sheet.blank_rows + sheet.note_rows
+        + sheet.repeated_header_rows
+    )
+
+
+# --- 1. merged cells -----------------------------------------------------------------
+
+
+def _merged_workbook(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["部门：市税务局  联系人：张三  手机号码：13812345678"])
+    ws.merge_cells("A1:G1")
+    ws.append(HEADER)
+    for r in _rows(4):
+        ws.append(r)
+    for excel_row in range(4, 7):
+        ws.cell(excel_row, 5).value = None
+    ws.merge_cells("E3:E6")                       # 所属区 merged down the data rows
+    ws.append(["注：以上企业均为本年度新办企业"])   # a footnote merged across the table
+    ws.merge_cells("A7:G7")
+    wb.save(path)
+
+
+def test_vertically_merged_data_cells_fill_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "merged.xlsx"
+    _merged_workbook(path)
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.header_row == 2
+    assert [r.row for r in sheet.rows] == [3, 4, 5, 6]
+    assert [sheet.cell(r, "district") for r in sheet.rows] == ["和平区"] * 4
+    # the merged title row still names the department; the merged footnote stays a note
+    assert department_from_preamble(sheet.preamble) == "市税务局"
+    assert sheet.note_rows == [7]
+    assert _accounted(sheet) == list(range(2, 8))
+
+
+def test_merged_range_over_a_spacer_row_keeps_it_blank(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    rows = _rows(3)
+    for r in rows[1:]:
+        r[4] = None
+    ws.append(rows[0])
+    ws.append(rows[1])
+    ws.append([])                                   # row 4: a blank spacer row
+    ws.append(rows[2])
+    ws.merge_cells("E2:E5")
+    path = tmp_path / "spacer.xlsx"
+    wb.save(path)
+    sheet = read_list_file(path).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3, 5]
+    assert sheet.blank_rows == [4]
+    assert [sheet.cell(r, "district") for r in sheet.rows] == ["和平区"] * 3
+
+
+def test_merged_data_cells_in_xls(tmp_path: Path) -> None:
+    sheet = read_list_file(_xls(tmp_path / "merged.xls")).sheets[0]
+    assert sheet.header_row == 3
+    assert [r.row for r in sheet.rows] == [4, 5, 6]
+    assert [sheet.cell(r, "district") for r in sheet.rows] == ["和平区"] * 3
+    assert department_from_preamble(sheet.preamble) == "市税务局"
+
+
+def test_two_row_header_with_merged_cells(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["部门：市税务局"])
+    ws.append(["序号", "企业名称", "统一社会信用代码", "所属区", "联系方式", None])
+    ws.append([None, None, None, None, "联系人", "联系电话"])
+    ws.merge_cells("E2:F2")
+    for c in "ABCD":
+        ws.merge_cells(f"{c}2:{c}3")
+    for r in _rows(3):
+        ws.append([r[0], r[1], r[2], r[4], r[5], r[3]])
+    path = tmp_path / "two_row.xlsx"
+    wb.save(path)
+    sheet = read_list_file(path).sheets[0]
+    assert [r.row for r in sheet.rows] == [4, 5, 6]
+    assert sheet.cell(sheet.rows[0], "phone") == "13800130001"
+    assert sheet.cell(sheet.rows[0], "contact") == "张1"
+    assert department_from_preamble(sheet.preamble) == "市税务局"
+
+
+# --- 2. csv robustness ---------------------------------------------------------------
+
+
+def test_csv_cell_longer_than_default_field_limit(tmp_path: Path) -> None:
+    data: list[list[object]] = [HEADER, *_rows(3)]
+    data[2][6] = "很长的说明" * 40000                  # 200 000 characters
+    path = tmp_path / "huge.csv"
+    path.write_text(_csv_text(data), encoding="utf-8")
+    sheet = read_list_file(path).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3, 4]
+    assert len(sheet.cell(sheet.rows[1], "business")) == 200000  # type: ignore[arg-type]
+
+
+def test_excel_unicode_text_utf16_tab_separated(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    text = _csv_text([["部门：市税务局"], HEADER, *_rows(3)], "\t")
+    path.write_bytes(text.encode("utf-16"))           # BOM + UTF-16 LE, as Excel writes it
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.header_row == 2
+    assert [r.row for r in sheet.rows] == [3, 4, 5]
+    assert sheet.cell(sheet.rows[0], "uscc") == CODES[0]
+    assert department_from_preamble(sheet.preamble) == "市税务局"
+
+
+def test_utf8_bom_followed_by_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "bomgbk.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _csv_text([["部门：市税务局"], HEADER, *_rows(3)]).encode("gbk"))
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.header_row == 2
+    assert sheet.cell(sheet.rows[2], "name") == "天津测试3号有限公司"
+    assert department_from_preamble(sheet.preamble) == "市税务局"
+
+
+def test_tab_text_with_unpadded_title_line(tmp_path: Path) -> None:
+    path = tmp_path / "tab.txt"
+    path.write_text(_csv_text([["部门：市税务局"], HEADER, *_rows(3)], "\t"), encoding="utf-8")
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.header_row == 2
+    assert [r.row for r in sheet.rows] == [3, 4, 5]
+    assert sheet.cell(sheet.rows[0], "phone") == "13800130001"
+
+
+def test_tab_text_with_commas_inside_cells(tmp_path: Path) -> None:
+    data: list[list[object]] = [HEADER, *_rows(4)]
+    for r in data[1:]:
+        r[3] = f"{r[3]},13900000000"
+    path = tmp_path / "tabcomma.txt"
+    path.write_text(_csv_text(data, "\t"), encoding="utf-8")
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.cell(sheet.rows[0], "phone") == "13800130001,13900000000"
+    assert sheet.cell(sheet.rows[0], "uscc") == CODES[0]
+
+
+def test_comma_csv_with_semicolons_inside_cells(tmp_path: Path) -> None:
+    data: list[list[object]] = [["部门：市税务局"], HEADER, *_rows(4)]
+    for r in data[2:]:
+        r[3] = f"{r[3]};13900000000"
+        r[6] = "开办;变更"
+    path = tmp_path / "semi.csv"
+    path.write_text(_csv_text(data), encoding="utf-8")
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.header_row == 2
+    assert sheet.cell(sheet.rows[0], "phone") == "13800130001;13900000000"
+    assert sheet.cell(sheet.rows[0], "business") == "开办;变更"
+
+
+# --- 3. lying file extensions ----------------------------------------------------------
+
+
+def _plain_workbook(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["部门：市税务局"])
+    ws.append(HEADER)
+    for r in _rows(3):
+        ws.append(r)
+    wb.save(path)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".csv"])
+def test_xlsx_with_wrong_extension(tmp_path: Path, suffix: str) -> None:
+    real = tmp_path / "real.xlsx"
+    _plain_workbook(real)
+    renamed = tmp_path / f"renamed{suffix}"
+    shutil.copyfile(real, renamed)
+    sheet = read_list_file(renamed).sheets[0]
+    assert sheet.header_row == 2
+    assert [r.row for r in sheet.rows] == [3, 4, 5]
+
+
+def test_xls_with_xlsx_extension(tmp_path: Path) -> None:
+    sheet = read_list_file(_xls(tmp_path / "renamed.xlsx")).sheets[0]
+    assert [r.row for r in sheet.rows] == [4, 5, 6]
+
+
+def test_garbage_with_xlsx_extension_is_still_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes(b"hello this is not excel")
+    with pytest.raises(ListFileError) as err:
+        read_list_file(path)
+    assert err.value.code == "unreadable"
+
+
+# --- 4. totals rows ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "totals",
+    [
+        ["合计", "", "", "", "", "", ""],
+        ["合 计", "共3户", "", "", "", "", ""],
+        ["", "总计", "", "", "3户", "", "3"],            # several cells filled: the fast path
+        ["小计：", "和平区", "", "", "和平区", "3", ""],
+    ],
+)
+def test_totals_row_is_not_a_data_row(tmp_path: Path, totals: list[object]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for r in _rows(3):
+        ws.append(r)
+    ws.append(totals)
+    path = tmp_path / "totals.xlsx"
+    wb.save(path)
+    sheet = read_list_file(path).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3, 4]
+    assert sheet.note_rows == [5]
+
+
+def test_totals_row_in_csv(tmp_path: Path) -> None:
+    path = tmp_path / "totals.csv"
+    path.write_text(_csv_text([HEADER, *_rows(3), ["合计", "3", "", "", "", "", "3"]]), "utf-8")
+    sheet = read_list_file(path).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3, 4]
+    assert sheet.note_rows == [5]
+
+
+def test_company_row_with_credit_code_is_kept_even_if_named_like_a_total(tmp_path: Path) -> None:
+    path = tmp_path / "named.csv"
+    data: list[list[object]] = [HEADER, *_rows(2)]
+    data[2][0] = "小计"
+    path.write_text(_csv_text(data), "utf-8")
+    sheet = read_list_file(path).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3]
