@@ -292,3 +292,52 @@ def test_company_row_with_credit_code_is_kept_even_if_named_like_a_total(tmp_pat
     path.write_text(_csv_text(data), "utf-8")
     sheet = read_list_file(path).sheets[0]
     assert [r.row for r in sheet.rows] == [2, 3]
+
+
+def test_a_second_table_in_one_sheet_is_read_with_its_own_header(tmp_path: Path) -> None:
+    """A second table further down a sheet, its columns in another order, under a
+    title of its own: read with its own header, the title not a data row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["部门：市税务局"])
+    ws.append(HEADER)
+    for r in _rows(2):
+        ws.append(r)
+    ws.append([])
+    ws.append(["二、新设企业"])
+    ws.append(["企业名称", "统一社会信用代码", "所属区", "联系电话"])
+    for r in [_row(3), _row(4)]:
+        ws.append([r[1], r[2], r[4], r[3]])
+    wb.save(tmp_path / "two.xlsx")
+    first, second = read_list_file(tmp_path / "two.xlsx").sheets
+    assert (first.name, first.header_row, [r.row for r in first.rows]) == ("名单", 2, [3, 4])
+    assert first.blank_rows == [5]
+    assert (second.name, second.header_row, [r.row for r in second.rows]) == ("名单", 7, [8, 9])
+    assert second.preamble == ["二、新设企业"]
+    assert second.cell(second.rows[0], "uscc") == CODES[2]
+    assert second.cell(second.rows[1], "district") == _row(4)[4]
+
+
+def test_a_continuation_sheet_without_header_uses_the_first_tables(tmp_path: Path) -> None:
+    """A 续表 sheet holds more rows without a header of its own: none of its rows is
+    left out. A 填表说明 sheet is still skipped."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(HEADER)
+    for r in _rows(2):
+        ws.append(r)
+    more = wb.create_sheet("续表")
+    for r in [_row(3), _row(4)]:
+        more.append(r)
+    notes = wb.create_sheet("填表说明")
+    notes.append(["1. 统一社会信用代码填写18位代码"])
+    notes.append(["2. 联系电话请填写手机号码", "例如 13800000000"])
+    wb.save(tmp_path / "cont.xlsx")
+    listfile = read_list_file(tmp_path / "cont.xlsx")
+    _, cont = listfile.sheets
+    assert (cont.name, cont.continues, cont.header_row) == ("续表", "名单", 0)
+    assert [r.row for r in cont.rows] == [1, 2]
+    assert cont.cell(cont.rows[1], "uscc") == CODES[3]
+    assert [s.sheet for s in listfile.skipped] == ["填表说明"]

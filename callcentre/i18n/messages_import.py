@@ -149,6 +149,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作表“{sheet}”：表头在第{header}行，数据{rows}行",
         "sheet '{sheet}': header on row {header}, {rows} data rows",
     ),
+    "check.sheet_continues": (
+        "工作表“{sheet}”：没有表头，按续表读取（沿用工作表“{of}”的表头），数据{rows}行",
+        "sheet '{sheet}': no header, read as a continuation of '{of}', {rows} data rows",
+    ),
     "check.sheet_blank_rows": ("，空行（未计入）第{rows}行", ", blank rows (not counted) {rows}"),
     "check.sheet_note_rows": ("，说明/注释行第{rows}行", ", note lines {rows}"),
     "check.sheet_repeated_header_rows": ("，重复表头第{rows}行", ", repeated header rows {rows}"),

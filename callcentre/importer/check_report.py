@@ -328,8 +328,12 @@ def describe_sheets(sheets_json: str) -> str:
             parts.append(t(f"check.sheet_skipped.{sheet['skipped']}", sheet=sheet["sheet"],
                            rows=sheet.get("nonblank_rows", 0)))
             continue
-        text = t("check.sheet_read", sheet=sheet["sheet"], header=sheet["header_row"],
-                 rows=sheet["data_rows"])
+        if sheet.get("continues"):
+            text = t("check.sheet_continues", sheet=sheet["sheet"], of=sheet["continues"],
+                     rows=sheet["data_rows"])
+        else:
+            text = t("check.sheet_read", sheet=sheet["sheet"], header=sheet["header_row"],
+                     rows=sheet["data_rows"])
         for key in ("blank_rows", "note_rows", "repeated_header_rows"):
             if sheet.get(key):
                 text += t(f"check.sheet_{key}", rows=_rows_text(sheet[key]))

@@ -87,15 +87,18 @@ _EXACT: dict[str, str] = {}
 for _field, _names in FIELDS.items():
     for _name in _names:
         _EXACT.setdefault(_name, _field)
-# prefix synonyms (two characters or more), longest first; equal lengths in FIELDS order
-_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted(
-    ((n, f) for f, names in FIELDS.items() for n in names if len(n) >= 2),
-    key=lambda nf: -len(nf[0])))
+# prefix synonyms (two characters or more) by their first character, longest first;
+# equal lengths in FIELDS order (the reader asks about odd data cells too: most share
+# no first character with any synonym)
+_PREFIXES: dict[str, list[tuple[str, str]]] = {}
+for _name, _field in sorted(((n, f) for f, names in FIELDS.items() for n in names if len(n) >= 2),
+                            key=lambda nf: -len(nf[0])):
+    _PREFIXES.setdefault(_name[0], []).append((_name, _field))
 
 
 def _longest_prefix(text: str) -> tuple[str, str | None]:
     """(synonym, field) of the longest synonym ``text`` starts with, or ``("", None)``."""
-    for name, field in _PREFIXES:
+    for name, field in _PREFIXES.get(text[:1], ()):
         if text.startswith(name):
             return name, field
     return "", None

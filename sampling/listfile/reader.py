@@ -23,7 +23,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -76,6 +76,7 @@ class ListSheet:
     note_rows: list[int] = field(default_factory=list)
     repeated_header_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)   # non-empty cells above the header
+    continues: str | None = None  # a sheet without a header: the sheet whose header it uses
 
     def cell(self, row: DataRow, field_name: str) -> object:
         col = self.header.columns.get(field_name)
@@ -140,46 +141,71 @@ def _fill_merged_down(grid: Sequence[Sequence[object]], merged: Sequence[MergedR
 
 
 def split_sheet(name: str, grid: Sequence[Sequence[object]],
-                merged: Sequence[MergedRange] = ()) -> ListSheet | SheetSkip:
+                merged: Sequence[MergedRange] = (), *,
+                header: HeaderMatch | None = None) -> list[ListSheet] | SheetSkip:
     """Find the header in one sheet's grid (rows from A1) and classify the rest.
 
-    ``merged`` are the sheet's merged cell ranges (0-based, as calamine gives them);
-    values merged down the data rows are copied into every row (in ``grid``).
+    Returns the sheet's tables: one, unless a second header further down (another
+    table, with columns of its own) starts another. ``merged`` are the sheet's merged
+    cell ranges (0-based, as calamine gives them); values merged down the data rows
+    are copied into every row (in ``grid``). ``header``: a header from another sheet
+    (a continuation sheet without one of its own), the data starting on row 1.
     """
-    header = find_header(grid)
+    continues = header is not None
     if header is None:
-        nonblank = sum(1 for r in grid if any(not _blank(c) for c in r))
-        return SheetSkip(sheet=name, reason="no_header" if nonblank else "empty",
-                         nonblank_rows=nonblank)
+        header = find_header(grid)
+        if header is None:
+            nonblank = sum(1 for r in grid if any(not _blank(c) for c in r))
+            return SheetSkip(sheet=name, reason="no_header" if nonblank else "empty",
+                             nonblank_rows=nonblank)
     if merged:
         _fill_merged_down(grid, merged, header.row_index)
-    sheet = ListSheet(name=name, header=header, header_row=header.row_index + 1)
-    sheet.preamble = [
-        str(c).strip() for r in grid[: header.row_index] for c in r if not _blank(c)
-    ]
-    header_cells = grid[header.row_index]
+    tables: list[ListSheet] = []
+    start = header.row_index
+    preamble = [str(c).strip() for r in grid[:max(start, 0)] for c in r if not _blank(c)]
+    while True:
+        sheet = ListSheet(name=name, header=header, header_row=start + 1, preamble=preamble)
+        tables.append(sheet)
+        after = _split_rows(sheet, grid, start + 1, None if continues else grid[start])
+        if after is None:
+            return tables
+        header, start = after
+        continues = False
+        preamble = _title_above(sheet, start)
+
+
+def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
+                header_cells: Sequence[object] | None) -> tuple[HeaderMatch, int] | None:
+    """Classify rows from index ``first`` on into ``sheet``; stop at the header of
+    another table and return it with its row index (else ``None``)."""
     rows, blank_rows, note_rows = sheet.rows, sheet.blank_rows, sheet.note_rows
     new_row = DataRow._make
     # a totals row has no credit code: only rows with that cell empty are looked at
-    # (without a code column, rows whose name is empty or starts like 合计)
-    uscc = header.columns.get("uscc")
-    probe = uscc if uscc is not None else header.columns["name"]
+    # (without a code column, rows whose name is empty or starts like 合计); a header
+    # of another table has a label there, which starts with a CJK ideograph, as no
+    # code does, not even one in full-width digits (only looked for with a code
+    # column: names are words as labels are)
+    uscc = sheet.header.columns.get("uscc")
+    probe = uscc if uscc is not None else sheet.header.columns["name"]
     by_name = uscc is None
-    for index in range(header.row_index + 1, len(grid)):
+    for index in range(first, len(grid)):
         raw = grid[index]
         # counting in C first: most rows are full, and only rows of one or two
         # filled cells can be notes
         n = len(raw)
         empty = raw.count("") + raw.count(None)
         if empty < n - 2:
+            v = raw[probe] if probe < n else None
             if raw == header_cells:
                 sheet.repeated_header_rows.append(index + 1)
             elif all(isinstance(c, str) and not c.strip() for c in raw):
                 blank_rows.append(index + 1)
-            elif (probe >= n or not (v := raw[probe])
-                  or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
+            elif (not v or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
                     and _is_total(raw, uscc):
                 note_rows.append(index + 1)
+            elif not by_name and type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff" and (
+                    other := find_header([raw], scan_rows=1)) is not None:
+                return replace(other, row_index=index), index
             else:
                 rows.append(new_row((index + 1, raw)))
             continue
@@ -193,7 +219,47 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]],
             sheet.repeated_header_rows.append(index + 1)
         else:
             rows.append(new_row((index + 1, raw)))
-    return sheet
+    return None
+
+
+def _title_above(sheet: ListSheet, header_index: int) -> list[str]:
+    """The title of a table that starts within a sheet ("二、新设企业" just above
+    its header, blank rows aside): taken from the table before, where it had been
+    read as a data row, to be the new table's preamble."""
+    if not sheet.rows:
+        return []
+    last = sheet.rows[-1]
+    between = range(last.row + 1, header_index + 1)   # 1-based rows between the two
+    filled = [c for c in last.cells if not _blank(c)]
+    if len(filled) == 1 and isinstance(filled[0], str) and all(
+            r in sheet.blank_rows for r in between):
+        sheet.rows.pop()
+        return [filled[0].strip()]
+    return []
+
+
+# a continuation sheet's rows: a credit code, or a cell with a phone's digits
+_CODE_LIKE = re.compile(r"\s*[0-9A-Za-z]{15,20}\s*")
+_DIGITS = re.compile(r"\d")
+
+
+def _continues(grid: Sequence[Sequence[object]], header: HeaderMatch) -> bool:
+    """Whether a sheet without a header holds more rows of the table ``header``
+    heads (a 续表), not notes (a 填表说明): most of its non-blank rows have a credit
+    code or a phone number in that table's columns."""
+    code, phone = header.columns.get("uscc"), header.columns.get("phone")
+    rows = [r for r in grid if sum(not _blank(c) for c in r) >= 2]
+    if not rows or (code is None and phone is None):
+        return False
+
+    def looks_like_data(row: Sequence[object]) -> bool:
+        if code is not None and code < len(row) and isinstance(row[code], str) \
+                and _CODE_LIKE.fullmatch(row[code]):
+            return True
+        return phone is not None and phone < len(row) and not _blank(row[phone]) \
+            and len(_DIGITS.findall(str(row[phone]))) >= 7
+
+    return sum(map(looks_like_data, rows)) * 2 >= len(rows)
 
 
 # (sheet name, cells from A1 row by row, csv line number of each row or [] for workbooks)
@@ -344,14 +410,29 @@ def read_list_file(path: Path | str) -> ListFile:
     else:
         raw_sheets = [(name, grid, [], merged) for name, grid, merged in _load_workbook(path)]
     result = ListFile(path=path, sheets=[], skipped=[])
+    later: list[tuple[str, Sequence[Sequence[object]], list[MergedRange]]] = []
     for name, grid, lines, merged in raw_sheets:
-        sheet = split_sheet(name, grid, merged)
-        if lines and isinstance(sheet, ListSheet):
-            _renumber(sheet, lines)
-        if isinstance(sheet, ListSheet):
+        split = split_sheet(name, grid, merged)
+        if isinstance(split, SheetSkip):
+            if split.reason == "no_header":
+                later.append((name, grid, merged))
+            result.skipped.append(split)
+            continue
+        for sheet in split:
+            if lines:
+                _renumber(sheet, lines)
             result.sheets.append(sheet)
-        else:
-            result.skipped.append(sheet)
+    # a sheet without a header that holds more of the first table's rows (续表) is
+    # read with that table's header, so that none of its rows is left out
+    for name, grid, merged in later:
+        if result.sheets and _continues(grid, result.sheets[0].header):
+            main = result.sheets[0]
+            split = split_sheet(name, grid, merged, header=replace(main.header, row_index=-1))
+            assert isinstance(split, list)
+            for sheet in split:
+                sheet.continues = main.name
+            result.skipped = [s for s in result.skipped if s.sheet != name]
+            result.sheets.extend(split)
     if not result.sheets:
         reasons = {s.reason for s in result.skipped}
         raise ListFileError("empty" if reasons == {"empty"} else "no_header", path)
