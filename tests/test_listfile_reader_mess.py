@@ -341,3 +341,59 @@ def test_a_continuation_sheet_without_header_uses_the_first_tables(tmp_path: Pat
     assert [r.row for r in cont.rows] == [1, 2]
     assert cont.cell(cont.rows[1], "uscc") == CODES[3]
     assert [s.sheet for s in listfile.skipped] == ["填表说明"]
+
+
+# --- web pages and text saved as .xls -------------------------------------------------
+
+_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+</head><body><p>部门：市税务局</p>
+<table border="1">
+<tr><td colspan="6">第38项 企业名单</td></tr>
+<tr><th rowspan="2">序号</th><th rowspan="2">企业名称</th><th rowspan="2">统一社会信用代码</th>
+    <th colspan="2">联系方式</th><th rowspan="2">所属区</th></tr>
+<tr><th>联系人</th><th>联系电话</th></tr>
+<tr><td>1</td><td>天津测试1号&nbsp;有限公司</td><td>91120101600000012H</td><td>张1</td>
+    <td>13800130001</td><td rowspan="2">和平区</td></tr>
+<tr><td>2</td><td>天津测试2号有限公司</td><td>91120101600000020C</td><td>张2</td>
+    <td>13800130002<br>022-23456789</td></tr>
+</table></body></html>"""
+
+
+def test_web_page_saved_as_xls_is_read_like_excel_shows_it(tmp_path: Path) -> None:
+    """An HTML export named .xls (GBK, as the <meta> says): a group label spanning
+    two columns over a sub-header, and a district spanning the data rows."""
+    path = tmp_path / "名单.xls"
+    path.write_bytes(_PAGE.encode("gb18030"))
+    sheet = read_list_file(path).sheets[0]
+    assert sheet.name == "名单"
+    assert sheet.header_row == 3 and [r.row for r in sheet.rows] == [4, 5]
+    first, second = sheet.rows
+    assert sheet.cell(first, "name") == "天津测试1号 有限公司"
+    assert sheet.cell(first, "phone") == "13800130001" and sheet.cell(first, "contact") == "张1"
+    assert sheet.cell(second, "district") == "和平区"            # spanned down
+    assert sheet.cell(second, "phone") == "13800130002\n022-23456789"
+    assert "第38项 企业名单" in sheet.preamble
+
+
+def test_html_grid_places_cells_around_row_spans() -> None:
+    from sampling.listfile.html_table import html_grid
+
+    grid, merged = html_grid("<table><tr><td rowspan=2>a</td><td>b</td><td rowspan=2>c</td></tr>"
+                             "<tr><td>d</td></tr><tr><td colspan=2>e</td><td>f</td></tr></table>")
+    assert grid == [["a", "b", "c"], ["", "d", ""], ["e", "", "f"]]
+    assert merged == [((0, 0), (1, 0)), ((0, 2), (1, 2))]
+
+
+def test_tab_text_saved_as_xls_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "导出.xls"
+    path.write_bytes(_csv_text([HEADER, *_rows(2)], delimiter="\t").encode("gb18030"))
+    sheet = read_list_file(path).sheets[0]
+    assert [sheet.cell(r, "uscc") for r in sheet.rows] == CODES[:2]
+
+
+def test_binary_garbage_named_xls_is_still_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "坏.xls"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(ListFileError) as err:
+        read_list_file(path)
+    assert err.value.code == "unreadable"

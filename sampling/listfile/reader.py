@@ -9,7 +9,8 @@ they are line numbers.
 
 Cells merged down the data rows (所属区 merged over the rows of one district) hold
 their value in the top cell only; it is copied into the rows below. Workbooks are
-opened by their content, not their extension (an xlsx saved as .xls and the like).
+opened by their content, not their extension (an xlsx saved as .xls and the like);
+a web page or delimited text saved as .xls is read as what it is.
 A csv may be UTF-8 (with or without BOM), GBK/GB18030 (even behind a UTF-8 BOM) or
 UTF-16 with BOM (Excel's "Unicode text"); the delimiter (comma, tab, semicolon) is
 the one that splits the first lines into the most consistent columns.
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sampling.listfile.headers import HeaderMatch, find_header
+from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -280,6 +282,17 @@ def _decode_csv(data: bytes) -> str:
     raise UnicodeDecodeError("gb18030", data, 0, 1, "neither UTF-8 nor GBK")
 
 
+def _is_text(head: bytes) -> bool:
+    """Whether a file's first bytes are delimited text (tab or comma), not a binary."""
+    try:
+        text = _decode_csv(head[: max(len(head) - 4, 0)] if len(head) > 4 else head)
+    except UnicodeDecodeError:
+        return False
+    if any(ch < " " and ch not in "\t\r\n" for ch in text):
+        return False
+    return "\t" in text or "," in text
+
+
 _DELIMITERS = (",", "\t", ";")
 _SNIFF_CHARS = 1 << 16
 _SNIFF_RECORDS = 200
@@ -402,7 +415,12 @@ def read_list_file(path: Path | str) -> ListFile:
             raise ListFileError("encrypted", path)
     workbook = head.startswith((_ZIP_MAGIC, _OLE_MAGIC))   # whatever the extension says
     raw_sheets: list[tuple[str, Sequence[Sequence[object]], list[int], list[MergedRange]]]
-    if suffix in (".csv", ".txt") and not workbook:
+    if not workbook and looks_like_html(head):
+        # a web page saved as .xls: Excel shows its tables on one sheet named after the file
+        grid, merged = html_grid(decode_html(path.read_bytes()))
+        raw_sheets = [(path.stem[:31], grid, [], merged)]
+    elif not workbook and (suffix in (".csv", ".txt") or suffix == ".xls" and _is_text(head)):
+        # (text saved as .xls by older systems is read as the csv it is)
         try:
             raw_sheets = [(name, grid, lines, []) for name, grid, lines in _read_csv(path)]
         except (UnicodeDecodeError, csv.Error) as exc:
