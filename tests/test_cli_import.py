@@ -126,3 +126,25 @@ def test_department_written_loosely_is_one_department(tmp_path: Path) -> None:
                     "--department", " 国网 天津电力 ", "--report-dir", str(tmp_path / "d"))
     assert code == 0, out
     assert (tmp_path / "d" / "国网天津电力-核查表.xlsx").exists()
+
+
+def test_a_database_that_cannot_be_opened_is_a_chinese_message(tmp_path: Path) -> None:
+    write_list(tmp_path / "a.xlsx", tax_rows())
+    for db in (str(tmp_path), str(tmp_path / "no" / "such" / "cc.db"), str(tmp_path / "a.xlsx")):
+        result = CliRunner().invoke(main_group, ["--db", db, "import", str(tmp_path / "a.xlsx"),
+                                                 "-i", "1"])
+        assert result.exit_code == 1, result.output
+        assert "无法打开数据库" in result.output and "Traceback" not in result.output
+
+
+def test_an_output_that_cannot_be_written_is_a_chinese_message(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cc.db'}"
+    good = write_list(tmp_path / "a.xlsx", tax_rows())
+    (tmp_path / "afile").write_text("")
+    code, out = run("--db", db, "import", str(good), "-i", "1", "--rows-csv",
+                    str(tmp_path / "afile" / "rows.csv"))
+    assert code == 1 and "无法写入" in out
+    # the import is stored; the outputs come with the next run, into new folders
+    code, out = run("--db", db, "import", str(good), "-i", "1", "--rows-csv",
+                    str(tmp_path / "new" / "rows.csv"))
+    assert code == 0 and "未变化" in out and (tmp_path / "new" / "rows.csv").exists()

@@ -286,3 +286,25 @@ def test_check_workbook_splits_rows_over_sheets(sqlite_url: str, tmp_path: Path,
     assert [len(s) for s in sheets] == [4, 4, 2]
     assert all(s[0][0] == "文件" for s in sheets)
     assert [int(r[3]) for s in sheets for r in s[1:]] == [3, 4, 5, 6, 7, 8, 9]
+
+
+def test_a_workbook_with_a_list_and_a_workorder_sheet_imports_the_list(sqlite_url: str,
+                                                                       tmp_path: Path) -> None:
+    """A department's workbook holding its 附件4 list and its 附件5 work orders: the
+    list is imported, the work-order sheet reported as skipped (not the whole file
+    taken for work orders, which lost the list)."""
+    from callcentre.importer.check_report import describe_sheets
+
+    path = write_list(tmp_path / "mixed.xlsx", tax_rows())
+    wb = openpyxl.load_workbook(path)
+    orders = wb.create_sheet("工单")
+    orders.append(["序号", "工单号", "企业名称", "统一社会信用代码", "各环节累计总时长"])
+    orders.append([1, "GD1", "天津甲科技有限公司", A, 3])
+    wb.save(path)
+    engine = open_engine(sqlite_url)
+    summary = import_files(engine, [ImportJob(path, "市税务局", 1)])
+    assert summary.files[0].kind == "list" and summary.files[0].rows == 7
+    assert counts(engine, ListRow) == 7
+    with engine.connect() as conn:
+        sheets = conn.execute(select(SourceFile.sheets)).scalar_one()
+    assert "是工单表" in describe_sheets(sheets)

@@ -397,3 +397,28 @@ def test_binary_garbage_named_xls_is_still_unreadable(tmp_path: Path) -> None:
     with pytest.raises(ListFileError) as err:
         read_list_file(path)
     assert err.value.code == "unreadable"
+
+
+@pytest.mark.parametrize(("title", "department"), [
+    ("上报部门(单位):      联系人:    联系电话:", None),      # the template, left blank
+    ("部门：   联系人：李四", None),
+    ("部门：市税务局联系人：张三", "市税务局"),                 # no space before the next label
+    ("部门：市税务局  联系人：张三", "市税务局"),
+])
+def test_department_of_a_title_row_is_never_the_next_label(title: str,
+                                                           department: str | None) -> None:
+    assert department_from_preamble([title]) == department
+
+
+def test_numbered_rows_of_an_empty_template_are_blank(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for r in _rows(2):
+        ws.append(r)
+    ws.append([3])
+    ws.append([4, None, None])
+    wb.save(tmp_path / "template.xlsx")
+    sheet = read_list_file(tmp_path / "template.xlsx").sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3]
+    assert sheet.blank_rows == [4, 5]

@@ -38,9 +38,26 @@ class AppContext:
     @property
     def engine(self):  # type: ignore[no-untyped-def]
         if self._engine is None:
+            from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+
             from callcentre.db.engine import open_engine
 
-            self._engine = open_engine(self.db_url)
+            try:
+                self._engine = open_engine(self.db_url)
+            except (OperationalError, DatabaseError, ArgumentError) as exc:
+                # a folder, a missing folder, a file that is not a database, a server
+                # that is not there: one message naming the URL, not a traceback
+                from sqlalchemy.engine import make_url
+
+                from callcentre.db.engine import normalise_url
+
+                detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+                try:  # never show a password
+                    shown = make_url(normalise_url(self.db_url)).render_as_string(
+                        hide_password=True)
+                except ArgumentError:
+                    shown = self.db_url
+                raise UserError("db.cannot_open", url=shown, detail=detail) from None
         return self._engine
 
 

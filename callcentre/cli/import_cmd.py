@@ -160,18 +160,24 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
 
     failed = [(f.path.name, f.department or "", file_message(f)) for f in summary.failed]
 
-    def with_bar(label: str, department: str | None, write) -> None:  # type: ignore[no-untyped-def]
+    def with_bar(label: str, department: str | None, write,  # type: ignore[no-untyped-def]
+                 target: Path) -> None:
         total = count_rows(app.engine, wave=wave, department=department)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err_console, transient=True,
                       disable=total < 50_000) as bar:
             task = bar.add_task(label, total=total)
-            write(lambda n: bar.advance(task, n))
+            try:
+                write(lambda n: bar.advance(task, n))
+            except OSError as exc:
+                # the import itself is stored: running it again writes the outputs
+                raise UserError("import.output_failed", file=str(target),
+                                detail=exc.strerror or str(exc)) from None
 
     if report is not None:
         with_bar(t("import.writing", file=report.name), None, lambda p: write_check_workbook(
             app.engine, report, wave=wave, mask_phones=mask_phones, failed_files=failed,
-            progress=p))
+            progress=p), report)
         console.print(t("import.report_written", file=str(report)))
     if report_dir is not None:
         departments = sorted({f.department for f in summary.files if f.department})
@@ -180,11 +186,11 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
             with_bar(t("import.writing", file=target.name), dept,
                      lambda p, d=dept, out=target: write_check_workbook(
                          app.engine, out, wave=wave, department=d, mask_phones=mask_phones,
-                         failed_files=failed, progress=p))
+                         failed_files=failed, progress=p), target)
             console.print(t("import.report_written", file=str(target)))
     if rows_csv is not None:
         with_bar(t("import.writing", file=rows_csv.name), None,
-                 lambda p: write_rows_csv(app.engine, rows_csv, wave=wave, progress=p))
+                 lambda p: write_rows_csv(app.engine, rows_csv, wave=wave, progress=p), rows_csv)
         console.print(t("import.csv_written", file=str(rows_csv)))
 
 

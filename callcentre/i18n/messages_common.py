@@ -15,6 +15,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.option.lang": ("界面语言（默认中文）。", "Display language (default Chinese)."),
     "cli.db.help": ("数据库维护。", "Database maintenance."),
     "cli.db.upgrade.help": ("创建或升级数据库结构。", "Create or upgrade the database schema."),
+    "db.cannot_open": (
+        ("无法打开数据库 {url}（{detail}）。请检查 --db 或 CALLCENTRE_DB："
+         "SQLite 文件所在的文件夹须已存在，且该路径不能是文件夹或其他类型的文件。"),
+        ("Cannot open the database {url} ({detail}). Check --db or CALLCENTRE_DB: a SQLite "
+         "file's folder must exist, and the path must not be a folder or another kind of file."),
+    ),
     "db.upgraded": ("数据库已是最新结构：{url}", "Database schema is up to date: {url}"),
     "cli.sample.help": (
         "抽样：样本量、分配方案、抽取样本、释放备用样本、导出。",

@@ -34,6 +34,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ("{file} is listed more than once in this import; only its first listing was "
          "imported. A list file belongs to one item."),
     ),
+    "import.output_failed": (
+        ("无法写入 {file}（{detail}）。导入已保存；换一个路径后重新运行同一命令即可写出结果"
+        "（未变化的文件不会重复导入）。"),
+        ("Cannot write {file} ({detail}). The import is stored: run the same command with "
+        "another path to write the outputs (unchanged files are not imported again)."),
+    ),
     "import.item_not_number": (
         "指标序号应为正整数，而不是“{value}”（{where}）",
         "Item number must be a positive integer, not {value!r} ({where})",
@@ -153,12 +159,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作表“{sheet}”：没有表头，按续表读取（沿用工作表“{of}”的表头），数据{rows}行",
         "sheet '{sheet}': no header, read as a continuation of '{of}', {rows} data rows",
     ),
-    "check.sheet_blank_rows": ("，空行（未计入）第{rows}行", ", blank rows (not counted) {rows}"),
+    "check.sheet_blank_rows": (
+        "，空行（含只填了序号的空模板行，未计入）第{rows}行",
+        ", blank rows (and empty template rows with only a number; not counted) {rows}",
+    ),
     "check.sheet_note_rows": ("，说明/注释行第{rows}行", ", note lines {rows}"),
     "check.sheet_repeated_header_rows": ("，重复表头第{rows}行", ", repeated header rows {rows}"),
     "check.sheet_skipped.no_header": (
         "工作表“{sheet}”：没有找到表头，未导入（{rows}行文字，如填表说明）",
         "sheet '{sheet}': no header found, not imported ({rows} lines of text)",
+    ),
+    "check.sheet_skipped.workorder": (
+        ("工作表“{sheet}”：是工单表（附件5，{rows}行），未作为清单导入；"
+         "请另存为单独的文件，用 callcentre workorders 导入"),
+        ("sheet '{sheet}': a work-order table (附件5, {rows} rows), not imported as a list; "
+         "save it as a file of its own and import it with callcentre workorders"),
     ),
     "check.sheet_skipped.empty": ("工作表“{sheet}”：空白", "sheet '{sheet}': empty"),
     "check.reasons_by_code": ("拒绝与警告原因（按行数）", "Rejections and warnings by reason"),

@@ -127,6 +127,7 @@ def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | N
                    progress: Callable[[int], None] | None = None) -> int:
     """The row table as CSV with exactly :data:`CSV_COLUMNS`; returns rows written."""
     n = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn, open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)

@@ -18,6 +18,7 @@ from sampling.listfile.normalise import raw_json, row_normaliser, row_status
 from sampling.listfile.reader import (
     ListFile,
     ListFileError,
+    SheetSkip,
     department_from_preamble,
     read_list_file,
     sha256_file,
@@ -59,8 +60,20 @@ class ParsedFile:
 
 
 def is_workorder_file(listfile: ListFile) -> bool:
-    """A 附件5 work-order file: its header names a work-order number column."""
-    return any("order_no" in sheet.header.columns for sheet in listfile.sheets)
+    """A 附件5 work-order file: every table's header names a work-order number column.
+    (A workbook that also holds a list is a list: see :func:`set_aside_workorders`.)"""
+    return all("order_no" in sheet.header.columns for sheet in listfile.sheets)
+
+
+def set_aside_workorders(listfile: ListFile) -> None:
+    """Take the work-order tables out of a workbook that also holds a list: the list
+    is imported, and they are reported as skipped (to be imported on their own)."""
+    orders = [s for s in listfile.sheets if "order_no" in s.header.columns]
+    if not orders:
+        return
+    listfile.sheets = [s for s in listfile.sheets if "order_no" not in s.header.columns]
+    listfile.skipped += [SheetSkip(sheet=s.name, reason="workorder", nonblank_rows=len(s.rows))
+                         for s in orders]
 
 
 def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
@@ -85,6 +98,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
     if is_workorder_file(listfile):
         parsed.workorder = True
         return parsed
+    set_aside_workorders(listfile)
     seen: dict[tuple[object, ...], int] = {}
     out: list[ParsedRow] = []
     reason_rows: dict[str, int] = {}

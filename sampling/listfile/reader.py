@@ -110,6 +110,12 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _is_number(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().isdigit()
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _is_total(raw: Sequence[object], uscc: int | None) -> bool:
     """A totals row: 合计/总计/小计 in the first non-empty cell and no credit code."""
     if uscc is not None and uscc < len(raw) and not _blank(raw[uscc]):
@@ -187,7 +193,7 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
     # of another table has a label there, which starts with a CJK ideograph, as no
     # code does, not even one in full-width digits (only looked for with a code
     # column: names are words as labels are)
-    uscc = sheet.header.columns.get("uscc")
+    uscc, seq = sheet.header.columns.get("uscc"), sheet.header.columns.get("seq")
     probe = uscc if uscc is not None else sheet.header.columns["name"]
     by_name = uscc is None
     for index in range(first, len(grid)):
@@ -212,7 +218,9 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
                 rows.append(new_row((index + 1, raw)))
             continue
         filled = [c for c in raw if c != "" and c is not None]
-        if not filled or all(isinstance(c, str) and not c.strip() for c in filled):
+        if not filled or all(isinstance(c, str) and not c.strip() for c in filled) or (
+                # a numbered row of an empty template: only its 序号 is filled, a number
+                len(filled) == 1 and seq is not None and seq < n and _is_number(raw[seq])):
             blank_rows.append(index + 1)
         elif len(filled) <= 2 and isinstance(filled[0], str) and (
                 _NOTE.match(filled[0]) or _is_total(raw, uscc)):
@@ -457,7 +465,8 @@ def read_list_file(path: Path | str) -> ListFile:
     return result
 
 
-_DEPARTMENT = re.compile(r"(?:上报|报送|提供)?部门(?:[（(]单位[)）])?\s*[:：]\s*([^\s:：]+)")
+_DEPARTMENT = re.compile(
+    r"(?:上报|报送|提供)?部门(?:[（(]单位[)）])?\s*[:：]\s*([^\s:：]+)(\s*[:：])?")
 
 
 def department_from_preamble(lines: Sequence[str]) -> str | None:
@@ -466,9 +475,22 @@ def department_from_preamble(lines: Sequence[str]) -> str | None:
 
     for text in lines:
         m = _DEPARTMENT.search(strip_invisible(text))
-        if m and "×" not in m.group(1) and "XX" not in m.group(1).upper():
-            return m.group(1).strip()
+        if m is None:
+            continue
+        name = m.group(1)
+        if m.group(2) is not None:
+            # the next label runs on ("部门：市税务局联系人：…"), or stands where the
+            # name goes in a blank template ("部门：   联系人：…")
+            label = next((x for x in _NEXT_LABELS if name.endswith(x)), name)
+            name = name[: len(name) - len(label)]
+        if name and "×" not in name and "XX" not in name.upper():
+            return name.strip()
     return None
+
+
+# labels that follow the department in a title row, longest first
+_NEXT_LABELS = ("联系人电话", "联系电话", "联系方式", "手机号码", "填报日期", "联系人", "填报人", "填表人",
+                "手机", "电话", "日期", "时间")
 
 
 def _renumber(sheet: ListSheet, lines: list[int]) -> None:
