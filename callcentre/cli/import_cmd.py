@@ -212,7 +212,25 @@ def workorders_command(app: AppContext, files: tuple[Path, ...], department: str
             failed += 1
             err_console.print(f"[red]✗[/] {t(f'import.file.{result.error}', file=str(path), detail=result.detail)}")
             continue
-        console.print(t("workorders.summary", file=path.name, rows=result.rows,
-                        linked=result.linked, unlinked=result.rows - result.linked))
+        print_workorder_result(path, result)
     if failed:
         raise SystemExit(1)
+
+
+def print_workorder_result(path: Path, result) -> None:  # type: ignore[no-untyped-def]
+    """One file's outcome, then its problems by code with what each means."""
+    if result.outcome == "unchanged":
+        console.print(t("workorders.unchanged", file=path.name, rows=result.rows,
+                        linked=result.linked))
+    else:
+        replaced = t("workorders.replaced") if result.outcome == "replaced" else ""
+        console.print(t("workorders.summary", file=path.name, rows=result.rows,
+                        linked=result.linked, unlinked=result.rows - result.linked) + replaced)
+    if result.relinked:
+        console.print(t("workorders.relinked", n=result.relinked))
+    if result.blank:
+        console.print(t("workorders.blank", n=result.blank))
+    if result.reasons:
+        console.print(t("workorders.problems"))
+        for code, n in sorted(result.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            console.print(f"  {n:>6}  {t(f'reason.{code}')}  {code}", markup=False)

@@ -24,6 +24,7 @@ _AREAS = (
     "messages_import",
     "messages_sampling",
     "messages_questionnaire",
+    "messages_workorders",
 )
 _language: str | None = None
 

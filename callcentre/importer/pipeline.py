@@ -38,6 +38,7 @@ from callcentre.importer.frame_index import (
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
+from callcentre.importer.workorders import relink_workorders
 from sampling.identifiers.names import normalise_name
 from sampling.listfile.normalise import STATUSES, severity
 from sampling.listfile.reader import sha256_file
@@ -212,6 +213,8 @@ def _import_all(
                 _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
                             department=result.department, item=job.item, progress=progress,
                             cpu=summary.writer_cpu)
+                # work orders imported before their enterprises' lists link up now
+                relink_workorders(conn)
                 index.stamp = FrameIndex.db_stamp(conn)
                 started = process_time()
             after_commit()
@@ -257,9 +260,13 @@ def _write_file(
     item_id = ensure_items(conn, wave_id, [item])[item]
 
     existing = conn.execute(
-        select(sf.c.id, sf.c.sha256, sf.c.department_id, sf.c.item_id)
+        select(sf.c.id, sf.c.sha256, sf.c.department_id, sf.c.item_id, sf.c.kind)
         .where(sf.c.wave_id == wave_id, sf.c.path == path_text)
     ).first()
+    if existing is not None and existing.kind != "list":
+        # imported as work orders: a file's kind never flips (its orders would stay)
+        result.error = "already_workorder"
+        return
     # the same content filed under another department or item is a correction:
     # the file's rows move there (replaced), not "unchanged"
     if existing is not None and (existing.sha256, existing.department_id, existing.item_id) == (
