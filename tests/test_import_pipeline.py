@@ -308,3 +308,46 @@ def test_a_workbook_with_a_list_and_a_workorder_sheet_imports_the_list(sqlite_ur
     with engine.connect() as conn:
         sheets = conn.execute(select(SourceFile.sheets)).scalar_one()
     assert "是工单表" in describe_sheets(sheets)
+
+
+def test_a_replaced_file_leaves_no_trace_of_its_old_values(db_url: str, tmp_path: Path) -> None:
+    """A department corrects a phone and re-sends its file: the enterprise's primary
+    phone is the corrected one, not the old one kept beside it as a "conflict"; and
+    the next file is resolved against the corrected enterprise."""
+    engine = open_engine(db_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    fixed = tax_rows()
+    fixed[0][5] = fixed[5][5] = "13600000000"          # 甲 (and its duplicate row)
+    fixed[1][2] = "天津乙商贸有限公司"                    # 乙 renamed
+    write_list(path, fixed)
+    assert import_files(engine, [ImportJob(path, "市税务局", 1)]).files[0].outcome == "replaced"
+    with engine.connect() as conn:
+        ents = {e.uscc: e for e in conn.execute(select(Enterprise))}
+    assert ents[A].phone_e164 == "+8613600000000"
+    assert json.loads(ents[A].phones) == [{"e164": "+8613600000000", "ext": None,
+                                           "kind": "mobile"}]
+    assert ents[B].name == "天津乙商贸有限公司" and ents[B].conflicts == "{}"
+    # another department's file then adds to the corrected state, not the old one
+    other = write_list(tmp_path / "other.xlsx", [tax_rows()[0]])
+    import_files(engine, [ImportJob(other, "市人社局", 1)])
+    with engine.connect() as conn:
+        phones = conn.execute(select(Enterprise.phones).where(Enterprise.uscc == A)).scalar_one()
+    assert [p["e164"] for p in json.loads(phones)] == ["+8613600000000", "+8613812345678"]
+
+
+def test_a_row_repeated_on_a_wider_sheet_is_still_a_duplicate(tmp_path: Path) -> None:
+    """A note out in column I of one sheet makes it wider: its rows then have one more
+    empty cell than the same rows on the 续表, and are still the same rows."""
+    from callcentre.importer.parse import parse_list_file
+
+    path = write_list(tmp_path / "wide.xlsx", tax_rows()[:2])
+    wb = openpyxl.load_workbook(path)
+    wb["名单"]["J1"] = "单位：家"
+    more = wb.create_sheet("续表")
+    more.append(tax_rows()[1])
+    more.append(tax_rows()[2])
+    wb.save(path)
+    statuses = [(r[0], r[1], r[3]) for r in parse_list_file(path).rows()]
+    assert statuses == [("名单", 3, "accepted"), ("名单", 4, "accepted"),
+                        ("续表", 1, "duplicate"), ("续表", 2, "accepted")]

@@ -422,3 +422,114 @@ def test_numbered_rows_of_an_empty_template_are_blank(tmp_path: Path) -> None:
     sheet = read_list_file(tmp_path / "template.xlsx").sheets[0]
     assert [r.row for r in sheet.rows] == [2, 3]
     assert sheet.blank_rows == [4, 5]
+
+
+# --- headers inside a sheet, and what is not one -----------------------------------------
+
+def _sheet_of(tmp_path: Path, rows: list[list[object]], name: str = "f.xlsx"):  # type: ignore[no-untyped-def]
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(tmp_path / name)
+    return read_list_file(tmp_path / name)
+
+
+@pytest.mark.parametrize("row", [
+    [2, "天津己公司", "信用代码待补", "南开区", "负责人", "13800130002"],
+    ["天津己公司", "统一代码暂缺", "区县待定", "联系人不详", "", ""],
+    [2, "天津己公司", "无", "南开区", "张二", "13800130002"],
+])
+def test_a_data_row_with_label_like_words_is_not_a_header(tmp_path: Path,
+                                                            row: list[object]) -> None:
+    header = ["序号", "企业名称", "统一社会信用代码", "区域", "联系人", "联系电话"]
+    sheets = _sheet_of(tmp_path, [header, [1, "天津甲公司", CODES[0], "和平区", "张一",
+                                           "13800130001"], row]).sheets
+    assert len(sheets) == 1 and [r.row for r in sheets[0].rows] == [2, 3]
+
+
+def test_totals_rows_with_a_number_first_and_names_that_start_alike(tmp_path: Path) -> None:
+    header = ["序号", "企业名称", "统一社会信用代码", "区域", "联系人", "联系电话"]
+    sheet = _sheet_of(tmp_path, [
+        header,
+        [1, "合计科技（天津）有限公司", None, "和平区", "张三", "13812340000"],
+        [2, "小计算机服务部", CODES[1], "和平区", "李四", "13812340001"],
+        [3, "合计", None, None, None, None],
+        [None, "合计：2家", None, None, None, None],
+        ["小计", "2家", None, "和平区", None, None],
+    ]).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 3]
+    assert sheet.note_rows == [4, 5, 6]
+
+
+def test_a_second_table_with_a_two_row_header_and_fewer_columns(tmp_path: Path) -> None:
+    sheets = _sheet_of(tmp_path, [
+        ["序号", "企业名称", "区域", "联系人", "联系电话", "统一社会信用代码"],
+        [1, "天津甲公司", "和平区", "王一", "13812345678", CODES[0]],
+        [],
+        ["企业名称", "统一社会信用代码", "联系方式", None],
+        [None, None, "联系人", "联系电话"],
+        ["天津丙公司", CODES[2], "张三", "13712345678"],
+    ]).sheets
+    assert [(s.header_row, [r.row for r in s.rows]) for s in sheets] == [(1, [2]), (5, [6])]
+    second = sheets[1]
+    assert second.cell(second.rows[0], "phone") == "13712345678"
+    assert second.cell(second.rows[0], "contact") == "张三"
+
+
+def test_a_title_above_a_repeated_header_is_a_note(tmp_path: Path) -> None:
+    header = ["序号", "企业名称", "统一社会信用代码", "联系电话"]
+    sheet = _sheet_of(tmp_path, [header, [1, "天津甲公司", CODES[0], "13800130001"], [],
+                                 ["二、新设企业"], header,
+                                 [2, "天津乙公司", CODES[1], "13800130002"]]).sheets[0]
+    assert [r.row for r in sheet.rows] == [2, 6]
+    assert sheet.note_rows == [4] and sheet.repeated_header_rows == [5]
+
+
+def test_header_labels_merged_down_over_a_group_label_row(tmp_path: Path) -> None:
+    """序号, 区域, 联系电话 merged over two header rows beside a group label 企业基本情况
+    over 企业名称 / 统一社会信用代码: calamine has their text in the upper row only."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "企业基本情况", None, "区域", "联系电话"])
+    ws.append([None, "企业名称", "统一社会信用代码", None, None])
+    for col in "ADE":
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.merge_cells("B1:C1")
+    ws.append([1, "天津甲公司", CODES[0], "和平区", "13800130001"])
+    ws.append([2])
+    wb.save(tmp_path / "group.xlsx")
+    sheet = read_list_file(tmp_path / "group.xlsx").sheets[0]
+    assert set(sheet.header.columns) >= {"seq", "name", "uscc", "district", "phone"}
+    assert [r.row for r in sheet.rows] == [3] and sheet.blank_rows == [4]
+
+
+def test_a_sub_header_may_repeat_a_label_of_its_own(tmp_path: Path) -> None:
+    sheet = _sheet_of(tmp_path, [
+        ["序号", "企业名称", "统一社会信用代码", "联系方式", None],
+        ["序号", None, None, "联系人", "联系电话"],
+        [1, "天津甲公司", CODES[0], "张一", "13800130001"],
+    ]).sheets[0]
+    assert sheet.header_row == 2 and [r.row for r in sheet.rows] == [3]
+    assert sheet.cell(sheet.rows[0], "phone") == "13800130001"
+
+
+def test_continuation_sheets_follow_the_list_not_a_work_order_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    orders = wb.active
+    orders.title = "工单"
+    orders.append(["序号", "工单号", "企业名称", "统一社会信用代码"])
+    orders.append([1, "GD1", "天津甲公司", CODES[0]])
+    names = wb.create_sheet("名单")
+    names.append(HEADER)
+    names.append(_row(1))
+    more = wb.create_sheet("续表")
+    more.append(_row(2))
+    more.append(_row(3))
+    notes = wb.create_sheet("说明")      # phone numbers, but no codes: not a 续表
+    notes.append(["咨询人", "张老师", "", "022-23456789"])
+    notes.append(["咨询人", "李老师", "", "022-23456790"])
+    wb.save(tmp_path / "mixed.xlsx")
+    listfile = read_list_file(tmp_path / "mixed.xlsx")
+    cont = [s for s in listfile.sheets if s.name == "续表"]
+    assert cont and cont[0].continues == "名单" and "order_no" not in cont[0].header.columns
+    assert "说明" in [s.sheet for s in listfile.skipped]

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from callcentre.db.models import Enterprise, SourceFile
+from sampling.identifiers.names import key_of_normalised
 
 PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
 
@@ -88,6 +89,7 @@ class FrameIndex:
         self._unwritten_from = 0
         self.allocate: Callable[[], int] | None = None    # set by the writer
         self.stamp: tuple[object, ...] = ()               # db_stamp() when last in sync
+        self.stale = False      # set when enterprises were changed behind its back
 
     # --- keeping in step with the database ---------------------------------------
 
@@ -226,3 +228,20 @@ class FrameIndex:
         if added:
             self._touch(ent)
             reasons.append("conflict_phone")
+
+
+def replayed(ent: EnterpriseState,
+             rows: list[tuple[str, str | None, tuple[PhoneTuple, ...]]]) -> EnterpriseState:
+    """``ent`` (its id and identifiers) with name, district, phones and conflicts made
+    again from its rows as they are now: (name, district code, phones) in import
+    order, merged by the rules :meth:`FrameIndex.resolve` applies. After a file is
+    replaced, what its old rows said must not linger (an old primary phone, say)."""
+    name, district, phones = rows[0]
+    out = EnterpriseState(ent.id, ent.uscc, ent.reg_no, name,
+                          key_of_normalised(name) if name else "", district, list(phones))
+    scratch = FrameIndex()
+    for name, district, phones in rows[1:]:
+        scratch._merge(out, name, key_of_normalised(name) if name else "", district, [])
+        if phones:
+            scratch._add_phones(out, phones, [])
+    return out

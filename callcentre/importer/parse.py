@@ -76,6 +76,13 @@ def set_aside_workorders(listfile: ListFile) -> None:
                          for s in orders]
 
 
+def _without_trailing_blanks(key: tuple[object, ...]) -> tuple[object, ...]:
+    end = len(key)
+    while end and (key[end - 1] is None or key[end - 1] == ""):
+        end -= 1
+    return key[:end]
+
+
 def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
     """Read, normalise and mark exact duplicate rows; never raises for a bad file.
 
@@ -104,6 +111,9 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
     reason_rows: dict[str, int] = {}
     # reasons -> (reasons text, status): a few dozen combinations in a million rows
     outcome: dict[tuple[str, ...], tuple[str, str]] = {}
+    # sheets of different widths (a note out in column H of one): a row repeated on
+    # another sheet differs only in trailing empty cells, which the key then drops
+    ragged = len({len(s.rows[0].cells) for s in listfile.sheets if s.rows}) > 1
     for sheet in listfile.sheets:
         columns = sheet.header.columns
         seq = columns.get("seq")
@@ -116,6 +126,8 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
                 key = tuple(key_cells)
             else:
                 key = tuple(cells)
+            if ragged:
+                key = _without_trailing_blanks(key)
             first = seen.get(key, -1)
             (n_name, n_key, uscc, reg_no, district, zone, phones, phones_text, e164, ext,
              contact, business, reasons) = normalise(cells)

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.checkpoint import AfterCommit, checkpoints_in_background
 from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update, write_transaction
-from callcentre.db.models import Department, Item, ItemMembership, ListRow, SourceFile
+from callcentre.db.models import Department, Enterprise, Item, ItemMembership, ListRow, SourceFile
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.feeder import default_helpers, parsed_in_order
 from callcentre.importer.frame_index import (
@@ -34,12 +34,15 @@ from callcentre.importer.frame_index import (
     ENTERPRISE_UPDATABLE,
     EnterpriseState,
     FrameIndex,
+    PhoneTuple,
+    replayed,
 )
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from callcentre.importer.workorders import relink_workorders
 from sampling.identifiers.names import normalise_name
+from sampling.identifiers.phone import normalise_phones
 from sampling.listfile.normalise import STATUSES, severity
 from sampling.listfile.reader import sha256_file
 
@@ -215,7 +218,8 @@ def _import_all(
                             cpu=summary.writer_cpu)
                 # work orders imported before their enterprises' lists link up now
                 relink_workorders(conn)
-                index.stamp = FrameIndex.db_stamp(conn)
+                # stale after a replacement rebuilt some enterprises: reloaded next time
+                index.stamp = () if index.stale else FrameIndex.db_stamp(conn)
                 started = process_time()
             after_commit()
             summary.writer_cpu["commit"] += process_time() - started
@@ -285,12 +289,13 @@ def _write_file(
     values = {"wave_id": wave_id, "department_id": dept_id, "item_id": item_id, "kind": "list",
                   "path": path_text, "name": parsed.path.name, "sha256": parsed.sha256,
                   "size": parsed.size, "imported_at": utcnow()}
+    touched: list[int] = []     # enterprises of the rows a replacement removes
     if existing is None:
         file_id = conn.execute(insert(sf).returning(sf.c.id), values).scalar_one()
         result.outcome = "imported"
     else:
         file_id = existing.id
-        _delete_file_rows(conn, file_id)
+        touched = _delete_file_rows(conn, file_id)
         conn.execute(update(sf).where(sf.c.id == file_id).values(**values))
         result.outcome = "replaced"
 
@@ -362,6 +367,8 @@ def _write_file(
         if progress is not None:
             progress(len(chunk))
     cpu["rows"] += process_time() - lap
+    if touched:
+        _rebuild_enterprises(conn, index, touched)
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
@@ -407,10 +414,45 @@ def _existing_memberships(conn: Connection, *, file_id: int, item_id: int,
     ).all())
 
 
-def _delete_file_rows(conn: Connection, file_id: int) -> None:
-    """Remove a file's rows and the memberships that no other row supports."""
+def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: list[int]) -> None:
+    """Make the enterprises a replaced file's old rows belonged to again from the rows
+    they have now (:func:`replayed`), and have the index reloaded before the next file
+    (its copies of them are stale)."""
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    ent = Enterprise.__table__  # type: ignore[attr-defined]
+    rebuilt: list[EnterpriseState] = []
+    for part in _chunks(sorted(ids)):
+        rows: defaultdict[int, list[tuple[str, str | None, tuple[PhoneTuple, ...]]]] = (
+            defaultdict(list))
+        for r in conn.execute(select(lr.c.enterprise_id, lr.c.name, lr.c.district_code,
+                                     lr.c.phones).where(lr.c.enterprise_id.in_(part))
+                              .order_by(lr.c.id)):
+            rows[r.enterprise_id].append((r.name, r.district_code, _stored_phones(r.phones)))
+        for e in conn.execute(select(ent.c.id, ent.c.uscc, ent.c.reg_no)
+                              .where(ent.c.id.in_(list(rows)))):
+            rebuilt.append(replayed(EnterpriseState(e.id, e.uscc, e.reg_no, "", "", None),
+                                    rows[e.id]))
+    bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
+    index.stale = True   # its copies of them are out of date: reloaded for the next file
+
+
+def _stored_phones(text: str) -> tuple[PhoneTuple, ...]:
+    """A list row's phones as stored ("+86… ext 801;+86…") back as (e164, ext, kind)."""
+    if not text:
+        return ()
+    return tuple((p.e164, p.ext, p.kind) for p in normalise_phones(text).phones)
+
+
+def _delete_file_rows(conn: Connection, file_id: int) -> list[int]:
+    """Remove a file's rows and the memberships that no other row supports; returns
+    the enterprises the rows belonged to."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
     im = ItemMembership.__table__  # type: ignore[attr-defined]
+    touched = conn.execute(
+        select(lr.c.enterprise_id)
+        .where(lr.c.source_file_id == file_id, lr.c.enterprise_id.is_not(None))
+        .distinct()
+    ).scalars().all()
     affected = conn.execute(
         select(lr.c.membership_id)
         .where(lr.c.source_file_id == file_id, lr.c.membership_id.is_not(None))
@@ -418,7 +460,7 @@ def _delete_file_rows(conn: Connection, file_id: int) -> None:
     ).scalars().all()
     conn.execute(delete(lr).where(lr.c.source_file_id == file_id))
     if not affected:
-        return
+        return list(touched)
     still: set[int] = set()
     for part in _chunks(affected):
         still.update(conn.execute(select(lr.c.membership_id).where(
@@ -436,6 +478,7 @@ def _delete_file_rows(conn: Connection, file_id: int) -> None:
         orphans = [m for m in orphans if m not in sampled]
     for part in _chunks(orphans):
         conn.execute(delete(im).where(im.c.id.in_(part)))
+    return list(touched)
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:

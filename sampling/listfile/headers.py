@@ -96,6 +96,12 @@ for _name, _field in sorted(((n, f) for f, names in FIELDS.items() for n in name
     _PREFIXES.setdefault(_name[0], []).append((_name, _field))
 
 
+def is_exact_label(cell: object) -> bool:
+    """Whether a cell is exactly one of the known labels (once normalised): header rows
+    are mostly that, data cells that merely start like one ("统一代码暂缺") are not."""
+    return normalise_header(cell) in _EXACT
+
+
 def _longest_prefix(text: str) -> tuple[str, str | None]:
     """(synonym, field) of the longest synonym ``text`` starts with, or ``("", None)``."""
     for name, field in _PREFIXES.get(text[:1], ()):
@@ -188,10 +194,37 @@ def _sub_header(header: Sequence[object], sub: Sequence[object]) -> dict[int, st
         if not isinstance(cell, str):
             return None
         field = match_field(cell)
-        if field is None or _group_start(header, col) is None:
+        if field is None:
+            return None
+        # under a label of its own only when it repeats it (序号 under 序号)
+        if _group_start(header, col) is None and (
+                col >= len(header) or match_field(header[col]) != field):
             return None
         fields[col] = field
+    if all(col < len(header) and not _blank(header[col]) and _group_start(header, col) is None
+           for col in fields):
+        return None     # only repeats: a repeated header row, not a sub-header
     return fields or None
+
+
+def _super_header(above: Sequence[object], header: Sequence[object]) -> dict[int, str]:
+    """column -> field of labels in the row above the header standing over blank header
+    cells: labels merged down over both header rows (序号, 区域, 联系电话 beside a group
+    企业基本情况 over 企业名称 / 统一社会信用代码) keep their text in the upper row only.
+    Empty unless that row holds only labels (no data, no "联系人：张三" title items)."""
+    fields: dict[int, str] = {}
+    for col, cell in enumerate(above):
+        if _blank(cell):
+            continue
+        if not isinstance(cell, str) or ":" in cell or "：" in cell or _DIGITS_7.search(cell):
+            return {}
+        field = match_field(cell)
+        if field is not None and (col >= len(header) or _blank(header[col])):
+            fields[col] = field
+    return fields
+
+
+_DIGITS_7 = re.compile(r"\d{7}")
 
 
 def _with_sub_header(index: int, header: Sequence[object], sub: Sequence[object],
@@ -202,8 +235,10 @@ def _with_sub_header(index: int, header: Sequence[object], sub: Sequence[object]
     labels += [""] * (len(sub) - len(labels))
     for col, field in sub_fields.items():
         group = _group_start(header, col)
+        if group is None:
+            continue    # a label repeated under itself
         labels[col] = (f"{_label(header[group])}/{_label(sub[col])}"
-                       if group is not None and group >= 0 else _label(sub[col]))
+                       if group >= 0 else _label(sub[col]))
         # the sub-header's field wins: the group label's (联系方式 -> phone) is superseded
         fields[col] = field
     return HeaderMatch(row_index=index + 1, columns=field_columns(fields), labels=tuple(labels),
@@ -234,6 +269,10 @@ def find_header(
         return None
     index, fields = best
     header = rows[index]
+    if index > 0 and (upper := _super_header(rows[index - 1], header)):
+        # labels merged down from the row above fill the header's blank cells
+        fields = {**fields, **upper}
+        header = [rows[index - 1][c] if c in upper else cell for c, cell in enumerate(header)]
     if index + 1 < len(rows):
         sub = rows[index + 1]
         sub_fields = _sub_header(header, sub)

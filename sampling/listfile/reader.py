@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from sampling.listfile.headers import HeaderMatch, find_header
+from sampling.listfile.headers import HeaderMatch, find_header, is_exact_label, match_field
 from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
@@ -37,8 +37,9 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _NOTE = re.compile(r"^\s*(注|说明|备注|填表人|制表人|审核人|填报人|填表说明|数据来源)\s*\d*\s*[:：.、]")
-# a totals row: 合计 / 总计 / 小计 in its first non-empty cell (not 总计划…, 小计算…)
-_TOTAL = re.compile(r"^\s*[合总小]\s*计(?![划算])")
+# a totals row: 合计 / 总计 / 小计 alone or with a count ("合计：5家", "小计（3户）"),
+# not a name that starts so (合计科技有限公司, 小计算机服务部)
+_TOTAL = re.compile(r"^\s*[合总小]\s*计\s*(?:$|[:：（(\d共]|\s)")
 # merged cell range as calamine reports it: ((first row, first col), (last row, last col)), 0-based
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
@@ -117,12 +118,17 @@ def _is_number(value: object) -> bool:
 
 
 def _is_total(raw: Sequence[object], uscc: int | None) -> bool:
-    """A totals row: 合计/总计/小计 in the first non-empty cell and no credit code."""
+    """A totals row: 合计/总计/小计 in the first text cell (after a 序号, if any) and no
+    credit code."""
     if uscc is not None and uscc < len(raw) and not _blank(raw[uscc]):
         return False
     for cell in raw:
-        if not _blank(cell):
-            return isinstance(cell, str) and _TOTAL.match(cell) is not None
+        if _blank(cell):
+            continue
+        if isinstance(cell, str) and not cell.strip().isdigit():
+            return _TOTAL.match(cell) is not None
+        if not _is_number(cell):
+            return False
     return False
 
 
@@ -177,15 +183,18 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]],
         after = _split_rows(sheet, grid, start + 1, None if continues else grid[start])
         if after is None:
             return tables
-        header, start = after
+        header, first = after
+        start = header.row_index          # a two-row header ends a row after it began
         continues = False
-        preamble = _title_above(sheet, start)
+        preamble = _title_above(sheet, first)
+        if preamble:
+            sheet.rows.pop()
 
 
 def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
                 header_cells: Sequence[object] | None) -> tuple[HeaderMatch, int] | None:
     """Classify rows from index ``first`` on into ``sheet``; stop at the header of
-    another table and return it with its row index (else ``None``)."""
+    another table and return it with the index of its first row (else ``None``)."""
     rows, blank_rows, note_rows = sheet.rows, sheet.blank_rows, sheet.note_rows
     new_row = DataRow._make
     # a totals row has no credit code: only rows with that cell empty are looked at
@@ -206,14 +215,16 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             v = raw[probe] if probe < n else None
             if raw == header_cells:
                 sheet.repeated_header_rows.append(index + 1)
+                if _title_above(sheet, index):   # its title line ("二、…") is a note
+                    note_rows.append(sheet.rows.pop().row)
             elif all(isinstance(c, str) and not c.strip() for c in raw):
                 blank_rows.append(index + 1)
             elif (not v or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
                     and _is_total(raw, uscc):
                 note_rows.append(index + 1)
-            elif not by_name and type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff" and (
-                    other := find_header([raw], scan_rows=1)) is not None:
-                return replace(other, row_index=index), index
+            elif not by_name and (not v or type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff") \
+                    and (other := _header_at(grid, index)) is not None:
+                return other, index
             else:
                 rows.append(new_row((index + 1, raw)))
             continue
@@ -222,8 +233,8 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
                 # a numbered row of an empty template: only its 序号 is filled, a number
                 len(filled) == 1 and seq is not None and seq < n and _is_number(raw[seq])):
             blank_rows.append(index + 1)
-        elif len(filled) <= 2 and isinstance(filled[0], str) and (
-                _NOTE.match(filled[0]) or _is_total(raw, uscc)):
+        elif len(filled) <= 2 and (isinstance(filled[0], str) and _NOTE.match(filled[0])
+                                   or _is_total(raw, uscc)):
             note_rows.append(index + 1)
         elif raw == header_cells:
             sheet.repeated_header_rows.append(index + 1)
@@ -233,9 +244,9 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
 
 
 def _title_above(sheet: ListSheet, header_index: int) -> list[str]:
-    """The title of a table that starts within a sheet ("二、新设企业" just above
-    its header, blank rows aside): taken from the table before, where it had been
-    read as a data row, to be the new table's preamble."""
+    """The title of a table that starts within a sheet ("二、新设企业" just above its
+    header, blank rows aside), if the sheet's last data row is one: the caller takes
+    it from the rows (to be the new table's preamble, or a note)."""
     if not sheet.rows:
         return []
     last = sheet.rows[-1]
@@ -243,9 +254,27 @@ def _title_above(sheet: ListSheet, header_index: int) -> list[str]:
     filled = [c for c in last.cells if not _blank(c)]
     if len(filled) == 1 and isinstance(filled[0], str) and all(
             r in sheet.blank_rows for r in between):
-        sheet.rows.pop()
         return [filled[0].strip()]
     return []
+
+
+_LONG_DIGITS = re.compile(r"\d{7}")
+
+
+def _header_at(grid: Sequence[Sequence[object]], index: int) -> HeaderMatch | None:
+    """The header of another table starting at row ``index`` (with its sub-header, if
+    it has one; row indices of the grid), or ``None`` for a data row. A header holds
+    labels only: no numbers, no phone or code digits, and most of its cells name a
+    field, two at least by its very words ("信用代码待补", "负责人" in a data row name two
+    fields, but its 序号 is a number; "统一代码暂缺", "区县待定" only start like labels)."""
+    cells = [c for c in grid[index] if not _blank(c)]
+    if len(cells) < 3 or any(not isinstance(c, str) or _LONG_DIGITS.search(c) for c in cells):
+        return None
+    if sum(match_field(c) is not None for c in cells) * 4 < len(cells) * 3 or sum(
+            map(is_exact_label, cells)) < 2:
+        return None
+    found = find_header(grid[index:index + 2], scan_rows=1, min_fields=3)
+    return None if found is None else replace(found, row_index=index + found.row_index)
 
 
 # a continuation sheet's rows: a credit code, or a cell with a phone's digits
@@ -253,19 +282,24 @@ _CODE_LIKE = re.compile(r"\s*[0-9A-Za-z]{15,20}\s*")
 _DIGITS = re.compile(r"\d")
 
 
-def _continues(grid: Sequence[Sequence[object]], header: HeaderMatch) -> bool:
-    """Whether a sheet without a header holds more rows of the table ``header``
-    heads (a 续表), not notes (a 填表说明): most of its non-blank rows have a credit
-    code or a phone number in that table's columns."""
+_NOTES_SHEET = re.compile(r"说明|须知|注意|备注|指引|示例|样例|填表|目录")
+
+
+def _continues(name: str, grid: Sequence[Sequence[object]], header: HeaderMatch) -> bool:
+    """Whether a sheet without a header holds more rows of the table ``header`` heads
+    (a 续表), not notes (a 填表说明, even one giving phone numbers): not named like
+    notes, and most of its rows of three or more cells have a credit code in that
+    table's code column (a phone number in its phone column, if it has no code
+    column)."""
     code, phone = header.columns.get("uscc"), header.columns.get("phone")
-    rows = [r for r in grid if sum(not _blank(c) for c in r) >= 2]
-    if not rows or (code is None and phone is None):
+    rows = [r for r in grid if sum(not _blank(c) for c in r) >= 3]
+    if not rows or _NOTES_SHEET.search(name) or (code is None and phone is None):
         return False
 
     def looks_like_data(row: Sequence[object]) -> bool:
-        if code is not None and code < len(row) and isinstance(row[code], str) \
-                and _CODE_LIKE.fullmatch(row[code]):
-            return True
+        if code is not None:
+            return code < len(row) and isinstance(row[code], str) \
+                and _CODE_LIKE.fullmatch(row[code]) is not None
         return phone is not None and phone < len(row) and not _blank(row[phone]) \
             and len(_DIGITS.findall(str(row[phone]))) >= 7
 
@@ -450,9 +484,10 @@ def read_list_file(path: Path | str) -> ListFile:
             result.sheets.append(sheet)
     # a sheet without a header that holds more of the first table's rows (续表) is
     # read with that table's header, so that none of its rows is left out
+    lists = [s for s in result.sheets if "order_no" not in s.header.columns]
     for name, grid, merged in later:
-        if result.sheets and _continues(grid, result.sheets[0].header):
-            main = result.sheets[0]
+        if lists and _continues(name, grid, lists[0].header):
+            main = lists[0]
             split = split_sheet(name, grid, merged, header=replace(main.header, row_index=-1))
             assert isinstance(split, list)
             for sheet in split:
