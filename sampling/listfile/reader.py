@@ -217,7 +217,10 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
                 sheet.repeated_header_rows.append(index + 1)
                 if _title_above(sheet, index):   # its title line ("二、…") is a note
                     note_rows.append(sheet.rows.pop().row)
-            elif all(isinstance(c, str) and not c.strip() for c in raw):
+            # a row of spaces: its first cell is one (tested first, in C: most rows
+            # start with a 序号, and a generator per row costs a microsecond)
+            elif type(raw[0]) is str and not raw[0].strip() and all(
+                    isinstance(c, str) and not c.strip() for c in raw):
                 blank_rows.append(index + 1)
             elif (not v or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
                     and _is_total(raw, uscc):
