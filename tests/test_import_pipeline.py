@@ -246,6 +246,49 @@ def test_reimport_keeps_memberships_a_sample_refers_to(db_url: str, tmp_path: Pa
         kept = set(conn.execute(select(ItemMembership.id)).scalars())
     assert sampled <= kept
     assert counts(engine, ListRow) == 0
+    # … and sending the rows again re-uses the kept memberships (once this failed
+    # with a UNIQUE violation on uq_membership)
+    write_list(path, tax_rows())
+    assert import_files(engine, [ImportJob(path, "市税务局", 1)]).files[0].outcome == "replaced"
+    with engine.connect() as conn:
+        assert set(conn.execute(select(ItemMembership.id)).scalars()) >= sampled
+        assert set(conn.execute(select(ListRow.membership_id)).scalars()) >= sampled
+
+
+def test_a_corrected_file_is_not_flagged_against_its_own_old_rows(db_url: str,
+                                                                   tmp_path: Path) -> None:
+    """Re-sent with a new phone, a row is not a "conflict_phone" with its own old
+    version; a name-only row is not "joined_by_name" to the enterprise its own old
+    version made."""
+    engine = open_engine(db_url)
+    path = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    fixed = tax_rows()
+    fixed[0][5] = fixed[5][5] = "13600000000"
+    write_list(path, fixed)
+    import_files(engine, [ImportJob(path, "市税务局", 1)])
+    with engine.connect() as conn:
+        reasons = dict(conn.execute(select(ListRow.row, ListRow.reasons)).all())
+    assert "conflict_phone" not in reasons[3]
+    assert "joined_by_name" not in reasons[7]          # 天津戊: no code, its own name
+    assert counts(engine, Enterprise) == 5
+
+
+def test_a_list_re_sent_from_another_folder_replaces_the_earlier_one(sqlite_url: str,
+                                                                     tmp_path: Path) -> None:
+    engine = open_engine(sqlite_url)
+    first = write_list(tmp_path / "tax.xlsx", tax_rows())
+    import_files(engine, [ImportJob(first, "市税务局", 1)])
+    (tmp_path / "resent").mkdir()
+    again = write_list(tmp_path / "resent" / "tax.xlsx", tax_rows()[:3])
+    result = import_files(engine, [ImportJob(again, "市税务局", 1)]).files[0]
+    assert (result.outcome, result.replaces) == ("replaced", str(first.resolve()))
+    assert counts(engine, SourceFile) == 1 and counts(engine, ListRow) == 3
+    # another department's file of that name is its own
+    other = write_list(tmp_path / "tax2.xlsx", tax_rows()[:2])
+    (tmp_path / "dept2").mkdir()
+    other = other.rename(tmp_path / "dept2" / "tax.xlsx")
+    assert import_files(engine, [ImportJob(other, "市人社局", 1)]).files[0].outcome == "imported"
 
 
 def test_control_characters_never_break_the_check_workbook(sqlite_url: str, tmp_path: Path) -> None:
@@ -351,3 +394,30 @@ def test_a_row_repeated_on_a_wider_sheet_is_still_a_duplicate(tmp_path: Path) ->
     statuses = [(r[0], r[1], r[3]) for r in parse_list_file(path).rows()]
     assert statuses == [("名单", 3, "accepted"), ("名单", 4, "accepted"),
                         ("续表", 1, "duplicate"), ("续表", 2, "accepted")]
+
+
+def test_an_enterprise_is_the_same_whatever_order_files_were_replaced_in(
+        sqlite_url: str, tmp_path: Path) -> None:
+    """甲 is on two departments' lists with different phones. Replacing the first
+    list (another row changed) must leave 甲 as a fresh import of the same files
+    would: its phones in the order of the files, not in the order of the imports."""
+    def phones(engine) -> list[str]:  # type: ignore[no-untyped-def]
+        with engine.connect() as conn:
+            text = conn.execute(select(Enterprise.phones).where(Enterprise.uscc == A)).scalar_one()
+        return [p["e164"] for p in json.loads(text)]
+
+    engine = open_engine(sqlite_url)
+    tax = write_list(tmp_path / "tax.xlsx", tax_rows())
+    other_rows = [list(tax_rows()[0])]
+    other_rows[0][5] = "13600000000"
+    other = write_list(tmp_path / "other.xlsx", other_rows)
+    import_files(engine, [ImportJob(tax, "市税务局", 1), ImportJob(other, "市人社局", 1)])
+    assert phones(engine) == ["+8613812345678", "+8613600000000"]
+    changed = tax_rows()
+    changed[2][4] = "张三丰"
+    write_list(tax, changed)
+    import_files(engine, [ImportJob(tax, "市税务局", 1)])
+    assert phones(engine) == ["+8613812345678", "+8613600000000"]
+    fresh = open_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    import_files(fresh, [ImportJob(tax, "市税务局", 1), ImportJob(other, "市人社局", 1)])
+    assert phones(fresh) == phones(engine)

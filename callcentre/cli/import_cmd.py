@@ -109,6 +109,8 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
                                 linked=f.workorders_linked) + "）"
         if f.same_as:
             outcome += "（" + t("import.unchanged_same_as", file=Path(f.same_as).name) + "）"
+        if f.replaces and f.outcome == "replaced":
+            outcome += "（" + t("import.replaces", file=f.replaces) + "）"
         table.add_row(f.path.name, f.department or "", str(f.item or ""), outcome, str(f.rows),
                       str(f.counts["accepted"]), str(f.counts["warning"]),
                       str(f.counts["rejected"]), str(f.counts["duplicate"]),

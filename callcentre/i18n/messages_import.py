@@ -62,6 +62,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.workorder_rows": (
         "系统工单 {rows} 条，关联企业 {linked} 条", "{rows} work orders, {linked} linked"
     ),
+    "import.replaces": ("替换了同名的 {file}", "replaces {file} of the same name"),
     "import.unchanged_same_as": ("内容与已导入的 {file} 相同", "same content as {file}"),
     "import.progress": ("导入 {file}", "Importing {file}"),
     "import.writing": ("写出 {file}", "Writing {file}"),

@@ -90,6 +90,9 @@ class FrameIndex:
         self.allocate: Callable[[], int] | None = None    # set by the writer
         self.stamp: tuple[object, ...] = ()               # db_stamp() when last in sync
         self.stale = False      # set when enterprises were changed behind its back
+        # enterprises whose every row a replaced file took away: emptied, and the next
+        # row naming one refills it as its own (no joined_by_name)
+        self.vacant: set[int] = set()
 
     # --- keeping in step with the database ---------------------------------------
 
@@ -130,6 +133,30 @@ class FrameIndex:
         return created, changed
 
     # --- resolution ----------------------------------------------------------------
+
+    def find(self, ent_id: int, uscc: str | None, reg_no: str | None,
+             name_key: str) -> EnterpriseState | None:
+        """The indexed enterprise with this id, found by its identifiers."""
+        for candidate in (self.by_uscc.get(uscc or ""), self.by_regno.get(reg_no or ""),
+                          *self.by_name.get(name_key, ())):
+            if candidate is not None and candidate.id == ent_id:
+                return candidate
+        return None
+
+    def refill(self, ent: EnterpriseState, fresh: EnterpriseState | None) -> None:
+        """Make indexed ``ent`` what its rows now say (``fresh``, see :func:`replayed`),
+        or empty it when a replaced file took away all its rows (``None``)."""
+        if fresh is None:
+            ent.name, ent.district_code, ent.phones, ent.conflicts = "", None, [], None
+            ent.name_key = ""   # still found under its old key, as vacant
+            self.vacant.add(ent.id)
+            return
+        if fresh.name_key != ent.name_key and fresh.name_key:
+            self.by_name.setdefault(fresh.name_key, []).append(ent)
+            if ent.name_key in self.by_name:
+                self.by_name[ent.name_key] = [e for e in self.by_name[ent.name_key] if e is not ent]
+        ent.name, ent.name_key, ent.district_code = fresh.name, fresh.name_key, fresh.district_code
+        ent.phones, ent.conflicts = fresh.phones, fresh.conflicts
 
     def _add(self, ent: EnterpriseState) -> None:
         if ent.uscc:
@@ -172,7 +199,10 @@ class FrameIndex:
             candidates = self.by_name.get(name_key, ())
             if len(candidates) == 1:
                 ent = candidates[0]
-                reasons.append("joined_by_name")
+                if ent.id in self.vacant:
+                    self.vacant.discard(ent.id)
+                else:
+                    reasons.append("joined_by_name")
                 self._merge(ent, name, name_key, district_code, reasons)
             else:
                 reasons.append("name_ambiguous" if candidates else "name_only")

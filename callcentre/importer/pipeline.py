@@ -15,8 +15,9 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from time import process_time
@@ -63,6 +64,7 @@ class FileResult:
     error: str | None = None          # catalogue suffix: import.file.<error>
     detail: str = ""
     same_as: str | None = None        # unchanged: the earlier file with this content
+    replaces: str | None = None       # replaced: the earlier file of that name, elsewhere
     counts: Counter[str] = field(default_factory=Counter)   # status -> rows
     reasons: Counter[str] = field(default_factory=Counter)  # reason -> rows
     sheets: list[dict[str, object]] = field(default_factory=list)
@@ -263,10 +265,18 @@ def _write_file(
     dept_id = ensure_department(conn, department)
     item_id = ensure_items(conn, wave_id, [item])[item]
 
+    cols = (sf.c.id, sf.c.sha256, sf.c.department_id, sf.c.item_id, sf.c.kind, sf.c.path)
     existing = conn.execute(
-        select(sf.c.id, sf.c.sha256, sf.c.department_id, sf.c.item_id, sf.c.kind)
-        .where(sf.c.wave_id == wave_id, sf.c.path == path_text)
-    ).first()
+        select(*cols).where(sf.c.wave_id == wave_id, sf.c.path == path_text)).first()
+    if existing is None:
+        # a department re-sends its list: the same file name, department and item,
+        # from another folder, replaces the earlier one (where exactly one matches)
+        named = conn.execute(select(*cols).where(
+            sf.c.wave_id == wave_id, sf.c.name == parsed.path.name, sf.c.kind == "list",
+            sf.c.department_id == dept_id, sf.c.item_id == item_id).limit(2)).all()
+        if len(named) == 1:
+            existing = named[0]
+            result.replaces = existing.path
     if existing is not None and existing.kind != "list":
         # imported as work orders: a file's kind never flips (its orders would stay)
         result.error = "already_workorder"
@@ -296,6 +306,7 @@ def _write_file(
     else:
         file_id = existing.id
         touched = _delete_file_rows(conn, file_id)
+        _rebuild_enterprises(conn, index, touched, refill_index=True)
         conn.execute(update(sf).where(sf.c.id == file_id).values(**values))
         result.outcome = "replaced"
 
@@ -304,7 +315,8 @@ def _write_file(
     next_enterprise = IdAllocator(conn, "enterprise")
     next_membership = IdAllocator(conn, "itemmembership")
     index.allocate = next_enterprise
-    members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id)
+    members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id,
+                                    replaced=existing is not None)
     new_members: list[tuple[int, int, int, int, int]] = []
     ents: list[EnterpriseState | None] = []
     statuses: Counter[str] = Counter()
@@ -368,7 +380,8 @@ def _write_file(
             progress(len(chunk))
     cpu["rows"] += process_time() - lap
     if touched:
-        _rebuild_enterprises(conn, index, touched)
+        _rebuild_enterprises(conn, index, chain(touched, (e.id for e in ents if e is not None)),
+                             refill_index=False)
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
@@ -395,18 +408,19 @@ def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
 
 
 def _existing_memberships(conn: Connection, *, file_id: int, item_id: int,
-                          dept_id: int) -> dict[int, int]:
+                          dept_id: int, replaced: bool) -> dict[int, int]:
     """enterprise id -> membership id for this item and department.
 
     Memberships come only from list files, so when no other file of this item and
-    department exists there are none, and the (unindexed) scan is skipped.
+    department exists there are none, and the (unindexed) scan is skipped; unless
+    the file replaces an earlier version, whose memberships a sample keeps.
     """
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     im = ItemMembership.__table__  # type: ignore[attr-defined]
     other = conn.execute(select(sf.c.id).where(
         sf.c.item_id == item_id, sf.c.department_id == dept_id, sf.c.kind == "list",
         sf.c.id != file_id).limit(1)).first()
-    if other is None:
+    if other is None and not replaced:
         return {}
     return dict(conn.execute(
         select(im.c.enterprise_id, im.c.id).where(im.c.item_id == item_id,
@@ -414,26 +428,37 @@ def _existing_memberships(conn: Connection, *, file_id: int, item_id: int,
     ).all())
 
 
-def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: list[int]) -> None:
-    """Make the enterprises a replaced file's old rows belonged to again from the rows
-    they have now (:func:`replayed`), and have the index reloaded before the next file
-    (its copies of them are stale)."""
+def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int], *,
+                         refill_index: bool) -> None:
+    """Make enterprises again from the rows they have now (:func:`replayed`, rows in
+    the order a fresh import of the files would meet them: by file, then row), so that
+    what a replaced file's old rows said does not linger (an old primary phone, say).
+
+    ``refill_index``: before the new rows are resolved, bring the index's copies up to
+    date too (so that they are not flagged against the old values), emptying those
+    left without rows; after, the index is just reloaded for the next file.
+    """
     lr = ListRow.__table__  # type: ignore[attr-defined]
     ent = Enterprise.__table__  # type: ignore[attr-defined]
     rebuilt: list[EnterpriseState] = []
-    for part in _chunks(sorted(ids)):
+    for part in _chunks(sorted(set(ids))):
         rows: defaultdict[int, list[tuple[str, str | None, tuple[PhoneTuple, ...]]]] = (
             defaultdict(list))
         for r in conn.execute(select(lr.c.enterprise_id, lr.c.name, lr.c.district_code,
                                      lr.c.phones).where(lr.c.enterprise_id.in_(part))
-                              .order_by(lr.c.id)):
+                              .order_by(lr.c.source_file_id, lr.c.id)):
             rows[r.enterprise_id].append((r.name, r.district_code, _stored_phones(r.phones)))
-        for e in conn.execute(select(ent.c.id, ent.c.uscc, ent.c.reg_no)
-                              .where(ent.c.id.in_(list(rows)))):
-            rebuilt.append(replayed(EnterpriseState(e.id, e.uscc, e.reg_no, "", "", None),
-                                    rows[e.id]))
+        for e in conn.execute(select(ent.c.id, ent.c.uscc, ent.c.reg_no, ent.c.name_key)
+                              .where(ent.c.id.in_(part))):
+            fresh = (replayed(EnterpriseState(e.id, e.uscc, e.reg_no, "", "", None),
+                              rows[e.id]) if e.id in rows else None)
+            if fresh is not None:
+                rebuilt.append(fresh)
+            if refill_index and (known := index.find(e.id, e.uscc, e.reg_no, e.name_key)):
+                index.refill(known, fresh)
     bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
-    index.stale = True   # its copies of them are out of date: reloaded for the next file
+    if not refill_index:
+        index.stale = True   # its copies of them are out of date: reloaded for the next file
 
 
 def _stored_phones(text: str) -> tuple[PhoneTuple, ...]:
