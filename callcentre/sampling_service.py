@@ -10,17 +10,25 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, update
+from sqlalchemy import exists, func, insert, update
 from sqlmodel import Session, select
 
 from callcentre import __version__
-from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership, Wave
+from callcentre.db.models.frame import (
+    Department,
+    Enterprise,
+    Item,
+    ItemMembership,
+    ListRow,
+    Wave,
+)
 from callcentre.db.models.sample import (
     SampleCase,
     SampleCaseItem,
@@ -92,8 +100,19 @@ def resolve_wave(session: Session, *, wave: str | None) -> Wave:
     return waves[0]
 
 
+def _on_a_list():  # type: ignore[no-untyped-def]
+    """``EXISTS`` clause: the membership is supported by at least one list row.
+
+    A membership whose every list row went away (a department re-sent a corrected
+    list without the enterprise) is kept by the importer when a sample refers to
+    it, but it is no longer on any list and is not a frame unit any more.
+    """
+    return exists().where(ListRow.membership_id == ItemMembership.id)
+
+
 def load_frame(session: Session, *, wave: Wave) -> Frame:
-    """Load every item membership of ``wave`` with its stratification columns.
+    """Load the item memberships of ``wave`` that are on a list (at least one
+    :class:`ListRow` refers to them) with their stratification columns.
 
     The PRN key is the enterprise's credit code, else its old registration number,
     else ``id:<enterprise id>`` (stable within one database only).
@@ -107,7 +126,7 @@ def load_frame(session: Session, *, wave: Wave) -> Frame:
         .join(Enterprise, Enterprise.id == ItemMembership.enterprise_id)
         .join(Item, Item.id == ItemMembership.item_id)
         .join(Department, Department.id == ItemMembership.department_id)
-        .where(ItemMembership.wave_id == wave.id)
+        .where(ItemMembership.wave_id == wave.id, _on_a_list())
         .order_by(ItemMembership.id)
     )
     rows = session.exec(stmt).all()
@@ -129,6 +148,62 @@ def load_frame(session: Session, *, wave: Wave) -> Frame:
             "department": np.asarray(cols[8], dtype=str),
         },
     )
+
+
+# --- option checks -------------------------------------------------------------
+
+# Made before any maths so that the message names the option and the value typed
+# (the maths would name its own parameter, in English, or a derived per-stratum count).
+# rule -> (test, catalogue key)
+OPTION_RULES: dict[str, tuple[Callable[[float], bool], str]] = {
+    "open01": (lambda v: 0.0 < v < 1.0, "sample.error.range_open01"),
+    "closed01": (lambda v: 0.0 <= v <= 1.0, "sample.error.range_closed01"),
+    "rate": (lambda v: 0.0 < v <= 1.0, "sample.error.range_rate"),
+    "positive": (lambda v: v > 0 and math.isfinite(v), "sample.error.range_positive"),
+    "non_negative": (lambda v: v >= 0 and math.isfinite(v), "sample.error.range_non_negative"),
+    "at_least_one": (lambda v: v >= 1, "sample.error.range_at_least_one"),
+}
+# parameter name -> (option as typed, rule)
+OPTION_CHECKS: dict[str, tuple[str, str]] = {
+    "p": ("--p", "open01"),
+    "margin": ("--margin", "open01"),
+    "confidence": ("--confidence", "open01"),
+    "deff": ("--deff", "positive"),
+    "population": ("--population", "non_negative"),
+    "response_rate": ("--response-rate", "rate"),
+    "eligibility_rate": ("--eligibility-rate", "rate"),
+    "n": ("--n", "at_least_one"),
+    "completes": ("--completes", "at_least_one"),
+    "power": ("--power", "closed01"),
+    "minimum": ("--minimum", "non_negative"),
+    "maximum": ("--maximum", "non_negative"),
+    "take_all_below": ("--take-all-below", "non_negative"),
+    "reserve_factor": ("--reserve", "non_negative"),
+    "replicate_share": ("--replicate", "positive"),
+    "max_items": ("--max-items", "at_least_one"),
+    "seed": ("--seed", "non_negative"),
+}
+
+
+def _shown(value: float) -> str:
+    """A number as the user typed it (``0`` not ``0.0``, ``-1`` not ``-1.0``)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def check_options(values: dict[str, Any]) -> None:
+    """Refuse an out-of-range option with a message naming it and the value typed."""
+    for name, value in values.items():
+        if name not in OPTION_CHECKS or value is None:
+            continue
+        option, rule = OPTION_CHECKS[name]
+        test, key = OPTION_RULES[rule]
+        if not test(value):
+            raise UserError(key, option=option, value=_shown(value))
+    lo, hi = values.get("minimum"), values.get("maximum")
+    if lo is not None and hi is not None and lo > hi:
+        raise UserError("sample.error.minimum_above_maximum", minimum=lo, maximum=hi)
 
 
 # --- design --------------------------------------------------------------------
@@ -225,6 +300,11 @@ def plan_design(session: Session, *, wave: str | None, options: DesignOptions) -
             raise UserError("sample.error.bad_column", column=c, allowed=", ".join(FRAME_COLUMNS))
     if options.coordination not in COORDINATION:
         raise UserError("sample.error.value", detail=f"coordination={options.coordination!r}")
+    check_options({k: v for k, v in asdict(options).items() if k in OPTION_CHECKS})
+    for text, value in options.p_stratum.items():
+        if not 0.0 <= value <= 1.0:
+            raise UserError("sample.error.range_closed01", option="--p-stratum",
+                            value=f"{text}={_shown(value)}")
     w = resolve_wave(session, wave=wave)
     frame = load_frame(session, wave=w)
     if "department" not in options.by:
@@ -326,10 +406,11 @@ def draw_plan(plan: DesignPlan, *, seed: int):  # type: ignore[no-untyped-def]
 
 def store_draw(session: Session, *, plan: DesignPlan, seed: int, name: str) -> SampleDesign:
     """Draw with ``seed`` and store design, strata, units and the main sample's cases."""
+    check_options({"seed": seed})
     f = plan.frame
-    exists = session.exec(select(SampleDesign).where(
+    found = session.exec(select(SampleDesign).where(
         SampleDesign.wave_id == f.wave_id, SampleDesign.name == name)).first()
-    if exists is not None:
+    if found is not None:
         raise UserError("sample.error.design_exists", name=name)
     try:
         result = draw_plan(plan, seed=seed)
@@ -511,12 +592,14 @@ def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
     ws.append([t(k) for k in ("sample.col.case", "sample.col.uscc", "sample.col.name",
                               "sample.col.district", "sample.col.item", "sample.col.department",
                               "sample.col.stratum", "sample.col.rank", "sample.col.replicate",
-                              "sample.col.prn", "sample.col.weight", "sample.col.phone")])
+                              "sample.col.prn", "sample.col.weight", "sample.col.phone",
+                              "sample.col.list_status")])
     stmt = (
         select(SampleUnit.case_id, Enterprise.uscc, Enterprise.name, Enterprise.district_code,
                Item.number, Department.name, SampleStratum.label, SampleUnit.rank,
                SampleUnit.replicate, SampleUnit.prn, SampleStratum.population,
-               SampleStratum.released, Enterprise.phone_e164)
+               SampleStratum.released, Enterprise.phone_e164,
+               _on_a_list().label("on_list"))
         .join(SampleStratum, SampleStratum.id == SampleUnit.stratum_id)
         .join(Enterprise, Enterprise.id == SampleUnit.enterprise_id)
         .join(Item, Item.id == SampleUnit.item_id)
@@ -525,11 +608,13 @@ def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
         .where(SampleUnit.design_id == design.id, SampleUnit.released == True)
         .order_by(SampleStratum.position, SampleUnit.rank)
     )
+    removed = t("sample.list_status.removed")
     for (case_id, uscc, name, dist, item, dept, label, rank, rep, u, big_n, released,
-         phone) in session.exec(stmt).all():
+         phone, on_list) in session.exec(stmt).all():
         ws.append([case_id, uscc or "", name, dist or "", item, dept, label, rank, rep, u,
                    big_n / released if released else None,
-                   (phone or "") if full_phones else mask_phone(phone)])
+                   (phone or "") if full_phones else mask_phone(phone),
+                   "" if on_list else removed])
 
     ws = wb.create_sheet(t("sample.sheet.design"))
     for k, v in (("sample.col.design", design.name), ("sample.col.seed", design.seed),
@@ -548,6 +633,10 @@ def list_designs(session: Session, *, wave: str | None) -> list[dict[str, object
     for d in session.exec(select(SampleDesign).where(SampleDesign.wave_id == w.id)
                           .order_by(SampleDesign.id)).all():
         cases = session.exec(select(SampleCase.id).where(SampleCase.design_id == d.id)).all()
+        off_list = session.exec(select(func.count(SampleUnit.id)).where(  # type: ignore[arg-type]
+            SampleUnit.design_id == d.id, SampleUnit.released == True,
+            ~exists().where(ListRow.membership_id == SampleUnit.membership_id))).one()
         out.append({"design": d.name, "seed": d.seed, "version": d.software_version,
-                    "size": d.target, "cases": len(cases), "created": d.created_at.isoformat()})
+                    "size": d.target, "cases": len(cases), "off_list": int(off_list),
+                    "created": d.created_at.isoformat()})
     return out

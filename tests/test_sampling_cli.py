@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from callcentre.cli import main_group
 from callcentre.db.engine import open_engine
 from callcentre.db.models import Department, Enterprise, Item, ItemMembership, Wave
+from callcentre.db.models.frame import ListRow, SourceFile
 from callcentre.db.models.sample import (
     SampleCase,
     SampleCaseItem,
@@ -61,9 +62,18 @@ def build_frame(url: str, *, order_seed: int | None = None, n_ent: int = 240) ->
                                  phone_e164=f"+86138{e:08d}")
             s.add(ents[e])
         s.flush()
-        for e, it, d in memberships:
-            s.add(ItemMembership(wave_id=wave.id, enterprise_id=ents[e].id,
-                                 item_id=items[it].id, department_id=depts[d].id))
+        src = SourceFile(wave_id=wave.id, path="list.xlsx", name="list.xlsx", sha256="0" * 64)
+        s.add(src)
+        s.flush()
+        for row, (e, it, d) in enumerate(memberships, start=2):
+            m = ItemMembership(wave_id=wave.id, enterprise_id=ents[e].id,
+                               item_id=items[it].id, department_id=depts[d].id)
+            s.add(m)
+            s.flush()
+            # the frame is the memberships that a list row supports
+            s.add(ListRow(source_file_id=src.id, sheet="企业名单", row=row, raw="[]",
+                          status="accepted", name=f"企业{e}", uscc=_uscc(e),
+                          enterprise_id=ents[e].id, membership_id=m.id))
         s.commit()
     engine.dispose()
 
@@ -156,13 +166,14 @@ def test_draw_stores_design_and_cases_and_releases(db_url: str, tmp_path: Path) 
     wb = load_workbook(path, read_only=True)
     assert wb.sheetnames == ["分配方案", "样本", "设计参数"]
     rows = list(wb["样本"].iter_rows(values_only=True))
-    assert rows[0][-1] == "电话"
-    phones = [r[-1] for r in rows[1:]]
+    assert rows[0][-2:] == ("电话", "清单状态")
+    phones = [r[-2] for r in rows[1:]]
     assert phones and all("****" in p for p in phones)
+    assert all(r[-1] in ("", None) for r in rows[1:])  # every unit still on a list
     full = tmp_path / "full.xlsx"
     run(db_url, "sample", "export", "--out", str(full), "--full-phones")
     rows = list(load_workbook(full, read_only=True)["样本"].iter_rows(values_only=True))
-    assert rows[1][-1].startswith("+86138")
+    assert rows[1][-2].startswith("+86138")
     engine.dispose()
 
 
@@ -254,3 +265,153 @@ def test_stratum_display_names() -> None:
     assert stratum_display("area=3|department=市税务局") == "第3领域 · 市税务局"
     assert stratum_display("district=") == "未知区"
     assert stratum_display("all") == "全部"
+
+
+def _drop_list_rows(url: str, usccs: list[str]) -> list[int]:
+    """What the importer leaves when a corrected list no longer holds these
+    enterprises but a sample refers to them: the memberships stay, their list
+    rows are gone. Returns the memberships' ids."""
+    engine = open_engine(url)
+    with Session(engine) as s:
+        ids = list(s.exec(select(ListRow.membership_id).join(
+            Enterprise, Enterprise.id == ListRow.enterprise_id).where(
+            Enterprise.uscc.in_(usccs))).all())  # type: ignore[attr-defined]
+        for row in s.exec(select(ListRow).where(ListRow.membership_id.in_(ids))).all():  # type: ignore[union-attr]
+            s.delete(row)
+        s.commit()
+    engine.dispose()
+    return [int(i) for i in ids]
+
+
+def test_frame_leaves_out_memberships_without_list_rows(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    build_frame(url, n_ent=60)
+    before = json.loads(run(url, "sample", "design", "--by", "item", "--n", "500", "--json"))
+    run(url, "sample", "draw", "--by", "item", "--n", "500", "--seed", "3")  # takes all
+    gone = _drop_list_rows(url, [_uscc(0), _uscc(1)])
+    assert gone
+    after = json.loads(run(url, "sample", "design", "--by", "item", "--n", "500", "--json"))
+    pop = sum(r["population"] for r in before["strata"])
+    assert sum(r["population"] for r in after["strata"]) == pop - len(gone)
+    # a new draw does not pick them
+    run(url, "sample", "draw", "--by", "item", "--n", "500", "--seed", "3", "--name", "new")
+    engine = open_engine(url)
+    with Session(engine) as s:
+        design = s.exec(select(SampleDesign).where(SampleDesign.name == "new")).one()
+        units = s.exec(select(SampleUnit.membership_id).where(
+            SampleUnit.design_id == design.id)).all()
+        assert design.frame_units == pop - len(gone)
+        assert not set(units) & set(gone)
+        # the earlier sample keeps them
+        old = s.exec(select(SampleDesign).where(SampleDesign.name == "main")).one()
+        kept = s.exec(select(SampleUnit.membership_id).where(
+            SampleUnit.design_id == old.id)).all()
+        assert set(gone) <= set(kept)
+    engine.dispose()
+    # the export marks them for the evaluator; the listing counts them
+    path = tmp_path / "main.xlsx"
+    run(url, "sample", "export", "--out", str(path))
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(path, read_only=True)["样本"].iter_rows(values_only=True))
+    col = rows[0].index("清单状态")
+    uscc_col = rows[0].index("统一社会信用代码")
+    marked = {r[uscc_col] for r in rows[1:] if r[col] == "已从部门清单中删除"}
+    assert marked == {_uscc(0), _uscc(1)}
+    assert sum(1 for r in rows[1:] if r[col] == "已从部门清单中删除") == len(gone)
+    listing = json.loads(run(url, "sample", "list", "--json"))
+    assert {d["design"]: d["off_list"] for d in listing} == {"main": len(gone), "new": 0}
+    assert "已从清单删除的单位" in run(url, "sample", "list")
+
+
+def _fails(url: str | None, *args: str, lang: str = "zh") -> str:
+    head = ["--db", url] if url else []
+    r = CliRunner().invoke(main_group, [*head, "--lang", lang, *args])
+    assert r.exit_code != 0, r.output
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    return r.output
+
+
+def test_bad_values_are_chinese_messages_naming_option_and_value(tmp_path: Path) -> None:
+    import re
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    build_frame(url, n_ent=30)
+    cases = [
+        (["sample", "size", "--margin", "0"], "--margin", "0"),
+        (["sample", "size", "--margin", "1.5"], "--margin", "1.5"),
+        (["sample", "size", "--margin", "0.05", "--p", "1"], "--p", "1"),
+        (["sample", "size", "--margin", "0.05", "--confidence", "0"], "--confidence", "0"),
+        (["sample", "size", "--margin", "0.05", "--deff", "-2"], "--deff", "-2"),
+        (["sample", "size", "--margin", "0.05", "--deff", "inf"], "--deff", "inf"),
+        (["sample", "size", "--margin", "0.05", "--population", "-5"], "--population", "-5"),
+        (["sample", "size", "--margin", "0.05", "--response-rate", "0"], "--response-rate", "0"),
+        (["sample", "size", "--margin", "0.05", "--eligibility-rate", "1.2"],
+         "--eligibility-rate", "1.2"),
+        (["sample", "design", "--completes", "10", "--response-rate", "0"],
+         "--response-rate", "0"),
+        (["sample", "design", "--completes", "10", "--eligibility-rate", "0"],
+         "--eligibility-rate", "0"),
+        (["sample", "design", "--completes", "0"], "--completes", "0"),
+        (["sample", "design", "--n", "-4"], "--n", "-4"),
+        (["sample", "design", "--n", "5", "--reserve", "-1"], "--reserve", "-1"),
+        (["sample", "draw", "--n", "5", "--reserve", "-3", "--seed", "1"], "--reserve", "-3"),
+        (["sample", "draw", "--n", "5", "--seed", "-1"], "--seed", "-1"),
+        (["sample", "draw", "--n", "5", "--seed", "1", "--max-items", "0"], "--max-items", "0"),
+        (["sample", "design", "--n", "5", "--replicate", "0"], "--replicate", "0"),
+        (["sample", "design", "--n", "5", "--power", "2", "--method", "power"], "--power", "2"),
+        (["sample", "design", "--n", "5", "--minimum", "-1"], "--minimum", "-1"),
+        (["sample", "design", "--n", "5", "--maximum", "-1"], "--maximum", "-1"),
+        (["sample", "design", "--n", "5", "--take-all-below", "-1"], "--take-all-below", "-1"),
+        (["sample", "design", "--margin", "0.1", "--margin-level", "stratum",
+          "--p-stratum", "item=1=0"], "--p-stratum", "item=1=0"),
+        (["sample", "design", "--n", "5", "--method", "neyman", "--p-stratum", "item=1=1.5"],
+         "--p-stratum", "item=1=1.5"),
+    ]
+    for args, option, value in cases:
+        out = _fails(url, *args)
+        assert "参数错误" in out and option in out and f"输入的是 {value}" in out, (args, out)
+        # no English words apart from the option name
+        assert not re.search(r"[A-Za-z]{3,}", out.replace(option, "").replace(value, "")), (
+            args, out)
+    out = _fails(url, "sample", "design", "--n", "5", "--minimum", "3", "--maximum", "2")
+    assert "--minimum" in out and "--maximum" in out and "Traceback" not in out
+    # nothing was stored by the refused draws
+    engine = open_engine(url)
+    with Session(engine) as s:
+        assert s.exec(select(SampleDesign)).first() is None
+    engine.dispose()
+
+
+def test_help_is_chinese_by_default_and_english_on_request() -> None:
+    import re
+
+    for args in ([], ["sample"], ["sample", "draw"], ["sample", "size"]):
+        r = CliRunner().invoke(main_group, [*args, "--help"])
+        assert r.exit_code == 0
+        assert "Show this message" not in r.output and "显示本帮助并退出" in r.output
+        assert "用法" in r.output and "Usage" not in r.output and "Options" not in r.output
+        assert "[default" not in r.output and "[required" not in r.output
+    top = CliRunner().invoke(main_group, ["-h"]).output
+    assert "显示版本号并退出" in top and "命令" in top
+    # metavars (TEXT, FLOAT …) and option names aside, no English is left
+    size = CliRunner().invoke(main_group, ["sample", "size", "--help"]).output
+    words = set(re.findall(r"[A-Za-z]{3,}", size)) - {"FLOAT", "INTEGER", "OPTIONS", "TEXT",
+                                                      "callcentre", "sample", "size", "margin",
+                                                      "confidence", "deff", "population",
+                                                      "response", "rate", "eligibility",
+                                                      "json", "help", "JSON", "main"}
+    assert not words, words
+    from callcentre.i18n import set_language
+
+    try:
+        en = CliRunner().invoke(main_group, ["--lang", "en", "sample", "size", "--help"]).output
+        assert "Show this message and exit." in en and "Usage:" in en
+        en = CliRunner().invoke(main_group, ["--lang", "en", "--help"]).output
+        assert "Show this message and exit." in en
+    finally:
+        set_language(None)
+    # click's own usage errors are Chinese too
+    r = CliRunner().invoke(main_group, ["sample", "size", "--margin", "x"])
+    assert r.exit_code == 2 and "不是有效的数字" in r.output and "Error" not in r.output

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 
 from callcentre import __version__
+from callcentre.cli.click_texts import translate_click
 from callcentre.db.engine import ENV_DB, default_url
 from callcentre.errors import UserError
 from callcentre.i18n import set_language, t
@@ -75,10 +76,21 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+translate_click()
+
+
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # eager, so that "--lang en --help" shows click's texts in English
+    if value:
+        set_language(value)
+    return value
+
+
 @click.group(help=t("cli.main.help"), context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar=ENV_DB, default=None, metavar="URL",
               help=t("cli.option.db"))
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help=t("cli.option.lang"))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, is_eager=True,
+              callback=_set_language, expose_value=True, help=t("cli.option.lang"))
 @click.version_option(__version__, prog_name="callcentre")
 @click.pass_context
 def main_group(ctx: click.Context, db_url: str | None, lang: str | None) -> None:

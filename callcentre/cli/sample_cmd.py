@@ -54,8 +54,12 @@ def _value_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 @_value_errors
 def size_command(p: float, margin: float, confidence: float, deff: float, population: int | None,
                  response_rate: float, eligibility_rate: float, as_json: bool) -> None:
+    from callcentre.sampling_service import check_options
     from sampling import sample_size
 
+    check_options({"p": p, "margin": margin, "confidence": confidence, "deff": deff,
+                   "population": population, "response_rate": response_rate,
+                   "eligibility_rate": eligibility_rate})
     n = sample_size(p, margin, confidence=confidence, deff=deff, population=population,
                     response_rate=response_rate, eligibility_rate=eligibility_rate)
     if as_json:
@@ -103,7 +107,7 @@ def _design_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help=t("cli.sample.opt.replicate")),
         click.option("--coordination", type=click.Choice(["overlap", "spread", "independent"]),
                      default="overlap", show_default=True, help=t("cli.sample.opt.coordination")),
-        click.option("--max-items", type=click.IntRange(min=1), default=None,
+        click.option("--max-items", type=int, default=None,
                      help=t("cli.sample.opt.max_items")),
     ]
     for opt in reversed(opts):
@@ -112,8 +116,11 @@ def _design_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _options_from(kw: dict[str, Any]):  # type: ignore[no-untyped-def]
-    from callcentre.sampling_service import DesignOptions
+    from callcentre.sampling_service import OPTION_RULES, DesignOptions, check_options
 
+    check_options(kw)
+    # a stratum margin needs 0 < p < 1 (sample size); Neyman allows 0 and 1
+    open_p = kw.get("margin") is not None and kw.get("margin_level") == "stratum"
     p_stratum: dict[str, float] = {}
     for text in kw.pop("p_stratum"):
         label, sep, value = text.rpartition("=")
@@ -123,6 +130,9 @@ def _options_from(kw: dict[str, Any]):  # type: ignore[no-untyped-def]
             raise UserError("sample.error.p_stratum", text=text) from None
         if not sep or not label:
             raise UserError("sample.error.p_stratum", text=text)
+        test, key = OPTION_RULES["open01" if open_p else "closed01"]
+        if not test(p_stratum[label]):
+            raise UserError(key, option="--p-stratum", value=text)
     by = tuple(c.strip() for c in kw.pop("by").split(",") if c.strip())
     wave = kw.pop("wave")
     return wave, DesignOptions(by=by, p_stratum=p_stratum, **kw)
@@ -184,7 +194,7 @@ def design_command(app: AppContext, as_json: bool, **kw: Any) -> None:
 
 @sample_group.command("draw", help=t("cli.sample.draw.help"))
 @_design_options
-@click.option("--seed", type=click.IntRange(min=0), required=True, help=t("cli.sample.opt.seed"))
+@click.option("--seed", type=int, required=True, help=t("cli.sample.opt.seed"))
 @click.option("--name", default="main", show_default=True, help=t("cli.sample.opt.name"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.sample.opt.json"))
 @pass_app
@@ -193,8 +203,9 @@ def draw_command(app: AppContext, seed: int, name: str, as_json: bool, **kw: Any
     from sqlmodel import Session, select
 
     from callcentre.db.models.sample import SampleCase
-    from callcentre.sampling_service import plan_design, store_draw, strata_rows
+    from callcentre.sampling_service import check_options, plan_design, store_draw, strata_rows
 
+    check_options({"seed": seed})
     wave, options = _options_from(kw)
     with Session(app.engine) as session:
         plan = plan_design(session, wave=wave, options=options)
@@ -283,9 +294,9 @@ def list_command(app: AppContext, wave: str | None, as_json: bool) -> None:
         console.print(t("sample.no_designs"))
         return
     table = Table()
-    for c in ("design", "seed", "version", "size", "cases", "created"):
+    cols = ("design", "seed", "version", "size", "cases", "off_list", "created")
+    for c in cols:
         table.add_column(t(f"sample.col.{c}"))
     for r in rows:
-        table.add_row(*[str(r[c]) for c in ("design", "seed", "version", "size", "cases",
-                                             "created")])
+        table.add_row(*[str(r[c]) for c in cols])
     console.print(table)

@@ -163,4 +163,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sample.stratum.item": ("第{n}项", "item {n}"),
     "sample.stratum.area": ("第{n}领域", "area {n}"),
     "sample.stratum.no_district": ("未知区", "district unknown"),
+    "sample.col.list_status": ("清单状态", "List status"),
+    "sample.list_status.removed": ("已从部门清单中删除", "Removed from the department lists"),
+    "sample.col.off_list": ("已从清单删除的单位", "Units off the lists"),
+    "sample.error.range_open01": (
+        "参数错误：{option} 应大于 0 且小于 1，输入的是 {value}。",
+        "Invalid value: {option} must be between 0 and 1 (exclusive), got {value}.",
+    ),
+    "sample.error.range_closed01": (
+        "参数错误：{option} 应在 0 到 1 之间（含 0 和 1），输入的是 {value}。",
+        "Invalid value: {option} must be between 0 and 1 (inclusive), got {value}.",
+    ),
+    "sample.error.range_rate": (
+        "参数错误：{option} 应大于 0 且不超过 1，输入的是 {value}。",
+        "Invalid value: {option} must be above 0 and at most 1, got {value}.",
+    ),
+    "sample.error.range_positive": (
+        "参数错误：{option} 应为大于 0 的有限数，输入的是 {value}。",
+        "Invalid value: {option} must be a positive finite number, got {value}.",
+    ),
+    "sample.error.range_non_negative": (
+        "参数错误：{option} 不能为负数，输入的是 {value}。",
+        "Invalid value: {option} must not be negative, got {value}.",
+    ),
+    "sample.error.range_at_least_one": (
+        "参数错误：{option} 至少为 1，输入的是 {value}。",
+        "Invalid value: {option} must be at least 1, got {value}.",
+    ),
+    "sample.error.minimum_above_maximum": (
+        "参数错误：--minimum（{minimum}）大于 --maximum（{maximum}）。",
+        "Invalid value: --minimum ({minimum}) is above --maximum ({maximum}).",
+    ),
+    # click's own texts (help option, headings, usage errors), shown in Chinese by
 }
