@@ -324,6 +324,10 @@ def plan_design(session: Session, *, wave: str | None, options: DesignOptions) -
     else:
         code = np.zeros(len(frame), dtype=np.int64)
         tuples = [[]]
+    if "item" not in by and len(set(zip(code.tolist(), frame.key.tolist()))) < len(frame):
+        # an enterprise listed under several items is a unit of each, with one random
+        # number (coordinated across items): they must not share a stratum
+        raise UserError("sample.error.item_needed", by=",".join(by) or "—")
     labels = [stratum_label(by, tup) for tup in tuples]
     values = [dict(zip(by, tup)) for tup in tuples]
     big_n = np.bincount(code, minlength=len(labels)).astype(np.int64)

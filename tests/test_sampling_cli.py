@@ -415,3 +415,14 @@ def test_help_is_chinese_by_default_and_english_on_request() -> None:
     # click's own usage errors are Chinese too
     r = CliRunner().invoke(main_group, ["sample", "size", "--margin", "x"])
     assert r.exit_code == 2 and "不是有效的数字" in r.output and "Error" not in r.output
+
+
+def test_strata_without_item_are_refused_in_chinese(sqlite_url: str) -> None:
+    """Enterprises listed under several items share one random number: strata that do
+    not separate items would hold the same key twice (was an English ValueError)."""
+    build_frame(sqlite_url)
+    for by in ("", "district"):
+        result = CliRunner().invoke(main_group, ["--db", sqlite_url, "sample", "design",
+                                                 "--by", by, "--n", "20"])
+        assert result.exit_code == 1
+        assert "须包含 item" in result.output and "occurs" not in result.output

@@ -195,4 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid value: --minimum ({minimum}) is above --maximum ({maximum}).",
     ),
     # click's own texts (help option, headings, usage errors), shown in Chinese by
+    "sample.error.item_needed": (
+        ("分层变量（--by {by}）须包含 item（指标）：同一企业列在多个指标下时，在每个指标中各是一个"
+        "抽样单位，且各指标共用同一随机数，不能同层抽取。"),
+        ("The strata (--by {by}) must include item: an enterprise listed under several items is "
+        "a unit of each, with one random number for all, and they cannot share a stratum."),
+    ),
 }
