@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import shutil
 import zlib
 from pathlib import Path
@@ -533,3 +534,22 @@ def test_continuation_sheets_follow_the_list_not_a_work_order_sheet(tmp_path: Pa
     cont = [s for s in listfile.sheets if s.name == "续表"]
     assert cont and cont[0].continues == "名单" and "order_no" not in cont[0].header.columns
     assert "说明" in [s.sheet for s in listfile.skipped]
+
+
+def test_a_hidden_sheet_is_imported_and_said_to_be_hidden(tmp_path: Path) -> None:
+    from callcentre.importer.check_report import describe_sheets
+    from callcentre.importer.parse import parse_list_file
+
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(_row(1))
+    hidden = wb.create_sheet("隐藏")
+    hidden.append(HEADER)
+    hidden.append(_row(2))
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "h.xlsx")
+    listfile = read_list_file(tmp_path / "h.xlsx")
+    assert [(s.name, s.hidden) for s in listfile.sheets] == [("Sheet", False), ("隐藏", True)]
+    parsed = parse_list_file(tmp_path / "h.xlsx")
+    assert parsed.n_rows == 2
+    assert "被隐藏" in describe_sheets(json.dumps(parsed.sheets, ensure_ascii=False))

@@ -339,3 +339,15 @@ def test_a_file_imported_as_work_orders_is_not_taken_as_a_list(db_url: str,
     assert summary.files[0].error == "already_workorder"
     with engine.connect() as conn:
         assert conn.execute(select(WorkOrder.id)).scalars().all() == before
+
+
+def test_work_orders_re_sent_from_another_folder_replace_the_earlier_ones(
+        sqlite_url: str, tmp_path: Path) -> None:
+    engine = open_engine(sqlite_url)
+    import_workorders(engine, write_wo(tmp_path / "wo.xlsx", [order("GD1"), order("GD2", seq=2)]),
+                      wave="2021", department=None, item=28)
+    (tmp_path / "resent").mkdir()
+    again = import_workorders(engine, write_wo(tmp_path / "resent" / "wo.xlsx", [order("GD1")]),
+                              wave="2021", department=None, item=28)
+    assert again.outcome == "replaced"
+    assert [o.order_no for o in orders(engine)] == ["GD1"]

@@ -164,6 +164,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "，空行（含只填了序号的空模板行，未计入）第{rows}行",
         ", blank rows (and empty template rows with only a number; not counted) {rows}",
     ),
+    "check.sheet_hidden": (
+        "（该工作表在工作簿中被隐藏，打开 Excel 时看不到，已一并导入）",
+        " (hidden in the workbook, so not seen in Excel; imported all the same)",
+    ),
     "check.sheet_note_rows": ("，说明/注释行第{rows}行", ", note lines {rows}"),
     "check.sheet_repeated_header_rows": ("，重复表头第{rows}行", ", repeated header rows {rows}"),
     "check.sheet_skipped.no_header": (

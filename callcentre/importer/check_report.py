@@ -338,6 +338,8 @@ def describe_sheets(sheets_json: str) -> str:
         for key in ("blank_rows", "note_rows", "repeated_header_rows"):
             if sheet.get(key):
                 text += t(f"check.sheet_{key}", rows=_rows_text(sheet[key]))
+        if sheet.get("hidden"):
+            text += t("check.sheet_hidden")
         parts.append(text)
     return "；".join(parts)
 

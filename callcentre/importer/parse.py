@@ -153,6 +153,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
             "repeated_header_rows": sheet.repeated_header_rows,
             "columns": {k: sheet.header.labels[v] for k, v in sheet.header.columns.items()},
             **({"continues": sheet.continues} if sheet.continues else {}),
+            **({"hidden": True} if sheet.hidden else {}),
         })
     for skip in listfile.skipped:
         parsed.sheets.append({"sheet": skip.sheet, "skipped": skip.reason,

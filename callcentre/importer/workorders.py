@@ -443,9 +443,16 @@ def _write(engine: Engine, path: Path, result: WorkOrderResult, *, wave: str, de
         wave_id = ensure_wave(conn, wave)
         dept_id = ensure_department(conn, department)
         item_id = ensure_items(conn, wave_id, [item])[item]
-        existing = conn.execute(select(SF.c.id, SF.c.kind, SF.c.sha256, SF.c.department_id,
-                                       SF.c.item_id)
-                                .where(SF.c.wave_id == wave_id, SF.c.path == str(path))).first()
+        cols = (SF.c.id, SF.c.kind, SF.c.sha256, SF.c.department_id, SF.c.item_id)
+        existing = conn.execute(select(*cols).where(
+            SF.c.wave_id == wave_id, SF.c.path == str(path))).first()
+        if existing is None:
+            # re-sent from another folder (same name, department, item): a replacement,
+            # as for lists, where exactly one earlier file matches
+            named = conn.execute(select(*cols).where(
+                SF.c.wave_id == wave_id, SF.c.name == path.name, SF.c.kind == "workorder",
+                SF.c.department_id == dept_id, SF.c.item_id == item_id).limit(2)).all()
+            existing = named[0] if len(named) == 1 else None
         if existing is not None and existing.kind != "workorder":
             raise _Refused
         if existing is not None and (existing.sha256, existing.department_id,

@@ -80,6 +80,7 @@ class ListSheet:
     repeated_header_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)   # non-empty cells above the header
     continues: str | None = None  # a sheet without a header: the sheet whose header it uses
+    hidden: bool = False          # hidden in the workbook (Excel does not show it)
 
     def cell(self, row: DataRow, field_name: str) -> object:
         col = self.header.columns.get(field_name)
@@ -396,12 +397,15 @@ def _read_csv(path: Path) -> list[RawSheet]:
 
 
 def _read_workbook(path: Path) -> list[RawSheet]:
-    return [(name, grid, []) for name, grid, _merged in _load_workbook(path)]
+    return [(name, grid, []) for name, grid, _merged, _hidden in _load_workbook(path)]
 
 
-def _load_workbook(path: Path) -> list[tuple[str, Sequence[Sequence[object]], list[MergedRange]]]:
-    """Every sheet's grid (from A1) and merged ranges. The format is taken from the
-    content (zip: xlsx …, OLE: xls), whatever the extension says."""
+LoadedSheet = tuple[str, Sequence[Sequence[object]], list[MergedRange], bool]
+
+
+def _load_workbook(path: Path) -> list[LoadedSheet]:
+    """Every sheet's grid (from A1), merged ranges and whether it is hidden. The format
+    is taken from the content (zip: xlsx …, OLE: xls), whatever the extension says."""
     import python_calamine as pc
 
     with open(path, "rb") as fh:
@@ -421,12 +425,13 @@ def _load_workbook(path: Path) -> list[tuple[str, Sequence[Sequence[object]], li
         if magic.startswith(_OLE_MAGIC) and _ENCRYPTED_MARK in path.read_bytes():
             raise ListFileError("encrypted", path) from exc
         raise ListFileError("unreadable", path, str(exc)) from exc
-    sheets: list[tuple[str, Sequence[Sequence[object]], list[MergedRange]]] = []
+    sheets: list[LoadedSheet] = []
     try:
+        hidden = {m.name for m in workbook.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible}
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             grid = sheet.to_python(skip_empty_area=False)
-            sheets.append((name, grid, list(sheet.merged_cell_ranges or ())))
+            sheets.append((name, grid, list(sheet.merged_cell_ranges or ()), name in hidden))
     except Exception as exc:
         raise ListFileError("unreadable", path, str(exc)) from exc
     finally:
@@ -460,6 +465,7 @@ def read_list_file(path: Path | str) -> ListFile:
             raise ListFileError("encrypted", path)
     workbook = head.startswith((_ZIP_MAGIC, _OLE_MAGIC))   # whatever the extension says
     raw_sheets: list[tuple[str, Sequence[Sequence[object]], list[int], list[MergedRange]]]
+    hidden_sheets: set[str] = set()
     if not workbook and looks_like_html(head):
         # a web page saved as .xls: Excel shows its tables on one sheet named after the file
         grid, merged = html_grid(decode_html(path.read_bytes()))
@@ -471,7 +477,9 @@ def read_list_file(path: Path | str) -> ListFile:
         except (UnicodeDecodeError, csv.Error) as exc:
             raise ListFileError("unreadable", path, str(exc)) from exc
     else:
-        raw_sheets = [(name, grid, [], merged) for name, grid, merged in _load_workbook(path)]
+        loaded = _load_workbook(path)
+        hidden_sheets = {name for name, _grid, _merged, hidden in loaded if hidden}
+        raw_sheets = [(name, grid, [], merged) for name, grid, merged, _hidden in loaded]
     result = ListFile(path=path, sheets=[], skipped=[])
     later: list[tuple[str, Sequence[Sequence[object]], list[MergedRange]]] = []
     for name, grid, lines, merged in raw_sheets:
@@ -497,6 +505,8 @@ def read_list_file(path: Path | str) -> ListFile:
                 sheet.continues = main.name
             result.skipped = [s for s in result.skipped if s.sheet != name]
             result.sheets.extend(split)
+    for sheet in result.sheets:
+        sheet.hidden = sheet.name in hidden_sheets   # imported, but said so
     if not result.sheets:
         reasons = {s.reason for s in result.skipped}
         raise ListFileError("empty" if reasons == {"empty"} else "no_header", path)
