@@ -6,7 +6,8 @@ random phones, names and districts; one list at a time is re-sent with rows
 changed, dropped and added. After each replacement the enterprises (by code, or by
 name for those without one), their phones in order, names, districts, conflicts and
 memberships must equal those of a fresh database that imported the current files
-in the same order.
+in the same order; so must each row's status and conflict flags, and each file's
+counts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ import pytest
 from sqlalchemy import select
 
 from callcentre.db.engine import open_engine
-from callcentre.db.models import Department, Enterprise, Item, ItemMembership, ListRow
+from callcentre.db.models import (
+    Department,
+    Enterprise,
+    Item,
+    ItemMembership,
+    ListRow,
+    SourceFile,
+)
 from callcentre.demo.population import org_check_char
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.pipeline import import_files
@@ -66,7 +74,17 @@ def _frame(engine) -> dict[str, object]:  # type: ignore[no-untyped-def]
                 .join(Item, Item.id == ItemMembership.item_id)
                 .join(Department, Department.id == ItemMembership.department_id)
                 .where(ItemMembership.id.in_(select(ListRow.membership_id)))))
-    return {"enterprises": enterprises, "memberships": members}
+        # each row's status and conflict flags (finding by name depends on the order
+        # of the imports, the rest must not); and each file's counts
+        rows = {(r.name, r.sheet, r.row): (r.status, sorted(
+                    x for x in r.reasons.split(",") if x.startswith("conflict_")))
+                for r in conn.execute(
+                    select(SourceFile.name, ListRow.sheet, ListRow.row, ListRow.status,
+                           ListRow.reasons)
+                    .join(SourceFile, SourceFile.id == ListRow.source_file_id))}
+        counts = {f.name: (f.rows_total, f.rows_accepted, f.rows_warning, f.rows_rejected,
+                           f.rows_duplicate) for f in conn.execute(select(SourceFile))}
+    return {"enterprises": enterprises, "memberships": members, "rows": rows, "counts": counts}
 
 
 @pytest.mark.parametrize("seed", range(6))

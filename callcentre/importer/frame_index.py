@@ -260,18 +260,27 @@ class FrameIndex:
             reasons.append("conflict_phone")
 
 
-def replayed(ent: EnterpriseState,
-             rows: list[tuple[str, str | None, tuple[PhoneTuple, ...]]]) -> EnterpriseState:
+#: the reasons merging a row into its enterprise gives (the rest come from the row
+#: itself, or from finding the enterprise by name)
+CONFLICT_REASONS = ("conflict_name", "conflict_district", "conflict_phone")
+
+
+def replayed(ent: EnterpriseState, rows: list[tuple[str, str | None, tuple[PhoneTuple, ...]]],
+             ) -> tuple[EnterpriseState, list[list[str]]]:
     """``ent`` (its id and identifiers) with name, district, phones and conflicts made
     again from its rows as they are now: (name, district code, phones) in import
-    order, merged by the rules :meth:`FrameIndex.resolve` applies. After a file is
-    replaced, what its old rows said must not linger (an old primary phone, say)."""
+    order, merged by the rules :meth:`FrameIndex.resolve` applies; and each row's
+    :data:`CONFLICT_REASONS` as that merge gives them. After a file is replaced, what
+    its old rows said must not linger (an old primary phone, a conflict with it)."""
     name, district, phones = rows[0]
     out = EnterpriseState(ent.id, ent.uscc, ent.reg_no, name,
                           key_of_normalised(name) if name else "", district, list(phones))
     scratch = FrameIndex()
+    conflicts: list[list[str]] = [[]]
     for name, district, phones in rows[1:]:
-        scratch._merge(out, name, key_of_normalised(name) if name else "", district, [])
+        found: list[str] = []
+        scratch._merge(out, name, key_of_normalised(name) if name else "", district, found)
         if phones:
-            scratch._add_phones(out, phones, [])
-    return out
+            scratch._add_phones(out, phones, found)
+        conflicts.append(found)
+    return out, conflicts

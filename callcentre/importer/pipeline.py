@@ -21,9 +21,10 @@ from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from time import process_time
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine, Row
 
 from callcentre.db.checkpoint import AfterCommit, checkpoints_in_background
 from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update, write_transaction
@@ -31,6 +32,7 @@ from callcentre.db.models import Department, Enterprise, Item, ItemMembership, L
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.feeder import default_helpers, parsed_in_order
 from callcentre.importer.frame_index import (
+    CONFLICT_REASONS,
     ENTERPRISE_COLUMNS,
     ENTERPRISE_UPDATABLE,
     EnterpriseState,
@@ -44,7 +46,7 @@ from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_ite
 from callcentre.importer.workorders import relink_workorders
 from sampling.identifiers.names import normalise_name
 from sampling.identifiers.phone import normalise_phones
-from sampling.listfile.normalise import STATUSES, severity
+from sampling.listfile.normalise import STATUSES, row_status, severity
 from sampling.listfile.reader import sha256_file
 
 ProgressFn = Callable[[int], None]
@@ -382,6 +384,7 @@ def _write_file(
     if touched:
         _rebuild_enterprises(conn, index, chain(touched, (e.id for e in ents if e is not None)),
                              refill_index=False)
+        _recount(conn, file_id, result)     # the replay may change this file's rows too
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
@@ -441,24 +444,66 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
     lr = ListRow.__table__  # type: ignore[attr-defined]
     ent = Enterprise.__table__  # type: ignore[attr-defined]
     rebuilt: list[EnterpriseState] = []
+    flagged: list[tuple[str, str, int]] = []     # rows whose conflicts changed
+    files: set[int] = set()                      # … and their files
     for part in _chunks(sorted(set(ids))):
         rows: defaultdict[int, list[tuple[str, str | None, tuple[PhoneTuple, ...]]]] = (
             defaultdict(list))
-        for r in conn.execute(select(lr.c.enterprise_id, lr.c.name, lr.c.district_code,
-                                     lr.c.phones).where(lr.c.enterprise_id.in_(part))
+        stored: defaultdict[int, list[Row[Any]]] = defaultdict(list)
+        for r in conn.execute(select(lr.c.id, lr.c.source_file_id, lr.c.enterprise_id,
+                                     lr.c.name, lr.c.district_code, lr.c.phones, lr.c.reasons,
+                                     lr.c.status).where(lr.c.enterprise_id.in_(part))
                               .order_by(lr.c.source_file_id, lr.c.id)):
             rows[r.enterprise_id].append((r.name, r.district_code, _stored_phones(r.phones)))
+            stored[r.enterprise_id].append(r)
         for e in conn.execute(select(ent.c.id, ent.c.uscc, ent.c.reg_no, ent.c.name_key)
                               .where(ent.c.id.in_(part))):
-            fresh = (replayed(EnterpriseState(e.id, e.uscc, e.reg_no, "", "", None),
-                              rows[e.id]) if e.id in rows else None)
-            if fresh is not None:
+            fresh = None
+            if e.id in rows:
+                fresh, conflicts = replayed(EnterpriseState(e.id, e.uscc, e.reg_no, "", "", None),
+                                            rows[e.id])
                 rebuilt.append(fresh)
+                if not refill_index:
+                    for r, found in zip(stored[e.id], conflicts):
+                        if (again := _with_conflicts(r.reasons, found)) != r.reasons:
+                            flagged.append((again, row_status([x for x in again.split(",") if x]), r.id))
+                            files.add(r.source_file_id)
             if refill_index and (known := index.find(e.id, e.uscc, e.reg_no, e.name_key)):
                 index.refill(known, fresh)
     bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
     if not refill_index:
+        # other files' rows, too, were flagged against the old values
+        bulk_update(conn, "listrow", ("reasons", "status"), flagged)
+        for file_id in files:
+            _recount(conn, file_id)
         index.stale = True   # its copies of them are out of date: reloaded for the next file
+
+
+def _with_conflicts(reasons: str, conflicts: list[str]) -> str:
+    """A row's reasons with its conflict reasons as a replay found them."""
+    kept = [r for r in reasons.split(",") if r and r not in CONFLICT_REASONS]
+    return ",".join(kept + conflicts)
+
+
+def _recount(conn: Connection, file_id: int, result: FileResult | None = None) -> None:
+    """A file's row counts by status (and, for the file being written, its reasons)
+    from its rows as stored."""
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    counts = Counter(dict(conn.execute(
+        select(lr.c.status, func.count()).where(lr.c.source_file_id == file_id)
+        .group_by(lr.c.status)).all()))
+    conn.execute(update(sf).where(sf.c.id == file_id).values(
+        rows_total=sum(counts[s] for s in STATUSES),
+        **{f"rows_{s}": counts[s] for s in STATUSES}))
+    if result is not None:
+        result.counts = Counter({s: counts[s] for s in STATUSES})
+        result.reasons = Counter()
+        for text, n in conn.execute(select(lr.c.reasons, func.count())
+                                    .where(lr.c.source_file_id == file_id)
+                                    .group_by(lr.c.reasons)).all():
+            for reason in text.split(",") if text else ():
+                result.reasons[reason] += n
 
 
 def _stored_phones(text: str) -> tuple[PhoneTuple, ...]:
