@@ -187,7 +187,8 @@ def _import_all(
     paths = [_resolved(j.path) for j in jobs]
     # a list file is one item's list: listed again in the same run it would replace
     # itself, and the first listing's rows would silently go
-    twice = {i for i, p in enumerate(paths) if p in paths[:i]}
+    seen: set[Path] = set()
+    twice = {i for i, p in enumerate(paths) if p in seen or seen.add(p)}
     skip = _unchanged_paths(engine, jobs, paths, wave_id=wave_id)
     stream = parsed_in_order([p for i, p in enumerate(paths) if i not in twice],
                              default_helpers() if workers is None else workers, skip=skip)
@@ -470,8 +471,8 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
                             files.add(r.source_file_id)
             if refill_index and (known := index.find(e.id, e.uscc, e.reg_no, e.name_key)):
                 index.refill(known, fresh)
-    bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
-    if not refill_index:
+    if not refill_index:   # (before the new rows only the index needs them)
+        bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
         # other files' rows, too, were flagged against the old values
         bulk_update(conn, "listrow", ("reasons", "status"), flagged)
         for file_id in files:

@@ -31,7 +31,7 @@ from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_ite
 from sampling.identifiers.names import name_key, normalise_name
 from sampling.identifiers.phone import normalise_phones
 from sampling.identifiers.uscc import normalise_credit_code
-from sampling.listfile.headers import normalise_header
+from sampling.listfile.headers import is_blank, normalise_header
 from sampling.listfile.normalise import raw_json
 from sampling.listfile.reader import (
     DataRow,
@@ -127,10 +127,6 @@ def parse_days(value: object) -> float | None:
     return float(m.group()) if m else None
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --- the stage columns ---------------------------------------------------------------
 
 def _sub_kind(cell: object) -> str | None:
@@ -209,8 +205,8 @@ def _stage_values(cells: Sequence[object], stages: list[StageColumns],
     total = 0.0
     for st in stages:
         start, end = parse_date(cell(st.start)), parse_date(cell(st.end))
-        if (not _blank(cell(st.start)) and start is None) or (
-                not _blank(cell(st.end)) and end is None):
+        if (not is_blank(cell(st.start)) and start is None) or (
+                not is_blank(cell(st.end)) and end is None):
             reasons.append("wo_bad_date")
         given = parse_days(cell(st.days))
         reasons += _stage_problems(start, end, given)
@@ -226,7 +222,7 @@ def _stage_values(cells: Sequence[object], stages: list[StageColumns],
 def _is_template_row(sheet: ListSheet, row: DataRow) -> bool:
     """Nothing filled but (perhaps) the 序号: a numbered row of an empty template."""
     seq = sheet.header.columns.get("seq")
-    return all(_blank(c) for i, c in enumerate(row.cells) if i != seq)
+    return all(is_blank(c) for i, c in enumerate(row.cells) if i != seq)
 
 
 def _order_no(value: object) -> str:

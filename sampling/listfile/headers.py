@@ -164,7 +164,8 @@ def _label(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _blank(cell: object) -> bool:
+def is_blank(cell: object) -> bool:
+    """An empty cell: ``None`` or text of spaces only."""
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
@@ -173,10 +174,10 @@ def _group_start(header: Sequence[object], col: int) -> int | None:
     cell is followed by a blank one (a label merged rightwards), else the nearest
     label to the left when the header cell is blank; ``None`` when ``col`` is under
     a header cell of its own (a one-column label)."""
-    if col < len(header) and not _blank(header[col]):
-        return col if col + 1 < len(header) and _blank(header[col + 1]) else None
+    if col < len(header) and not is_blank(header[col]):
+        return col if col + 1 < len(header) and is_blank(header[col + 1]) else None
     for back in range(min(col, len(header)) - 1, -1, -1):
-        if not _blank(header[back]):
+        if not is_blank(header[back]):
             return back
     return -1  # blank header cells from the first column on: no label
 
@@ -189,7 +190,7 @@ def _sub_header(header: Sequence[object], sub: Sequence[object]) -> dict[int, st
     """
     fields: dict[int, str] = {}
     for col, cell in enumerate(sub):
-        if _blank(cell):
+        if is_blank(cell):
             continue
         if not isinstance(cell, str):
             return None
@@ -201,7 +202,7 @@ def _sub_header(header: Sequence[object], sub: Sequence[object]) -> dict[int, st
                 col >= len(header) or match_field(header[col]) != field):
             return None
         fields[col] = field
-    if all(col < len(header) and not _blank(header[col]) and _group_start(header, col) is None
+    if all(col < len(header) and not is_blank(header[col]) and _group_start(header, col) is None
            for col in fields):
         return None     # only repeats: a repeated header row, not a sub-header
     return fields or None
@@ -214,17 +215,18 @@ def _super_header(above: Sequence[object], header: Sequence[object]) -> dict[int
     Empty unless that row holds only labels (no data, no "联系人：张三" title items)."""
     fields: dict[int, str] = {}
     for col, cell in enumerate(above):
-        if _blank(cell):
+        if is_blank(cell):
             continue
-        if not isinstance(cell, str) or ":" in cell or "：" in cell or _DIGITS_7.search(cell):
+        if not isinstance(cell, str) or ":" in cell or "：" in cell or LONG_DIGITS.search(cell):
             return {}
         field = match_field(cell)
-        if field is not None and (col >= len(header) or _blank(header[col])):
+        if field is not None and (col >= len(header) or is_blank(header[col])):
             fields[col] = field
     return fields
 
 
-_DIGITS_7 = re.compile(r"\d{7}")
+#: seven digits in a row: a phone or code number, which no label holds
+LONG_DIGITS = re.compile(r"\d{7}")
 
 
 def _with_sub_header(index: int, header: Sequence[object], sub: Sequence[object],

@@ -28,7 +28,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from sampling.listfile.headers import HeaderMatch, find_header, is_exact_label, match_field
+from sampling.listfile.headers import (
+    LONG_DIGITS,
+    HeaderMatch,
+    find_header,
+    is_blank,
+    is_exact_label,
+    match_field,
+)
 from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
@@ -108,10 +115,6 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _is_number(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().isdigit()
@@ -121,10 +124,10 @@ def _is_number(value: object) -> bool:
 def _is_total(raw: Sequence[object], uscc: int | None) -> bool:
     """A totals row: 合计/总计/小计 in the first text cell (after a 序号, if any) and no
     credit code."""
-    if uscc is not None and uscc < len(raw) and not _blank(raw[uscc]):
+    if uscc is not None and uscc < len(raw) and not is_blank(raw[uscc]):
         return False
     for cell in raw:
-        if _blank(cell):
+        if is_blank(cell):
             continue
         if isinstance(cell, str) and not cell.strip().isdigit():
             return _TOTAL.match(cell) is not None
@@ -146,12 +149,12 @@ def _fill_merged_down(grid: Sequence[Sequence[object]], merged: Sequence[MergedR
         if top <= below or bottom <= top or top >= len(grid):
             continue
         first = grid[top]
-        if col >= len(first) or _blank(value := first[col]):
+        if col >= len(first) or is_blank(value := first[col]):
             continue
         for index in range(top + 1, min(bottom, len(grid) - 1) + 1):
             row = grid[index]
             # a spacer row the range happens to cross stays blank
-            if col < len(row) and _blank(row[col]) and not all(_blank(c) for c in row):
+            if col < len(row) and is_blank(row[col]) and not all(is_blank(c) for c in row):
                 row[col] = value  # type: ignore[index]  # grids are lists of lists
 
 
@@ -170,14 +173,14 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]],
     if header is None:
         header = find_header(grid)
         if header is None:
-            nonblank = sum(1 for r in grid if any(not _blank(c) for c in r))
+            nonblank = sum(1 for r in grid if any(not is_blank(c) for c in r))
             return SheetSkip(sheet=name, reason="no_header" if nonblank else "empty",
                              nonblank_rows=nonblank)
     if merged:
         _fill_merged_down(grid, merged, header.row_index)
     tables: list[ListSheet] = []
     start = header.row_index
-    preamble = [str(c).strip() for r in grid[:max(start, 0)] for c in r if not _blank(c)]
+    preamble = [str(c).strip() for r in grid[:max(start, 0)] for c in r if not is_blank(c)]
     while True:
         sheet = ListSheet(name=name, header=header, header_row=start + 1, preamble=preamble)
         tables.append(sheet)
@@ -255,14 +258,11 @@ def _title_above(sheet: ListSheet, header_index: int) -> list[str]:
         return []
     last = sheet.rows[-1]
     between = range(last.row + 1, header_index + 1)   # 1-based rows between the two
-    filled = [c for c in last.cells if not _blank(c)]
+    filled = [c for c in last.cells if not is_blank(c)]
     if len(filled) == 1 and isinstance(filled[0], str) and all(
             r in sheet.blank_rows for r in between):
         return [filled[0].strip()]
     return []
-
-
-_LONG_DIGITS = re.compile(r"\d{7}")
 
 
 def _header_at(grid: Sequence[Sequence[object]], index: int) -> HeaderMatch | None:
@@ -271,8 +271,8 @@ def _header_at(grid: Sequence[Sequence[object]], index: int) -> HeaderMatch | No
     labels only: no numbers, no phone or code digits, and most of its cells name a
     field, two at least by its very words ("信用代码待补", "负责人" in a data row name two
     fields, but its 序号 is a number; "统一代码暂缺", "区县待定" only start like labels)."""
-    cells = [c for c in grid[index] if not _blank(c)]
-    if len(cells) < 3 or any(not isinstance(c, str) or _LONG_DIGITS.search(c) for c in cells):
+    cells = [c for c in grid[index] if not is_blank(c)]
+    if len(cells) < 3 or any(not isinstance(c, str) or LONG_DIGITS.search(c) for c in cells):
         return None
     if sum(match_field(c) is not None for c in cells) * 4 < len(cells) * 3 or sum(
             map(is_exact_label, cells)) < 2:
@@ -296,7 +296,7 @@ def _continues(name: str, grid: Sequence[Sequence[object]], header: HeaderMatch)
     table's code column (a phone number in its phone column, if it has no code
     column)."""
     code, phone = header.columns.get("uscc"), header.columns.get("phone")
-    rows = [r for r in grid if sum(not _blank(c) for c in r) >= 3]
+    rows = [r for r in grid if sum(not is_blank(c) for c in r) >= 3]
     if not rows or _NOTES_SHEET.search(name) or (code is None and phone is None):
         return False
 
@@ -304,7 +304,7 @@ def _continues(name: str, grid: Sequence[Sequence[object]], header: HeaderMatch)
         if code is not None:
             return code < len(row) and isinstance(row[code], str) \
                 and _CODE_LIKE.fullmatch(row[code]) is not None
-        return phone is not None and phone < len(row) and not _blank(row[phone]) \
+        return phone is not None and phone < len(row) and not is_blank(row[phone]) \
             and len(_DIGITS.findall(str(row[phone]))) >= 7
 
     return sum(map(looks_like_data, rows)) * 2 >= len(rows)
