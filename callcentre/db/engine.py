@@ -83,16 +83,38 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        mode = conn.info.pop("sqlite_begin", "")
+        mode = conn.info.pop("sqlite_begin", "") or conn.get_execution_options().get(
+            "sqlite_begin", "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
-def begin_immediate(session: Session) -> None:
-    """Ask for the next transaction on this session to take SQLite's write lock
-    at BEGIN (no-op elsewhere). Call before the session's first statement."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        conn.info["sqlite_begin"] = "IMMEDIATE"
+def begin_write(session: Session) -> None:
+    """Begin ``session``'s transaction holding the write lock from its first statement.
+
+    SQLite: ``BEGIN IMMEDIATE`` (one writer at a time, taken up front, so what is
+    read to decide a write cannot go stale, and a second writer waits for the lock
+    up to ``busy_timeout`` instead of failing with "database is locked" at its
+    first write). PostgreSQL: an ordinary transaction; read-modify-writes there lock
+    the rows they read (``SELECT … FOR UPDATE``, see :func:`for_update`).
+
+    A read-only transaction the session has open (a look-up made before deciding
+    to write) is ended first, so the lock covers everything read from here on;
+    pending changes are refused with ``RuntimeError`` rather than lost, and
+    rather than silently locking only the *next* transaction (as an earlier helper
+    did).
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() with pending changes in the session")
+        session.rollback()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def for_update(stmt, session: Session):  # type: ignore[no-untyped-def]
+    """``stmt`` with ``FOR UPDATE`` on PostgreSQL (SQLite's lock is database-wide)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update()
+    return stmt
 
 
 def migrations_dir() -> Path:

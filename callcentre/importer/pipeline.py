@@ -557,4 +557,49 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
 
-__all__ = ["FileResult", "ImportJob", "ImportSummary", "import_files"]
+
+def remove_file(engine: Engine, file_id: int,
+                before_commit: Callable[[Connection], None] | None = None) -> FileResult:
+    """Remove one imported file: its rows go, memberships no other row supports go
+    (unless a sample holds them), the enterprises it touched are made again from the
+    rows they have left, and those left with nothing are deleted: as if the file had
+    never been imported. ``before_commit`` runs in the same transaction (the audit)."""
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
+        row = conn.execute(select(sf.c.path, sf.c.kind).where(sf.c.id == file_id)).first()
+        if row is None:
+            raise LookupError(file_id)
+        result = FileResult(path=Path(row.path), outcome="removed", kind=row.kind)
+        if row.kind == "list":
+            index = FrameIndex.load(conn)
+            touched = _delete_file_rows(conn, file_id)
+            _rebuild_enterprises(conn, index, touched, refill_index=False)
+            _drop_unused_enterprises(conn, touched)
+        else:
+            from callcentre.db.models import WorkOrder
+
+            wo = WorkOrder.__table__  # type: ignore[attr-defined]
+            conn.execute(delete(wo).where(wo.c.source_file_id == file_id))
+        conn.execute(delete(sf).where(sf.c.id == file_id))
+        if before_commit is not None:
+            before_commit(conn)
+    return result
+
+
+def _drop_unused_enterprises(conn: Connection, ids: Sequence[int]) -> None:
+    """Delete those of ``ids`` nothing refers to any more (no row, membership,
+    sample or work order)."""
+    from sqlalchemy import exists
+
+    from callcentre.db.models import WorkOrder
+    from callcentre.db.models.sample import SampleCase, SampleUnit
+
+    ent = Enterprise.__table__  # type: ignore[attr-defined]
+    refs = [ListRow.__table__, ItemMembership.__table__, SampleUnit.__table__,  # type: ignore[attr-defined]
+            SampleCase.__table__, WorkOrder.__table__]  # type: ignore[attr-defined]
+    for part in _chunks(sorted(set(ids))):
+        cond = [~exists().where(r.c.enterprise_id == ent.c.id) for r in refs]
+        conn.execute(delete(ent).where(ent.c.id.in_(part), *cond))
+
+
+__all__ = ["FileResult", "ImportJob", "ImportSummary", "import_files", "remove_file"]
