@@ -249,8 +249,48 @@ def user_errors(func: F) -> F:
         except KeyboardInterrupt:
             say("cli.aborted", err=True)
             raise SystemExit(130) from None
+        except _db_errors() as exc:
+            app = click.get_current_context(silent=True)
+            url = app.obj.db_url if app is not None and isinstance(app.obj, AppContext) else ""
+            detail = db_error_detail(exc)
+            key = "db.write_failed" if detail != _raw_detail(exc) else "db.error"
+            err_console.print(f"[bold red]{escape(t('common.error'))}[/] "
+                              f"{escape(t(key, url=shown_url(url), detail=detail))}")
+            raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import DBAPIError
+
+    return (DBAPIError,)
+
+
+def _raw_detail(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+
+
+#: what the database drivers say, in words a supervisor can act on
+_DB_DETAILS = (
+    ("readonly database", "db.detail.readonly"),
+    ("read-only", "db.detail.readonly"),
+    ("disk is full", "db.detail.full"),
+    ("no space left", "db.detail.full"),
+    ("database is locked", "db.detail.locked"),
+    ("unable to open database", "db.detail.cannot_open"),
+    ("disk i/o error", "db.detail.io"),
+    ("connection", "db.detail.connection"),
+)
+
+
+def db_error_detail(exc: BaseException) -> str:
+    raw = _raw_detail(exc)
+    lowered = raw.lower()
+    for needle, key in _DB_DETAILS:
+        if needle in lowered:
+            return t(key)
+    return raw
 
 
 def confirm_or_raise(exc: ConfirmationRequired, *, yes: bool) -> bool:

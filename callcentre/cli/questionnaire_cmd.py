@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from callcentre.cli.common import console, err_console, pass_app, user_errors
@@ -78,8 +79,7 @@ def preview_command(file: Path | None, items: str, year: int, context: tuple[str
             err_console.print(str(exc), markup=False)
             raise SystemExit(1) from None
     else:
-        numbers = [int(n) for n in items.replace(",", " ").split()] if items else [1]
-        form = interview_form(numbers, year)
+        form = interview_form(_preview_items(items, year), year)
     ctx = {"caller": "(调研员姓名)", "enterprise": "(企业名称)", **_parse_context(context)}
     interview = Interview(form, context=ctx)
     try:
@@ -87,6 +87,24 @@ def preview_command(file: Path | None, items: str, year: int, context: tuple[str
     except (click.Abort, EOFError):
         console.print()
         _summary(interview)
+
+
+def _preview_items(text: str, year: int) -> list[int]:
+    """``--items 1,28`` checked against the year's catalogue, in Chinese."""
+    from callcentre.errors import InvalidInput
+    from questionnaires.catalogue import available_years, load_catalogue
+
+    if year not in available_years():
+        raise InvalidInput("questionnaire.no_catalogue", year=year,
+                           years="、".join(map(str, available_years())))
+    known = {i.item for i in load_catalogue(year)}
+    numbers = []
+    for part in text.replace(",", " ").replace("，", " ").split() or ["1"]:
+        if not part.isdigit() or int(part) not in known:
+            raise InvalidInput("questionnaire.bad_item", value=part, year=year,
+                               lo=min(known), hi=max(known))
+        numbers.append(int(part))
+    return numbers
 
 
 def run_preview(interview: Interview) -> None:  # type: ignore[name-defined]  # noqa: F821
@@ -99,7 +117,7 @@ def run_preview(interview: Interview) -> None:  # type: ignore[name-defined]  # 
             console.rule(" / ".join(prompt.groups))
         shown_groups = prompt.groups
         star = "[red]*[/]" if prompt.required else ""
-        console.print(f"\n{star}[bold]{prompt.label}[/]  [dim]({prompt.name})[/]")
+        console.print(f"\n{star}[bold]{escape(prompt.label)}[/]")
         if prompt.hint:
             console.print(f"[dim]{prompt.hint}[/]")
         if prompt.type == "note":
@@ -150,7 +168,8 @@ def _summary(interview: Interview) -> None:  # type: ignore[name-defined]  # noq
     table.add_column(t("cli.questionnaire.preview.col.name"))
     table.add_column(t("cli.questionnaire.preview.col.value"))
     for name, value in interview.results().items():
-        table.add_row(name, interview.display_value(name) or str(value))
+        label = interview.fill(interview.form.question(name).label())
+        table.add_row(escape(label), escape(interview.display_value(name) or str(value)))
     console.print(table)
 
 
@@ -162,11 +181,13 @@ def _summary(interview: Interview) -> None:  # type: ignore[name-defined]  # noq
 def catalogue_command(year: int, as_json: bool) -> None:
     from questionnaires.catalogue import load_catalogue
 
-    try:
-        items = load_catalogue(year)
-    except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise SystemExit(1) from None
+    from callcentre.errors import InvalidInput
+    from questionnaires.catalogue import available_years
+
+    if year not in available_years():
+        raise InvalidInput("questionnaire.no_catalogue", year=year,
+                           years="、".join(map(str, available_years())))
+    items = load_catalogue(year)
     if as_json:
         click.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=1))
         return

@@ -517,6 +517,9 @@ _DEPARTMENT = re.compile(
     r"(?:上报|报送|提供)?部门(?:[（(]单位[)）])?\s*[:：]\s*([^\s:：]+)(\s*[:：])?")
 
 
+_SEAL_NOTE = re.compile(r"[（(]?(?:加盖公章|盖章|公章|签章|章)[)）]?$")
+
+
 def department_from_preamble(lines: Sequence[str]) -> str | None:
     """The department named in a title row such as "部门：市税务局  联系人：…"."""
     from sampling.identifiers.names import strip_invisible
@@ -531,6 +534,8 @@ def department_from_preamble(lines: Sequence[str]) -> str | None:
             # name goes in a blank template ("部门：   联系人：…")
             label = next((x for x in _NEXT_LABELS if name.endswith(x)), name)
             name = name[: len(name) - len(label)]
+        # a seal note written after the name: "部门：市税务局（盖章）"
+        name = _SEAL_NOTE.sub("", name)
         if name and "×" not in name and "XX" not in name.upper():
             return name.strip()
     return None
