@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from callcentre.fieldwork.calendar import CalendarEntry, DayKind, Source, WorkCalendar
-from callcentre.fieldwork.calendar_file import column_letter, parse_calendar_sheet, parse_date
+from callcentre.fieldwork.calendar_file import (
+    column_letter,
+    parse_calendar_sheet,
+    parse_date,
+    read_calendar_file,
+)
 
 # 2026 in chinesecalendar 1.11: make-up workdays 01-04 (Sun), 02-14 (Sat), 02-28 (Sat),
 # 05-09 (Sat), 09-20 (Sun), 10-10 (Sat); National Day from 10-01 (listed with
@@ -171,6 +176,37 @@ def test_parse_real_files(tmp_path: Path) -> None:
     (_name, grid, lines), = _read_csv(tmp_path / "h.csv")
     parsed = parse_calendar_sheet(grid, lines)
     assert [(e.row, e.column) for e in parsed.errors] == [(4, "A")]
+
+
+def test_read_calendar_file(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    notes = wb.active
+    assert notes is not None
+    notes.title = "说明"
+    notes.append(["2027年节假日安排，见第二个工作表"])
+    table = wb.create_sheet("2027")
+    table.append(["日期", "类型", "名称"])
+    table.append(["2027-10-01", "假日", "国庆节"])
+    table.append(["2027-10-32", "假日", "国庆节"])
+    wb.save(tmp_path / "假日.xlsx")
+    parsed = read_calendar_file(tmp_path / "假日.xlsx")
+    assert parsed.sheet == "2027" and [(e.row, e.column) for e in parsed.errors] == [(3, "A")]
+    (line,) = parsed.messages("zh")
+    assert line.startswith("假日.xlsx（工作表“2027”）：第 3 行 A 列")
+    (tmp_path / "ok.csv").write_text("date,kind,name\n2027-10-01,holiday,National Day\n",
+                                     encoding="utf-8")
+    ok = read_calendar_file(tmp_path / "ok.csv")
+    assert ok.ok and ok.entries[0].name == "National Day" and ok.messages() == []
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    broken = read_calendar_file(tmp_path / "broken.xlsx")
+    assert [e.message.key for e in broken.errors] == ["fieldwork.calendar.unreadable"]
+    assert "broken.xlsx" in broken.messages("zh")[0]
+    only_notes = tmp_path / "notes.csv"
+    only_notes.write_text("nothing here\n", encoding="utf-8")
+    assert [e.message.key for e in read_calendar_file(only_notes).errors] == [
+        "fieldwork.calendar.no_header"]
 
 
 def test_small_helpers() -> None:

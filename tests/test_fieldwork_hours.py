@@ -70,6 +70,8 @@ def test_half_days() -> None:
     assert TIMES.next_half_day_start(L(2026, 12, 2, 13, 40)) == L(2026, 12, 3, 9, 0)
     assert TIMES.next_half_day_start(L(2026, 10, 9, 16, 0)) == L(2026, 10, 10, 9, 0)
     assert TIMES.next_day_start(L(2026, 12, 2, 9, 10)) == L(2026, 12, 3, 9, 0)
+    assert TIMES.half_day_start(L(2026, 12, 2, 11, 0)) == L(2026, 12, 2, 0, 0)
+    assert TIMES.half_day_start(L(2026, 12, 2, 15, 0)) == L(2026, 12, 2, 12, 0)
 
 
 def test_why_not() -> None:

@@ -404,6 +404,11 @@ def test_appointment_in_2027_without_and_with_calendar_data() -> None:
     assert d.callable_now and [w.key for w in d.warnings] == ["fieldwork.calendar.fallback"]
     d = run(case(), L(2027, 1, 1, 10, 0), times=imported)
     assert not d.callable_now and d.warnings == () and d.next_at == L(2027, 1, 4, 9, 0)
+    # a next time computed into 2027 from 2026 carries the warning as well
+    d = run(case(), L(2026, 12, 31, 18, 0), times=plain)
+    assert d.next_at == L(2027, 1, 1, 9, 0) and [w.key for w in d.warnings] == [
+        "fieldwork.calendar.fallback"]
+    assert run(case(), L(2026, 12, 31, 10, 0), times=plain).warnings == ()
 
 
 def test_appointment_in_the_past_or_too_far() -> None:
@@ -462,6 +467,13 @@ def test_claim_order() -> None:
     tried = decisions["tried_now"].order
     assert tried is not None and tried.tried_this_half_day
     assert tried.waiting_since == L(2026, 12, 3, 9, 26)      # busy ended 9:11 + 15 min
+    # what SQL compares: the last attempt's start against the start of the half-day
+    half_start = CallingTimes().half_day_start(now)
+    for name, s in [("tried_now", tried_now), ("hard", hard), ("fresh", fresh)]:
+        last = s.attempts[-1].started_at if s.attempts else None
+        order = decisions[name].order
+        assert order is not None
+        assert order.tried_this_half_day == (last is not None and last >= half_start)
 
 
 def test_next_call_at_after_an_attempt() -> None:

@@ -121,6 +121,7 @@ class WorkCalendar:
         self._table = table
         self._imported_years = frozenset(d.year for d in table)
         self._official = official
+        self._days: dict[date, DayInfo] = {}
 
     @property
     def entries(self) -> tuple[CalendarEntry, ...]:
@@ -137,6 +138,12 @@ class WorkCalendar:
 
     def day(self, day: date) -> DayInfo:
         """What the calendar says about ``day``."""
+        info = self._days.get(day)
+        if info is None:
+            info = self._days[day] = self._lookup(day)
+        return info
+
+    def _lookup(self, day: date) -> DayInfo:
         entry = self._table.get(day)
         if entry is not None:
             return DayInfo(day, entry.kind is DayKind.WORKDAY, Source.IMPORTED, entry.name)

@@ -101,6 +101,7 @@ class CallingTimes:
         self.hours = hours or CallingHours()
         self.calendar = calendar or WorkCalendar()
         self.zone = ZoneInfo(self.hours.timezone)
+        self._windows: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
 
     # --- local views
     def local(self, moment: datetime) -> datetime:
@@ -109,11 +110,14 @@ class CallingTimes:
     def _at(self, day: date, clock: time) -> datetime:
         return datetime.combine(day, clock, self.zone).astimezone(UTC)
 
-    def windows_on(self, day: date) -> list[tuple[datetime, datetime]]:
+    def windows_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The windows of local date ``day`` as UTC ``(start, end)``; none on a day off."""
-        if not self.calendar.is_workday(day):
-            return []
-        return [(self._at(day, w.start), self._at(day, w.end)) for w in self.hours.windows]
+        found = self._windows.get(day)
+        if found is None:
+            found = () if not self.calendar.is_workday(day) else tuple(
+                (self._at(day, w.start), self._at(day, w.end)) for w in self.hours.windows)
+            self._windows[day] = found
+        return found
 
     def _windows_from(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         for offset in range(_SEARCH_DAYS):
@@ -150,6 +154,13 @@ class CallingTimes:
         if local.time() < self.hours.afternoon_from:
             return HalfDaySlot(local.date(), HalfDay.MORNING, 0)
         return HalfDaySlot(local.date(), HalfDay.AFTERNOON, 1)
+
+    def half_day_start(self, moment: datetime) -> datetime:
+        """The UTC start of ``moment``'s half-day (local midnight or ``afternoon_from``):
+        "tried in this half-day" is ``last attempt start >= half_day_start(now)`` in SQL."""
+        slot = self.half_day(moment)
+        clock = time(0) if slot.half is HalfDay.MORNING else self.hours.afternoon_from
+        return self._at(slot.day, clock)
 
     def next_half_day_start(self, moment: datetime) -> datetime:
         """The first window start after ``moment`` that lies in a later half-day."""

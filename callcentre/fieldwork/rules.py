@@ -54,15 +54,16 @@ half-day, then the longest waiting (the earliest moment the case became due).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from callcentre.fieldwork.case import Appointment, Attempt, Caller, CaseState
 from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition, DispositionSet, Retry
 from callcentre.fieldwork.final import DEFAULT_THRESHOLDS, FinalOutcome, derive_final
-from callcentre.fieldwork.hours import CallingTimes, HalfDay
+from callcentre.fieldwork.hours import CallingTimes, HalfDay, HalfDaySlot
 from callcentre.fieldwork.notices import Notice, local_text, notice, require_aware
 from questionnaires.engine import Thresholds
 
@@ -230,49 +231,43 @@ def _converter_only(state: CaseState, config: SchedulerConfig, ds: DispositionSe
     return False
 
 
-@dataclass
 class _Search:
-    """State of the search for the next callable moment."""
+    """The search for the next callable moment, over a case's counted attempts."""
 
-    state: CaseState
-    config: SchedulerConfig
-    times: CallingTimes
-    ds: DispositionSet
-    spread: bool
+    def __init__(self, state: CaseState, config: SchedulerConfig, times: CallingTimes,
+                 ds: DispositionSet, *, spread: bool) -> None:
+        self.state, self.config, self.times, self.ds, self.spread = state, config, times, ds, spread
+        self.counted = _counted(state, ds)
+        self.slots = slots = [times.half_day(a.started_at) for a in self.counted]
+        self.per_day = Counter(s.day for s in slots)
+        self.per_day_number = Counter((s.day, a.number) for s, a in zip(slots, self.counted,
+                                                                         strict=True))
+        self.per_number = Counter(a.number for a in self.counted)
+        self.days = {s.day for s in slots}
+        self.halves = {s.half for s in slots}
+        contact = next((a for a in reversed(state.attempts) if ds.get(a.disposition).contact),
+                       None)
+        self.contact_number = contact.number if contact is not None else None
 
-    def day_count(self, moment: datetime, number: int | None = None) -> int:
-        day = self.times.local(moment).date()
-        return sum(1 for a in _counted(self.state, self.ds)
-                   if self.times.local(a.started_at).date() == day
-                   and (number is None or a.number == number))
-
-    def number_for(self, moment: datetime, usable: list[int]) -> int | None:
+    def number_for(self, day: date, usable: list[int]) -> int | None:
         cap = self.config.max_attempts_per_number_per_day
-        today = [i for i in usable if self.day_count(moment, i) < cap]
+        today = [i for i in usable if self.per_day_number[(day, i)] < cap]
         if not today:
             return None
         appt = self.state.appointment
         if appt is not None and appt.number in today:
             return appt.number
-        for a in reversed(self.state.attempts):
-            if self.ds.get(a.disposition).contact:
-                if a.number in today:
-                    return a.number
-                break
-        counted = _counted(self.state, self.ds)
-        return min(today, key=lambda i: (sum(a.number == i for a in counted), i))
+        if self.contact_number in today:
+            return self.contact_number
+        return min(today, key=lambda i: (self.per_number[i], i))
 
-    def spread_ok(self, moment: datetime) -> bool:
-        counted = _counted(self.state, self.ds)
-        left = self.config.max_attempts - len(counted) - 1
+    def spread_ok(self, slot: HalfDaySlot) -> bool:
+        left = self.config.max_attempts - len(self.counted) - 1
         if left < 0:
             return True          # beyond the cap only for an appointment
-        days = {self.times.local(a.started_at).date() for a in counted}
-        days.add(self.times.local(moment).date())
-        halves = {self.times.half_day(a.started_at).half for a in counted}
-        halves.add(self.times.half_day(moment).half)
-        need_days = max(0, self.config.min_days - len(days))
-        need_halves = (len(HalfDay) - len(halves)) if self.config.both_half_days else 0
+        need_days = max(0, self.config.min_days - len(self.days | {slot.day}))
+        need_halves = ((len(HalfDay) - len(self.halves | {slot.half}))
+                       if self.config.both_half_days else 0)
         return left >= max(need_days, need_halves)
 
     def first_moment(self, start: datetime, usable: list[int]
@@ -285,16 +280,17 @@ class _Search:
             why: Notice | None = self.times.why_not(moment)
             nxt: datetime | None = None
             number: int | None = None
+            slot = self.times.half_day(moment)
             if why is not None:
                 nxt = self.times.next_window_start(moment)
-            elif self.day_count(moment) >= self.config.max_attempts_per_day:
+            elif self.per_day[slot.day] >= self.config.max_attempts_per_day:
                 why = notice("fieldwork.why.per_day", n=self.config.max_attempts_per_day)
                 nxt = self.times.next_day_start(moment)
-            elif (number := self.number_for(moment, usable)) is None:
+            elif (number := self.number_for(slot.day, usable)) is None:
                 why = notice("fieldwork.why.per_number_day",
                              n=self.config.max_attempts_per_number_per_day)
                 nxt = self.times.next_day_start(moment)
-            elif self.spread and not self.spread_ok(moment):
+            elif self.spread and not self.spread_ok(slot):
                 why = notice("fieldwork.why.spread", days=self.config.min_days)
                 nxt = self.times.next_half_day_start(moment)
             if nxt is None and number is not None:
@@ -315,7 +311,8 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
     now = require_aware(now, "now")
     times = times or CallingTimes()
     ds = dispositions
-    warnings = tuple(w for w in [times.calendar.fallback_notice(now.date(), now.date())] if w)
+    today = times.local(now).date()
+    warnings = tuple(w for w in [times.calendar.fallback_notice(today, today)] if w)
 
     def final() -> FinalOutcome:
         return derive_final(state.attempts, numbers=len(state.numbers),
@@ -381,11 +378,12 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
         due_hard_appointment=appt is not None and appt.hard and now >= due,
         due_soft_appointment=appt is not None and not appt.hard and now >= due,
         priority=state.priority,
-        tried_this_half_day=any(times.half_day(a.started_at) == slot
-                                and times.half_day(a.started_at).half is slot.half
-                                for a in _counted(state, ds)),
+        tried_this_half_day=slot in search.slots,
         waiting_since=due,
     )
+    if at > now:   # the search crossed into a year without calendar data: say so too
+        until = times.calendar.fallback_notice(today, times.local(at).date())
+        warnings = (until,) if until is not None else ()
     return Decision(callable_now, reason, at, number, order, final=final(),
                     converter_only=appt is None and _converter_only(state, config, ds),
                     reserved_for=reserved_for, reserved_until=reserved_until,

@@ -16,6 +16,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未找到表头：需要“日期”和“类型”两列（可选“名称”）。",
         "No header found: the columns 日期 (date) and 类型 (kind) are needed (名称 optional).",
     ),
+    "fieldwork.calendar.where": ("{file}（工作表“{sheet}”）：", "{file} (sheet {sheet}): "),
+    "fieldwork.calendar.unreadable": ("无法读取节假日表 {file}：{detail}",
+                                      "Cannot read the holiday table {file}: {detail}"),
     "fieldwork.calendar.empty": ("文件中没有节假日数据行。", "The file holds no calendar rows."),
     "fieldwork.calendar.date_missing": (
         "第 {row} 行 {column} 列（{heading}）：日期为空。",
