@@ -13,7 +13,6 @@ from callcentre.fieldwork.calendar_file import (
     column_letter,
     parse_calendar_sheet,
     parse_date,
-    read_calendar_file,
 )
 
 # 2026 in chinesecalendar 1.11: make-up workdays 01-04 (Sun), 02-14 (Sat), 02-28 (Sat),
@@ -180,6 +179,8 @@ def test_parse_real_files(tmp_path: Path) -> None:
 
 def test_read_calendar_file(tmp_path: Path) -> None:
     from openpyxl import Workbook
+
+    from callcentre.calendar_import import read_calendar_file
 
     wb = Workbook()
     notes = wb.active
