@@ -430,6 +430,16 @@ def test_appointments_bypass_the_spread_rule() -> None:
     assert run(state, L(2026, 12, 2, 16, 0), config=loose).callable_now
 
 
+def test_appointments_bypass_the_daily_limits() -> None:
+    state = after(after(case(), "busy", L(2026, 12, 2, 9, 0)), "busy", L(2026, 12, 2, 9, 16))
+    state = after(state, "appointment_hard", L(2026, 12, 2, 9, 32),
+                  appointment=Appointment(L(2026, 12, 2, 16, 0), hard=True))
+    d = run(state, L(2026, 12, 2, 16, 0))      # 3 today (the daily limit), 3 on the number
+    assert d.callable_now and d.number == 0
+    without = after(state, "no_answer", L(2026, 12, 2, 16, 0))
+    assert run(without, L(2026, 12, 2, 16, 30)).next_at == L(2026, 12, 3, 9, 0)
+
+
 def test_record_attempt_checks_appointments() -> None:
     with pytest.raises(ValueError, match="needs the appointment"):
         after(case(), "appointment_hard", L(2026, 12, 2, 10, 0))

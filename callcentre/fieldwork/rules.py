@@ -35,8 +35,10 @@ calling windows):
 - not more than ``max_attempts_per_day`` (3) attempts on the case in a local day;
 - spread: the attempts left must still be able to reach ``min_days`` (3) distinct
   days and both half-days: an attempt that would make that impossible moves to the
-  next half-day (appointments are exempt);
-- a number is dialled at most ``max_attempts_per_number_per_day`` (2) times a day.
+  next half-day;
+- a number is dialled at most ``max_attempts_per_number_per_day`` (2) times a day;
+- an appointment is kept at its time: the daily limits and the spread rule do not
+  move it (the respondent asked for that time; it still counts as an attempt).
 
 **Which number**: the appointment's number if usable; else the number on which the
 enterprise was last reached; else the usable number with the fewest attempts,
@@ -235,8 +237,9 @@ class _Search:
     """The search for the next callable moment, over a case's counted attempts."""
 
     def __init__(self, state: CaseState, config: SchedulerConfig, times: CallingTimes,
-                 ds: DispositionSet, *, spread: bool) -> None:
-        self.state, self.config, self.times, self.ds, self.spread = state, config, times, ds, spread
+                 ds: DispositionSet, *, appointment: bool) -> None:
+        self.state, self.config, self.times, self.ds = state, config, times, ds
+        self.appointment = appointment
         self.counted = _counted(state, ds)
         self.slots = slots = [times.half_day(a.started_at) for a in self.counted]
         self.per_day = Counter(s.day for s in slots)
@@ -251,7 +254,7 @@ class _Search:
 
     def number_for(self, day: date, usable: list[int]) -> int | None:
         cap = self.config.max_attempts_per_number_per_day
-        today = [i for i in usable if self.per_day_number[(day, i)] < cap]
+        today = [i for i in usable if self.appointment or self.per_day_number[(day, i)] < cap]
         if not today:
             return None
         appt = self.state.appointment
@@ -283,14 +286,15 @@ class _Search:
             slot = self.times.half_day(moment)
             if why is not None:
                 nxt = self.times.next_window_start(moment)
-            elif self.per_day[slot.day] >= self.config.max_attempts_per_day:
+            elif (not self.appointment
+                  and self.per_day[slot.day] >= self.config.max_attempts_per_day):
                 why = notice("fieldwork.why.per_day", n=self.config.max_attempts_per_day)
                 nxt = self.times.next_day_start(moment)
             elif (number := self.number_for(slot.day, usable)) is None:
                 why = notice("fieldwork.why.per_number_day",
                              n=self.config.max_attempts_per_number_per_day)
                 nxt = self.times.next_day_start(moment)
-            elif self.spread and not self.spread_ok(slot):
+            elif not self.appointment and not self.spread_ok(slot):
                 why = notice("fieldwork.why.spread", days=self.config.min_days)
                 nxt = self.times.next_half_day_start(moment)
             if nxt is None and number is not None:
@@ -348,7 +352,7 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
         due_reason = notice("fieldwork.why.released", at=local_text(due))
 
     usable = _usable_numbers(state, config, ds)
-    search = _Search(state, config, times, ds, spread=appt is None)
+    search = _Search(state, config, times, ds, appointment=appt is not None)
     start = max(due, now)
     if state.lease_until is not None and state.held_by is not None and state.lease_until > now:
         start = max(start, state.lease_until)
