@@ -169,7 +169,8 @@ class Decision:
     def explain(self, lang: str | None = None) -> str:
         """One line for ``callcentre case show``: the reason and the next time."""
         text = self.reason.text(lang)
-        if not self.callable_now and self.next_at is not None:
+        if (not self.callable_now and self.next_at is not None
+                and self.reason.params.get("at") != local_text(self.next_at)):
             text += notice("fieldwork.why.next_at", at=local_text(self.next_at)).text(lang)
         return text
 
