@@ -21,7 +21,7 @@ from callcentre.fieldwork.case import (
     PhoneNumber,
     record_attempt,
 )
-from callcentre.fieldwork.hours import CallingTimes
+from callcentre.fieldwork.hours import CallingTimes, HalfDay
 from callcentre.fieldwork.rules import (
     Decision,
     SchedulerConfig,
@@ -288,6 +288,10 @@ def test_attempts_spread_over_both_half_days() -> None:
             config=replace(loose, delays={**loose.delays}))
     assert not d.callable_now and d.reason.key == "fieldwork.why.spread"
     assert d.next_at == L(2026, 12, 9, 13, 30)
+    assert d.only_half is HalfDay.AFTERNOON          # stored, so SQL skips later mornings too
+    assert not run(state, L(2026, 12, 10, 9, 0), config=loose).callable_now
+    assert run(state, L(2026, 12, 10, 13, 30), config=loose).callable_now
+    assert run(case(), L(2026, 12, 2, 10, 0)).only_half is None
     assert run(state, L(2026, 12, 9, 9, 0), config=replace(loose, both_half_days=False)
                ).callable_now
 

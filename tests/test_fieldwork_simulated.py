@@ -54,7 +54,28 @@ def _history(seed: int) -> tuple[CaseState, list[tuple[datetime, str]]]:
         state = record_attempt(state, Attempt(now, key, d.number, end), appointment=appt)
         log.append((now, key))
         now = end
+        _check_sql_contract(state, now, rng)
     raise AssertionError(f"seed {seed}: case not closed after 60 steps")
+
+
+def _check_sql_contract(state: CaseState, end: datetime, rng: random.Random) -> None:
+    """What the database stores after an attempt (next_call_at, only_half) says exactly when
+    the case is callable later: at every moment inside calling hours, at or after
+    next_call_at, and in only_half if set (so a claim in SQL needs no Python)."""
+    stored = decide(state, end)
+    if stored.closed or stored.next_at is None:
+        return
+    candidates = [stored.next_at + timedelta(minutes=rng.randint(0, 60 * 24 * 8))
+                  for _ in range(4)]
+    half = TIMES.next_half_day_start(stored.next_at)
+    candidates += [half, TIMES.next_half_day_start(half)]   # both halves after next_call_at
+    for later in candidates:
+        if not TIMES.is_callable_at(later):
+            continue
+        expected = stored.only_half is None or TIMES.half_day(later).half is stored.only_half
+        got = decide(state, later)
+        assert got.callable_now is expected, (later, stored.only_half, got.explain())
+        assert got.converter_only is stored.converter_only
 
 
 @pytest.mark.parametrize("seed", range(150))

@@ -52,6 +52,19 @@ reserved for that caller.
 **Claim order** (:class:`ClaimOrder`): due hard appointments, then due soft
 appointments, then higher priority, then cases not yet tried in the current
 half-day, then the longest waiting (the earliest moment the case became due).
+
+**The SQL contract.** After each attempt the database stores, from ``decide(state,
+end_of_attempt)``: ``next_call_at`` (:attr:`Decision.next_at`), ``only_half``,
+``converter_only``, ``due_at`` (:attr:`ClaimOrder.waiting_since`), the appointment
+(time, hard, caller) and the closed flag. A case is then claimable at ``now`` exactly
+when ``now`` is inside calling hours (one check in Python for all cases),
+``next_call_at <= now``, ``only_half`` is null or ``now``'s half-day, and the dynamic
+conditions hold (released, not closed, no live lease, not DNC, stratum not full or
+contacted, caller allowed: converter, reservation). Every other rule only relaxes as
+time passes, so nothing else needs re-checking (tested on seeded case histories).
+Recompute the stored fields of open cases when the calendar or the configuration
+changes. At claim time, call :func:`decide` once for the claimed case to get the
+number to dial (the per-day counts may have reset since).
 """
 
 from __future__ import annotations
@@ -164,6 +177,12 @@ class Decision:
     converter_only: bool = False
     reserved_for: str | None = None
     reserved_until: datetime | None = None
+    only_half: HalfDay | None = None
+    """The spread rule allows the next attempt only in this half-day (on any later day).
+
+    Stored with ``next_call_at``, it makes the SQL claim exact: a case is callable at
+    any ``now`` inside calling hours with ``now >= next_call_at`` and, if set, ``now``
+    in this half-day (every other rule only relaxes as time passes)."""
     warnings: tuple[Notice, ...] = ()
 
     def explain(self, lang: str | None = None) -> str:
@@ -264,6 +283,15 @@ class _Search:
         if self.contact_number in today:
             return self.contact_number
         return min(today, key=lambda i: (self.per_number[i], i))
+
+    def only_half(self) -> HalfDay | None:
+        """The half-day the spread rule demands on a day not yet tried, if any."""
+        if self.appointment:
+            return None
+        fresh = date.max
+        ok = [h for h, rank in ((HalfDay.MORNING, 0), (HalfDay.AFTERNOON, 1))
+              if self.spread_ok(HalfDaySlot(fresh, h, rank))]
+        return ok[0] if len(ok) == 1 else None
 
     def spread_ok(self, slot: HalfDaySlot) -> bool:
         left = self.config.max_attempts - len(self.counted) - 1
@@ -392,6 +420,7 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
     return Decision(callable_now, reason, at, number, order, final=final(),
                     converter_only=appt is None and _converter_only(state, config, ds),
                     reserved_for=reserved_for, reserved_until=reserved_until,
+                    only_half=search.only_half(),
                     warnings=warnings)
 
 
