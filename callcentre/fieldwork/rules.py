@@ -145,7 +145,13 @@ class SchedulerConfig:
 
 @dataclass(frozen=True)
 class ClaimOrder:
-    """The fields the claim orders by (mirror :meth:`sort_key` in SQL)."""
+    """The fields the claim orders by (mirror :meth:`sort_key` in SQL).
+
+    In SQL: ``due_hard_appointment`` is ``appointment_hard AND now >= appointment_at -
+    hard_appointment_lead``; ``due_soft_appointment`` is ``NOT appointment_hard AND now >=
+    appointment_at``; ``tried_this_half_day`` is ``last counted attempt start >=
+    CallingTimes.half_day_start(now)``; ``waiting_since`` is the stored ``due_at``.
+    """
 
     due_hard_appointment: bool
     due_soft_appointment: bool
