@@ -201,44 +201,50 @@ class Decision:
 
 
 # --- helpers over a case's attempts
-def _dispositions(state: CaseState, ds: DispositionSet) -> list[Disposition]:
-    return [ds.get(a.disposition) for a in state.attempts]
+class _History:
+    """A case's attempts read once: their outcomes, the counted ones, per-number counts."""
 
+    def __init__(self, state: CaseState, ds: DispositionSet) -> None:
+        self.state = state
+        self.disps = [ds.get(a.disposition) for a in state.attempts]
+        pairs = list(zip(state.attempts, self.disps, strict=True))
+        self.counted = [a for a, d in pairs if d.attempt]
+        self.per_number = Counter(a.number for a in self.counted)
+        self.dead = {a.number for a, d in pairs if d.number_dead}
+        contact = next((a for a, d in reversed(pairs) if d.contact), None)
+        self.contact_number = contact.number if contact is not None else None
+        self.last_contact = next((d for d in reversed(self.disps) if d.contact), None)
 
-def _counted(state: CaseState, ds: DispositionSet) -> list[Attempt]:
-    return [a for a in state.attempts if ds.get(a.disposition).attempt]
+    def usable_numbers(self, config: SchedulerConfig) -> list[int]:
+        """Numbers not dead, not on the do-not-call list, below their attempt limit."""
+        return [i for i, n in enumerate(self.state.numbers)
+                if i not in self.dead and not n.dnc
+                and self.per_number[i] < config.max_attempts_per_number]
 
+    def closure(self, config: SchedulerConfig) -> Notice | None:
+        """Why the case is closed, or ``None``."""
+        state, disps = self.state, self.disps
+        finals = [d for d in disps if d.final]
+        if finals:
+            return notice("fieldwork.why.final", label=finals[-1].label_notice(),
+                          code=finals[-1].code)
+        if state.dnc:
+            return notice("fieldwork.why.dnc")
+        n = len(self.counted)
+        if n >= config.max_attempts:
+            last_books = bool(disps) and disps[-1].appointment and state.appointment is not None
+            if not last_books or n >= config.max_attempts + config.appointment_extra_attempts:
+                return notice("fieldwork.why.max_attempts", n=n, max=config.max_attempts)
+        if not state.numbers:
+            return notice("fieldwork.why.no_numbers")
+        if not self.usable_numbers(config):
+            return notice("fieldwork.why.numbers_exhausted", n=len(state.numbers))
+        return None
 
-def _dead_numbers(state: CaseState, ds: DispositionSet) -> set[int]:
-    return {a.number for a in state.attempts if ds.get(a.disposition).number_dead}
-
-
-def _usable_numbers(state: CaseState, config: SchedulerConfig, ds: DispositionSet) -> list[int]:
-    dead = _dead_numbers(state, ds)
-    counted = _counted(state, ds)
-    return [i for i, n in enumerate(state.numbers)
-            if i not in dead and not n.dnc
-            and sum(a.number == i for a in counted) < config.max_attempts_per_number]
-
-
-def _closure(state: CaseState, config: SchedulerConfig,
-             ds: DispositionSet) -> Notice | None:
-    disps = _dispositions(state, ds)
-    finals = [d for d in disps if d.final]
-    if finals:
-        return notice("fieldwork.why.final", label=finals[-1].label_notice(), code=finals[-1].code)
-    if state.dnc:
-        return notice("fieldwork.why.dnc")
-    n = len(_counted(state, ds))
-    if n >= config.max_attempts:
-        last_books = bool(disps) and disps[-1].appointment and state.appointment is not None
-        if not last_books or n >= config.max_attempts + config.appointment_extra_attempts:
-            return notice("fieldwork.why.max_attempts", n=n, max=config.max_attempts)
-    if not state.numbers:
-        return notice("fieldwork.why.no_numbers")
-    if not _usable_numbers(state, config, ds):
-        return notice("fieldwork.why.numbers_exhausted", n=len(state.numbers))
-    return None
+    def converter_only(self, config: SchedulerConfig) -> bool:
+        """The last outcome that reached someone asks for a refusal converter."""
+        d = self.last_contact
+        return d is not None and d.retry is not Retry.NONE and config.delays[d.retry].converter_only
 
 
 def _retry_from(last: Attempt, d: Disposition, config: SchedulerConfig,
@@ -250,33 +256,22 @@ def _retry_from(last: Attempt, d: Disposition, config: SchedulerConfig,
     return at
 
 
-def _converter_only(state: CaseState, config: SchedulerConfig, ds: DispositionSet) -> bool:
-    """The last outcome that reached someone asks for a refusal converter."""
-    for a in reversed(state.attempts):
-        d = ds.get(a.disposition)
-        if d.contact:
-            return d.retry is not Retry.NONE and config.delays[d.retry].converter_only
-    return False
-
-
 class _Search:
     """The search for the next callable moment, over a case's counted attempts."""
 
-    def __init__(self, state: CaseState, config: SchedulerConfig, times: CallingTimes,
-                 ds: DispositionSet, *, appointment: bool) -> None:
-        self.state, self.config, self.times, self.ds = state, config, times, ds
+    def __init__(self, history: _History, config: SchedulerConfig, times: CallingTimes, *,
+                 appointment: bool) -> None:
+        self.state, self.config, self.times = history.state, config, times
         self.appointment = appointment
-        self.counted = _counted(state, ds)
+        self.counted = history.counted
         self.slots = slots = [times.half_day(a.started_at) for a in self.counted]
         self.per_day = Counter(s.day for s in slots)
         self.per_day_number = Counter((s.day, a.number) for s, a in zip(slots, self.counted,
                                                                          strict=True))
-        self.per_number = Counter(a.number for a in self.counted)
+        self.per_number = history.per_number
         self.days = {s.day for s in slots}
         self.halves = {s.half for s in slots}
-        contact = next((a for a in reversed(state.attempts) if ds.get(a.disposition).contact),
-                       None)
-        self.contact_number = contact.number if contact is not None else None
+        self.contact_number = history.contact_number
 
     def number_for(self, day: date, usable: list[int]) -> int | None:
         cap = self.config.max_attempts_per_number_per_day
@@ -364,11 +359,11 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
 
     if state.released_at is None:
         return held(notice("fieldwork.why.not_released"))
-    closure = _closure(state, config, ds)
+    history = _History(state, ds)
+    closure = history.closure(config)
     if closure is not None:
         return held(closure, closed=True)
-    disps = _dispositions(state, ds)
-    if state.stratum_full and not any(d.contact for d in disps):
+    if state.stratum_full and history.last_contact is None:
         return held(notice("fieldwork.why.stratum_full"))
 
     # when it became due, and why
@@ -379,15 +374,15 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
         due_reason = notice("fieldwork.why.appointment_hard" if appt.hard
                             else "fieldwork.why.appointment_soft", at=local_text(appt.at))
     elif last is not None:
-        d = ds.get(last.disposition)
+        d = history.disps[-1]
         due = max(_retry_from(last, d, config, times), state.released_at)
         due_reason = notice("fieldwork.why.retry", label=d.label_notice(), at=local_text(due))
     else:
         due = state.released_at
         due_reason = notice("fieldwork.why.released", at=local_text(due))
 
-    usable = _usable_numbers(state, config, ds)
-    search = _Search(state, config, times, ds, appointment=appt is not None)
+    usable = history.usable_numbers(config)
+    search = _Search(history, config, times, appointment=appt is not None)
     start = max(due, now)
     if state.lease_until is not None and state.held_by is not None and state.lease_until > now:
         start = max(start, state.lease_until)
@@ -424,7 +419,7 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
         until = times.calendar.fallback_notice(today, times.local(at).date())
         warnings = (until,) if until is not None else ()
     return Decision(callable_now, reason, at, number, order, final=final(),
-                    converter_only=appt is None and _converter_only(state, config, ds),
+                    converter_only=appt is None and history.converter_only(config),
                     reserved_for=reserved_for, reserved_until=reserved_until,
                     only_half=search.only_half(),
                     warnings=warnings)
