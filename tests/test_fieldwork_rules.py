@@ -126,6 +126,7 @@ def test_refusal_converters_only() -> None:
         state = after(case(), key, L(2026, 12, 2, 10, 0))
         d = run(state, L(2026, 12, 8, 10, 0))
         assert d.callable_now and d.converter_only
+        assert "拒访转化" in d.explain("zh")
         refused = may_claim(d, Caller("li"))
         assert refused is not None and refused.key == "fieldwork.why.converter_only"
         assert may_claim(d, Caller("zhao", refusal_converter=True)) is None
@@ -318,6 +319,7 @@ def test_lease_held_by_a_caller() -> None:
 def test_supervisor_assignment_reserves_the_case() -> None:
     d = run(case(assigned_to="zhao"), L(2026, 12, 2, 10, 0))
     assert d.reserved_for == "zhao" and d.reserved_until is None
+    assert d.explain("zh") == "可以拨打。此案例留给调研员 zhao。"
     refused = may_claim(d, Caller("wang"))
     assert refused is not None and refused.key == "fieldwork.why.reserved"
     assert may_claim(d, Caller("zhao")) is None

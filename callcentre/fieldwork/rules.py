@@ -80,6 +80,7 @@ from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition, Disposi
 from callcentre.fieldwork.final import DEFAULT_THRESHOLDS, FinalOutcome, derive_final
 from callcentre.fieldwork.hours import CallingTimes, HalfDay, HalfDaySlot
 from callcentre.fieldwork.notices import Notice, local_text, notice, require_aware
+from callcentre.i18n import language
 from questionnaires.engine import Thresholds
 
 _MAX_STEPS = 400
@@ -192,12 +193,17 @@ class Decision:
     warnings: tuple[Notice, ...] = ()
 
     def explain(self, lang: str | None = None) -> str:
-        """One line for ``callcentre case show``: the reason and the next time."""
-        text = self.reason.text(lang)
+        """One line for ``callcentre case show``: the reason, the next time, and who may
+        take it (reserved caller, refusal converters only)."""
+        parts = [self.reason]
         if (not self.callable_now and self.next_at is not None
                 and self.reason.params.get("at") != local_text(self.next_at)):
-            text += notice("fieldwork.why.next_at", at=local_text(self.next_at)).text(lang)
-        return text
+            parts.append(notice("fieldwork.why.next_at", at=local_text(self.next_at)))
+        if self.next_at is not None and self.reserved_for is not None:
+            parts.append(notice("fieldwork.why.reserved", caller=self.reserved_for))
+        if self.next_at is not None and self.converter_only:
+            parts.append(notice("fieldwork.why.converter_only"))
+        return ("" if (lang or language()) == "zh" else " ").join(p.text(lang) for p in parts)
 
 
 # --- helpers over a case's attempts

@@ -146,10 +146,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fieldwork.why.spread": ("剩余拨打次数须分布在至少 {days} 天及上午、下午两个时段。",
                              ("The attempts left must cover at least {days} days and both "
                              "half-days.")),
-    "fieldwork.why.next_at": ("下次可拨：{at}。", " Next: {at}."),
+    "fieldwork.why.next_at": ("下次可拨：{at}。", "Next: {at}."),
     "fieldwork.why.reserved": ("此案例留给调研员 {caller}。", "Reserved for caller {caller}."),
     "fieldwork.why.converter_only": ("曾婉拒或中途挂断，只由拒访转化调研员拨打。",
-                                     "Refused softly or broke off: only refusal converters call it."),
+                                     ("Refused softly or broke off: only refusal converters "
+                                      "call it.")),
     # --- appointment checks
     "fieldwork.appointment.past": ("预约时间 {at} 已过。", "The appointment time {at} has passed."),
     "fieldwork.appointment.too_far": ("预约时间 {at} 超过 {days} 天之后，请约更近的时间。",
