@@ -121,7 +121,8 @@ def _attempts(*keys: str | tuple[str, int]) -> list[Attempt]:
 
 def _final(*keys: str | tuple[str, int], numbers: int = 1,
            interview: Progress | None = None, **kw: object) -> tuple[str, str]:
-    got = derive_final(_attempts(*keys), numbers=numbers, interview=interview, **kw)  # type: ignore[arg-type]
+    got = derive_final(_attempts(*keys), numbers=numbers, interview=interview,
+                       **kw)  # type: ignore[arg-type]
     return got.disposition.key, got.rule
 
 

@@ -478,7 +478,8 @@ def test_claim_order() -> None:
         ("fresh", fresh), ("tried_now", tried_now), ("old", old), ("urgent", urgent),
         ("soft", soft), ("hard", hard)]}
     assert all(d.callable_now for d in decisions.values())
-    ordered = sorted(decisions, key=lambda n: decisions[n].order.sort_key())  # type: ignore[union-attr]
+    keys = {n: d.order.sort_key() for n, d in decisions.items() if d.order is not None}
+    ordered = sorted(keys, key=keys.__getitem__)
     assert ordered == ["hard", "soft", "urgent", "old", "fresh", "tried_now"]
     tried = decisions["tried_now"].order
     assert tried is not None and tried.tried_this_half_day

@@ -9,6 +9,7 @@
 - :mod:`~callcentre.fieldwork.final`: a case's final disposition from its attempts;
 - :mod:`~callcentre.fieldwork.rules`: the scheduler (callable now? why not? when? which number?);
 - :mod:`~callcentre.fieldwork.rates`: AAPOR RR/COOP/REF/CON, vectorised over groups;
+- :mod:`~callcentre.fieldwork.config`: all of the above's settings from a ``[fieldwork]`` table;
 - :mod:`~callcentre.fieldwork.notices`: messages as catalogue keys until shown.
 
 The database layer reads cases into :class:`~callcentre.fieldwork.case.CaseState`,

@@ -23,7 +23,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @dataclass(frozen=True)
 class Notice:
-    """A catalogue key with its parameters (``notice("fieldwork.hours.holiday", day="2026-10-01", name="国庆节")``)."""
+    """A catalogue key with its parameters.
+
+    Example: ``notice("fieldwork.hours.holiday", day="2026-10-01", name="国庆节")``.
+    """
 
     key: str
     params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))

@@ -39,10 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fieldwork.calendar.date_conflict": (
         "第 {row} 行 {column} 列（{heading}）：{day} 在第 {first_row} 行已列为另一类型。",
-        "Row {row}, column {column} ({heading}): {day} is listed with another kind in row {first_row}.",
+        ("Row {row}, column {column} ({heading}): {day} is listed with another kind in row "
+         "{first_row}."),
     ),
     # --- calling hours
-    "fieldwork.hours.holiday": ("{day} 是节假日（{name}），不拨打。", "{day} is a holiday ({name}): no calls."),
+    "fieldwork.hours.holiday": ("{day} 是节假日（{name}），不拨打。",
+                                "{day} is a holiday ({name}): no calls."),
     "fieldwork.hours.holiday_unnamed": ("{day} 是节假日，不拨打。", "{day} is a holiday: no calls."),
     "fieldwork.hours.weekend": ("{day} 是周末（非调休工作日），不拨打。",
                                 "{day} is a weekend day (not a make-up workday): no calls."),
@@ -95,7 +97,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fieldwork.final.share_partial": ("已答适用题目 {share}，达到部分完成标准。",
                                       "{share} of applicable questions answered: partial."),
     "fieldwork.final.share_break_off": ("已答适用题目 {share}，低于部分完成标准，记为中途挂断。",
-                                        "Only {share} of applicable questions answered: break-off."),
+                                        ("Only {share} of applicable questions answered: "
+                                         "break-off.")),
     "fieldwork.final.recorded": ("按调研员记录的结果：{label}（{code}）。",
                                  "As the caller recorded: {label} ({code})."),
     "fieldwork.final.ineligible": ("企业不符合调查条件：{label}（{code}）。",
@@ -157,4 +160,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "The appointment {at} is more than {days} days ahead."),
     "fieldwork.appointment.outside_hours": ("不能预约在 {at}：{why}最近可约时间：{suggestion}。",
                                             "Cannot book {at}: {why} Next possible: {suggestion}."),
+    # --- settings ([fieldwork] table)
+    "fieldwork.config.bad": ("拨打设置 {key} 的值 {value} 无效：应为{expected}。",
+                             "Fieldwork setting {key} = {value} is invalid: expected {expected}."),
+    "fieldwork.config.expected.clock": ("“时:分”格式的时间，如 09:00", "a time as HH:MM, e.g. 09:00"),
+    "fieldwork.config.expected.count": ("不小于 1 的整数", "a whole number of at least 1"),
+    "fieldwork.config.expected.count0": ("不小于 0 的整数", "a whole number of at least 0"),
+    "fieldwork.config.expected.bool": ("true 或 false", "true or false"),
+    "fieldwork.config.expected.share": ("0 到 1 之间的比例", "a share between 0 and 1"),
+    "fieldwork.config.expected.windows": (
+        "不重叠的时段列表，如 [\"09:00-12:00\", \"13:30-17:30\"]",
+        "a list of non-overlapping windows, e.g. [\"09:00-12:00\", \"13:30-17:30\"]"),
+    "fieldwork.config.expected.timezone": ("时区名称，如 Asia/Shanghai",
+                                           "a time zone name, e.g. Asia/Shanghai"),
+    "fieldwork.config.expected.table": ("一个表（键值对）", "a table (key = value pairs)"),
+    "fieldwork.config.expected.list": ("一个列表", "a list"),
+    "fieldwork.config.expected.text": ("非空文字", "non-empty text"),
+    "fieldwork.config.expected.group": ("AAPOR 组别 I、P、R、NC、O、UH、UO、NE 之一",
+                                        "one of the AAPOR groups I, P, R, NC, O, UH, UO, NE"),
+    "fieldwork.config.expected.retry_rule": (
+        ("重拨规则 busy、no_answer、unavailable、technical、soft_refusal、break_off、resume、"
+        "next_number、again 之一（自定义结果还可用 none）"),
+        ("a retry rule: busy, no_answer, unavailable, technical, soft_refusal, break_off, resume, "
+        "next_number, again (none for custom outcomes)")),
+    "fieldwork.config.expected.retry_keys": ("只含 minutes、next_half_day、converter_only",
+                                             "only minutes, next_half_day, converter_only"),
+    "fieldwork.config.expected.known_key": ("已知的设置项（见文档）", "a known setting (see the docs)"),
+    "fieldwork.config.expected.partial_below_complete": ("不大于 complete_share",
+                                                         "at most complete_share"),
+    "fieldwork.config.expected.unique": ("与标准结果不冲突的键、代码和快捷键",
+                                         ("keys, codes and hotkeys that do not clash with the "
+                                         "standard outcomes")),
 }
