@@ -86,6 +86,7 @@ def test_why_not() -> None:
     assert holiday is not None and "国庆节" in holiday.text("zh")
     lunch = TIMES.why_not(L(2026, 12, 2, 12, 30))
     assert lunch is not None and "09:00–12:00、13:30–17:30" in lunch.text("zh")
+    assert "09:00–12:00, 13:30–17:30" in lunch.text("en")
     imported = CallingTimes(calendar=WorkCalendar([CalendarEntry(date(2027, 3, 3),
                                                                  DayKind.HOLIDAY)]))
     unnamed = imported.why_not(L(2027, 3, 3, 10, 0))

@@ -25,7 +25,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from callcentre.fieldwork.calendar import DayInfo, WorkCalendar
-from callcentre.fieldwork.notices import Notice, notice, require_aware
+from callcentre.fieldwork.notices import Notice, literal, notice, require_aware
 
 _SEARCH_DAYS = 800
 
@@ -71,9 +71,13 @@ class CallingHours:
         object.__setattr__(self, "windows", tuple(ordered))
         ZoneInfo(self.timezone)  # raises for an unknown zone
 
-    def text(self) -> str:
+    def text(self, sep: str = "、") -> str:
         """``09:00–12:00、13:30–17:30`` for messages."""
-        return "、".join(w.text() for w in self.windows)
+        return sep.join(w.text() for w in self.windows)
+
+    def notice(self) -> Notice:
+        """The windows as a message parameter (``、`` in Chinese, ``, `` in English)."""
+        return literal(self.text("、"), self.text(", "))
 
 
 @dataclass(frozen=True, order=True)
@@ -198,5 +202,5 @@ class CallingTimes:
         clock = local.time()
         windows = self.hours.windows
         if windows[0].start <= clock < windows[-1].end:
-            return notice("fieldwork.hours.lunch", time=f"{local:%H:%M}", hours=self.hours.text())
-        return notice("fieldwork.hours.outside", time=f"{local:%H:%M}", hours=self.hours.text())
+            return notice("fieldwork.hours.lunch", time=f"{local:%H:%M}", hours=self.hours.notice())
+        return notice("fieldwork.hours.outside", time=f"{local:%H:%M}", hours=self.hours.notice())

@@ -53,6 +53,12 @@ def notice(key: str, /, **params: object) -> Notice:
     return Notice(key, MappingProxyType(dict(params)))
 
 
+def literal(zh: str, en: str) -> Notice:
+    """A text given in both languages rather than by a catalogue key (configured labels,
+    lists of times), to put into other messages."""
+    return Notice("", texts=(zh, en))
+
+
 def local_text(moment: datetime, zone: ZoneInfo = SHANGHAI) -> str:
     """``2026-12-03 09:00`` in ``zone`` (Asia/Shanghai by default) for messages."""
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
