@@ -73,6 +73,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from types import MappingProxyType
 
 from callcentre.fieldwork.case import Appointment, Attempt, Caller, CaseState
@@ -84,6 +85,13 @@ from callcentre.i18n import language
 from questionnaires.engine import Thresholds
 
 _MAX_STEPS = 400
+
+
+@cache
+def default_times() -> CallingTimes:
+    """The default calling hours on ``chinesecalendar`` (one shared instance, so its caches
+    of workdays and windows are kept between calls)."""
+    return CallingTimes()
 
 
 @dataclass(frozen=True)
@@ -349,7 +357,7 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
     Raises ``ValueError`` for a naive ``now``.
     """
     now = require_aware(now, "now")
-    times = times or CallingTimes()
+    times = times or default_times()
     ds = dispositions
     today = times.local(now).date()
     warnings = tuple(w for w in [times.calendar.fallback_notice(today, today)] if w)
@@ -472,7 +480,7 @@ def check_appointment(at: datetime, now: datetime, *, times: CallingTimes | None
     """Whether an appointment may be booked for ``at``: in the future, within
     ``appointment_horizon`` (60 days), and inside calling hours on a workday."""
     at, now = require_aware(at, "appointment"), require_aware(now, "now")
-    times = times or CallingTimes()
+    times = times or default_times()
     warning = times.calendar.fallback_notice(times.local(at).date(), times.local(at).date())
     if at <= now:
         return AppointmentCheck(notice("fieldwork.appointment.past", at=local_text(at)),
