@@ -297,6 +297,23 @@ def test_attempts_spread_over_both_half_days() -> None:
                ).callable_now
 
 
+def test_spread_that_can_no_longer_be_met_takes_the_best_slot() -> None:
+    """Appointments kept on one morning used up the attempts the spread needed: the rule
+    then asks for the best slot left (a new day), instead of finding none."""
+    state = case()
+    for minute in (0, 10, 20, 30):
+        start = L(2026, 12, 2, 9, minute)
+        state = after(state, "appointment_soft", start,
+                      appointment=Appointment(start + timedelta(minutes=10), hard=False))
+    state = after(state, "no_answer", L(2026, 12, 2, 9, 40))
+    d = run(state, L(2026, 12, 2, 9, 45))
+    assert d.next_at == L(2026, 12, 3, 9, 0) and not d.closed
+    # the same with a configuration that could never be met: 2 attempts over 3 days
+    tight = SchedulerConfig(max_attempts=2)
+    d = run(after(case(), "no_answer", L(2026, 12, 2, 9, 0)), L(2026, 12, 2, 9, 5), config=tight)
+    assert d.next_at == L(2026, 12, 3, 9, 0) and d.reason.key == "fieldwork.why.spread"
+
+
 # --- stratum full, leases, assignment
 def test_stratum_full_holds_back_untouched_cases_only() -> None:
     d = run(case(stratum_full=True), L(2026, 12, 2, 10, 0))

@@ -308,14 +308,27 @@ class _Search:
               if self.spread_ok(HalfDaySlot(fresh, h, rank))]
         return ok[0] if len(ok) == 1 else None
 
+    def _need(self, day: date, half: HalfDay | None) -> int:
+        """Attempts still needed for the spread after one at ``day`` / ``half``."""
+        days = self.days | {day}
+        halves = self.halves | ({half} if half is not None else set(HalfDay))
+        need_days = max(0, self.config.min_days - len(days))
+        need_halves = (len(HalfDay) - len(halves)) if self.config.both_half_days else 0
+        return max(need_days, need_halves)
+
     def spread_ok(self, slot: HalfDaySlot) -> bool:
+        """Whether an attempt in ``slot`` leaves enough attempts to spread the rest.
+
+        If even the best slot (a new day, in a half-day not yet tried) cannot do that any
+        more (appointments used the attempts up, or the settings ask for more days than
+        attempts), a slot is accepted when it is as good as the best one.
+        """
         left = self.config.max_attempts - len(self.counted) - 1
         if left < 0:
             return True          # beyond the cap only for an appointment
-        need_days = max(0, self.config.min_days - len(self.days | {slot.day}))
-        need_halves = ((len(HalfDay) - len(self.halves | {slot.half}))
-                       if self.config.both_half_days else 0)
-        return left >= max(need_days, need_halves)
+        missing = [h for h in HalfDay if h not in self.halves]
+        best = self._need(date.max, missing[0] if missing else None)
+        return self._need(slot.day, slot.half) <= max(left, best)
 
     def first_moment(self, start: datetime, usable: list[int]
                      ) -> tuple[datetime, int, Notice | None]:
@@ -409,8 +422,10 @@ def decide(state: CaseState, now: datetime, *, config: SchedulerConfig = Schedul
     elif state.held_by is not None and state.lease_until is not None and state.lease_until > now:
         reason = notice("fieldwork.why.held", caller=state.held_by,
                         until=local_text(state.lease_until))
+    elif pushed is not None and not pushed.key.startswith("fieldwork.hours."):
+        reason = pushed          # a limit or the spread moved it past its retry time
     elif due > now:
-        reason = due_reason
+        reason = due_reason      # the retry delay (then calling hours, which go without saying)
     else:
         reason = pushed or due_reason
 
