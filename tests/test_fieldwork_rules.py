@@ -474,6 +474,13 @@ def test_record_attempt_checks_appointments() -> None:
               appointment=Appointment(L(2026, 12, 2, 15, 0), hard=True))
     with pytest.raises(ValueError, match="numbers"):
         CaseState(numbers=ONE, attempts=(Attempt(L(2026, 12, 2, 10, 0), "busy", 3),))
+    with pytest.raises(ValueError, match="start order"):
+        CaseState(numbers=ONE, attempts=(Attempt(L(2026, 12, 2, 10, 0), "busy", 0),
+                                         Attempt(L(2026, 12, 2, 9, 0), "busy", 0)))
+    with pytest.raises(ValueError, match="appointment on number"):
+        CaseState(numbers=ONE, appointment=Appointment(L(2026, 12, 2, 15, 0), True, number=1))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        Attempt(datetime(2026, 12, 2, 10, 0), "busy", 0)
     # a later non-appointment outcome clears the appointment it used up
     state = after(case(), "appointment_soft", L(2026, 12, 2, 10, 0),
                   appointment=Appointment(L(2026, 12, 2, 15, 0), hard=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import pairwise
 
 from callcentre.fieldwork.dispositions import DISPOSITIONS, DispositionSet
 from callcentre.fieldwork.notices import require_aware
@@ -119,6 +120,14 @@ class CaseState:
             if not 0 <= a.number < len(self.numbers):
                 raise ValueError(f"attempt on number {a.number}, but the case has "
                                  f"{len(self.numbers)} numbers")
+        for a, b in pairwise(self.attempts):
+            if b.started_at < a.started_at:
+                raise ValueError(f"attempts must be in start order: {b.started_at} after "
+                                 f"{a.started_at}")
+        number = self.appointment.number if self.appointment is not None else None
+        if number is not None and not 0 <= number < len(self.numbers):
+            raise ValueError(f"appointment on number {number}, but the case has "
+                             f"{len(self.numbers)} numbers")
 
 
 def record_attempt(state: CaseState, attempt: Attempt, *, appointment: Appointment | None = None,
