@@ -26,6 +26,7 @@ _AREAS = (
     "messages_questionnaire",
     "messages_workorders",
     "messages_app",
+    "messages_fieldwork",
 )
 _language: str | None = None
 
