@@ -96,12 +96,13 @@ def remove_file(*, session: Session, actor: Actor, wave: str | None, file: str) 
                                   SampleCase.status != "new")).one()
     if started:
         raise Conflict("files.fieldwork_begun", file=target.name)
-    session.rollback()
+    wave_id = int(w.id or 0)
+    session.rollback()  # no read transaction open through the removal
     from callcentre.importer.pipeline import remove_file as _remove
 
     _remove(session.get_bind(), target.id, before_commit=lambda conn: record(  # type: ignore[arg-type]
         conn, actor=actor, action="files.remove", object_type="file",
-        object_id=target.name, wave_id=w.id, before=target.__dict__))
+        object_id=target.name, wave_id=wave_id, before=target.__dict__))
     return target
 
 

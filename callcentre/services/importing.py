@@ -120,17 +120,20 @@ def import_lists(*, session: Session, actor: Actor, jobs: Sequence[ImportJob],
     asks = check_jobs(session, wave=w, jobs=jobs)
     if asks and not confirmed:
         raise ConfirmationRequired("import.confirm.title", details=asks)
+    code, wave_id = w.code, int(w.id or 0)
+    # no read transaction may stay open through the import: SQLite's final
+    # checkpoint would wait for it (the busy timeout, a minute)
     session.rollback()
     from callcentre.importer.pipeline import import_files
 
     engine = session.get_bind()
-    summary = import_files(engine, jobs, wave=w.code, on_file=on_file,  # type: ignore[arg-type]
+    summary = import_files(engine, jobs, wave=code, on_file=on_file,  # type: ignore[arg-type]
                            progress=progress, workers=workers)
-    _audit_files(session, actor=actor, wave=w, files=summary.files)
-    return ImportOutcome(w.code, summary)
+    _audit_files(session, actor=actor, wave_id=wave_id, files=summary.files)
+    return ImportOutcome(code, summary)
 
 
-def _audit_files(session: Session, *, actor: Actor, wave: Wave,
+def _audit_files(session: Session, *, actor: Actor, wave_id: int,
                  files: Sequence[FileResult]) -> None:
     from callcentre.db.engine import begin_write
 
@@ -139,7 +142,7 @@ def _audit_files(session: Session, *, actor: Actor, wave: Wave,
     try:
         for f in files:
             record(session, actor=actor, action=f"import.{f.outcome}", object_type="file",
-                   object_id=f.path.name[:100], wave_id=wave.id, after={
+                   object_id=f.path.name[:100], wave_id=wave_id, after={
                        "path": str(f.path), "kind": f.kind, "department": f.department,
                        "item": f.item, "error": f.error, "replaces": f.replaces,
                        "same_as": f.same_as, "counts": dict(f.counts),
@@ -159,11 +162,12 @@ def import_workorder_files(*, session: Session, actor: Actor, paths: Sequence[Pa
     require(actor, "import")
     w = resolve_wave(session, wave=wave)
     check_jobs(session, wave=w, jobs=[ImportJob(p, department, item) for p in paths])
+    code, wave_id = w.code, int(w.id or 0)
     session.rollback()
     engine = session.get_bind()
     out: list[tuple[Path, object]] = []
     for path in paths:
-        result = import_workorders(engine, path, wave=w.code,  # type: ignore[arg-type]
+        result = import_workorders(engine, path, wave=code,  # type: ignore[arg-type]
                                    department=department, item=item)
         out.append((path, result))
     from callcentre.db.engine import begin_write
@@ -173,7 +177,7 @@ def import_workorder_files(*, session: Session, actor: Actor, paths: Sequence[Pa
         for path, r in out:
             record(session, actor=actor, action="workorders.failed" if getattr(r, "error", None)
                    else f"workorders.{getattr(r, 'outcome', 'imported')}",
-                   object_type="file", object_id=path.name[:100], wave_id=w.id,
+                   object_type="file", object_id=path.name[:100], wave_id=wave_id,
                    after={"path": str(path), "error": getattr(r, "error", None),
                           "rows": getattr(r, "rows", 0), "linked": getattr(r, "linked", 0)})
         session.commit()
