@@ -40,10 +40,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report.notes.formulas": (
         ("为防止公式注入，以 =、+、-、@、制表符或回车开头的文字前加了一个单引号（'），在 Excel 中不会被当作公式执行；请勿删除该单引号后再编辑。只由数字组成的数值和电话号码"
-         "（如 -5、+8613812345678）不加单引号，原样存为文本单元格（Excel 的“以文本形式存储”），不会被当作数字或公式。"),
+         "（如 -5、以 +86 开头的电话号码）不加单引号，原样存为文本单元格（Excel 的“以文本形式存储”），不会被当作数字或公式。"),
         ("To prevent formula injection, text beginning with =, +, -, @, a tab or a carriage "
          "return has a single quote (') in front, so Excel never runs it as a formula. Numbers "
-         "and telephone numbers (-5, +8613812345678) keep their form and are stored as text "
+         "and telephone numbers (-5, +86…) keep their form and are stored as text "
          "cells, never read as numbers or formulas."),
     ),
     "report.notes.characters": (
@@ -139,14 +139,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Allocation: equal sizes in every stratum.",
     ),
     "export.methods.bounds": (
-        ("每层至少 {minimum} 个{maximum}{take_all}，且不超过该层单位数；超出界限的层固定后，其余样本量在其他层间重新分配，直至稳定；取整用最大余数法，各层"
-         "之和等于主样本量。"),
-        ("At least {minimum} a stratum{maximum}{take_all}, and never more than its units; strata "
-         "at a bound are fixed and the rest reallocated until stable; integers by largest "
-         "remainder, summing to the main sample size."),
+        ("各层样本量不超过该层单位数{limits}。超出界限的层固定后，其余样本量在其他层间重新分配，"
+         "直至稳定；取整用最大余数法，各层之和等于主样本量。"),
+        ("No stratum gets more than its units{limits}. Strata at a bound are fixed and the "
+         "rest reallocated until stable; integers by largest remainder, summing to the main "
+         "sample size."),
     ),
-    "export.methods.maximum": ("、至多 {maximum} 个", ", at most {maximum}"),
-    "export.methods.take_all": ("，单位数不超过 {n} 的层全部入样", ", strata of at most {n} units taken whole"),
+    "export.methods.minimum": ("，至少 {minimum} 个", ", at least {minimum} a stratum"),
+    "export.methods.maximum": ("，至多 {maximum} 个", ", at most {maximum}"),
+    "export.methods.take_all": ("；单位数不超过 {n} 的层全部入样",
+                                "; strata of at most {n} units are taken whole"),
     "export.methods.draw": (
         ("随机种子为 {seed}。每个单位的永久随机数由种子与统一社会信用代码经稳定哈希得出；层内按永久随机数排序，前 n_h 个为主样本，其后依次为备用样本。任何前缀都是简单随机样"
          "本，因此用同一种子和同一抽样框可以完全重现本样本。"),

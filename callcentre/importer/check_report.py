@@ -153,12 +153,27 @@ def _explain(reasons: tuple[str, ...]) -> str:
     return "；".join(t(f"reason.{code}") for code in reasons)
 
 
-_DIGIT_RUN = re.compile(r"(?<!\d)\d{7,12}(?!\d)")
+_NUMBER_RUN = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits, single spaces or dashes between
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    text = match.group()
+    digits = sum(ch.isdigit() for ch in text)
+    keep_head = 3 if digits >= 10 else 0
+    out, seen = [], 0
+    for ch in text:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= keep_head or seen > digits - 4 else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _mask_digits(text: str) -> str:
-    """Phone-like digit runs in a cell as sent, masked as :func:`mask_phone` masks."""
-    return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), text)
+    """Every number of 7 or more digits in a cell as sent, masked: the first 3 (of
+    10 or more) and the last 4 digits stay, as :func:`mask_phone` shows a number."""
+    return _NUMBER_RUN.sub(_mask_number, text)
 
 
 def _cell_text(value: object) -> str:

@@ -36,7 +36,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # an extension. No letter other than the "e" of an exponent or the word "ext"; no
 # quote, pipe, bang, colon or ampersand: nothing a formula could call or refer to.
 _NUMBER_LIKE = re.compile(
-    r"[+-]\s*(?:\d[\d\s*()\-/.]*(?:[eE][+-]?\d+)?|\.\d+)(?:\s*ext\s*\d+)?\s*")
+    r"[+-]+|[+-]\s*(?:\d[\d\s*()\-/.]*(?:[eE][+-]?\d+)?|\.\d+)(?:\s*ext\s*\d+)?\s*")
 
 
 def xml_safe(text: str) -> str:

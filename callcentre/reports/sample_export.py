@@ -87,12 +87,14 @@ def methods_lines(e: SampleExport) -> list[str]:
     if not (p.get("margin") is not None and p.get("margin_level") == "stratum"):
         method = str(p.get("method", "proportional"))
         lines.append(t(f"export.methods.method.{method}", power=_number(p.get("power", 0.5))))
-    maximum = p.get("maximum")
-    take_all = int(p.get("take_all_below") or 0)
-    lines.append(t("export.methods.bounds", minimum=p.get("minimum", 0),
-                   maximum=t("export.methods.maximum", maximum=maximum)
-                   if maximum is not None else "",
-                   take_all=t("export.methods.take_all", n=take_all) if take_all else ""))
+    limits = ""
+    if p.get("minimum"):
+        limits += t("export.methods.minimum", minimum=p["minimum"])
+    if p.get("maximum") is not None:
+        limits += t("export.methods.maximum", maximum=p["maximum"])
+    if p.get("take_all_below"):
+        limits += t("export.methods.take_all", n=p["take_all_below"])
+    lines.append(t("export.methods.bounds", limits=limits))
     lines.append(t("export.methods.draw", seed=e.seed))
     lines.append(t(f"export.methods.coordination.{p.get('coordination', 'overlap')}"))
     if p.get("max_items"):

@@ -186,6 +186,8 @@ def save_xlsx_stream(path: Path, sheets: Iterable[StreamSheet], compresslevel: i
                             refs += 1
                             if c in inline:
                                 text, quote = text_of(v)
+                                if not text:
+                                    continue
                                 s = (' s="3"' if head else ' s="2"') if quote else style
                                 cells.append(f'<c r="{cols[c]}{r}"{s} t="inlineStr"><is>'
                                              f"{_t(text)}</is></c>")
