@@ -17,6 +17,10 @@ from callcentre.reports.xlsx import save_xlsx_stream as _save
 __all__ = ["MAX_ROWS", "StreamSheet", "save_xlsx_stream"]
 
 
-def save_xlsx_stream(path: Path, sheets: Iterable[StreamSheet], compresslevel: int = 1) -> int:
-    """Write ``sheets`` to ``path`` with every text cell as given."""
-    return _save(path, sheets, compresslevel, neutralise=False)
+def save_xlsx_stream(path: Path, sheets: Iterable[object], compresslevel: int = 1) -> int:
+    """Write ``sheets`` to ``path`` with every text cell as given. A sheet is a
+    :class:`StreamSheet` or any object with ``name`` and ``rows`` (and optionally
+    ``merges`` and ``header_rows``), as the demo generator's sheets are."""
+    return _save(path, (s if isinstance(s, StreamSheet) else StreamSheet(
+        s.name, s.rows, getattr(s, "merges", []), getattr(s, "header_rows", 0))  # type: ignore[attr-defined]
+        for s in sheets), compresslevel, neutralise=False)

@@ -235,11 +235,15 @@ def test_stream_writer_survives_every_kind_of_bad_text(tmp_path: Path) -> None:
 
 def test_fixture_writer_keeps_hostile_text_as_given(tmp_path: Path) -> None:
     """Demo and test input lists must hold what a department might send."""
+    from callcentre.demo.generator import Sheet
     from callcentre.xlsx_stream import StreamSheet, save_xlsx_stream
 
     out = tmp_path / "input.xlsx"
-    save_xlsx_stream(out, [StreamSheet("名单", [["企业名称"], [FORMULA]])])
-    assert openpyxl.load_workbook(out).worksheets[0]["A2"].value == FORMULA
+    save_xlsx_stream(out, [StreamSheet("名单", [["企业名称"], [FORMULA]]),
+                           Sheet("附表", [["部门：市税务局"], ["企业名称"], ["+SUM(1)"]], ["A1:B1"])])
+    wb = openpyxl.load_workbook(out)
+    assert wb["名单"]["A2"].value == FORMULA and wb["附表"]["A3"].value == "+SUM(1)"
+    assert [r.coord for r in wb["附表"].merged_cells.ranges] == ["A1:B1"]
 
 
 # --- atomic writes -------------------------------------------------------------------

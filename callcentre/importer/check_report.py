@@ -18,7 +18,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.models import Department, ListRow, SourceFile, Wave
@@ -80,9 +80,10 @@ def file_labels(conn: Connection, wave_id: int) -> dict[int, str]:
 
 
 def iter_check_rows(
-    conn: Connection, *, wave: str, department: str | None = None
+    conn: Connection, *, wave: str, department: str | None = None, cells: bool = False
 ) -> Iterator[CheckRow]:
-    """Every stored list row of the wave (optionally one department), in file order."""
+    """Every stored list row of the wave (optionally one department), in file order;
+    with ``cells``, its cells as sent too (``raw``; else ``"[]"``)."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     d = Department.__table__  # type: ignore[attr-defined]
@@ -94,7 +95,7 @@ def iter_check_rows(
         select(sf.c.id.label("file"), d.c.name.label("department"), lr.c.sheet, lr.c.row,
                lr.c.status, lr.c.reasons, lr.c.name, lr.c.uscc, lr.c.phone_e164, lr.c.phones,
                lr.c.district_code, lr.c.enterprise_id, lr.c.duplicate_of, lr.c.contact,
-               lr.c.raw)
+               (lr.c.raw if cells else literal("[]")).label("raw"))
         .join(sf, sf.c.id == lr.c.source_file_id)
         .join(d, d.c.id == sf.c.department_id)
         .where(sf.c.wave_id == wave_id)
@@ -188,22 +189,38 @@ class RowView:
     """One list row as the rows sheet shows it: the stored row, why it was rejected,
     and its cells as sent (by field, from the sheet's column map)."""
 
-    __slots__ = ("cells", "columns", "kind", "mask", "r")
+    __slots__ = ("cells", "columns", "kind", "mask", "phone_cols", "r", "texts")
 
-    def __init__(self, r: CheckRow, columns: dict[str, int] | None, mask: bool) -> None:
+    def __init__(self, r: CheckRow, columns: tuple[dict[str, int], list[int]] | None,
+                 mask: bool, texts: dict[object, str]) -> None:
         self.r = r
+        self.texts = texts
         self.kind = rejection_kind(r.reasons) if r.status == "rejected" else None
         self.cells: list[object] = orjson.loads(r.raw) if r.raw else []
-        self.columns = columns
+        self.columns, self.phone_cols = columns if columns else ({}, [])
         self.mask = mask
+
+    def text(self, key: str) -> str:
+        """``t(key)``, looked up once per workbook (a million rows, a few dozen texts)."""
+        found = self.texts.get(key)
+        if found is None:
+            found = self.texts[key] = t(key)
+        return found
+
+    def explanation(self) -> str:
+        """The row's reasons in words, once per combination of reasons."""
+        reasons = self.r.reasons
+        found = self.texts.get(reasons)
+        if found is None:
+            found = self.texts[reasons] = _explain(reasons)
+        return found
 
     def original(self, field: str) -> object:
         """The cell as sent for ``field`` (text, number or empty)."""
         if not self.columns:
             return None
         if field == "phone":
-            cols = phone_columns(self.columns)
-            values = [self.cells[c] for c in cols if c < len(self.cells)
+            values = [self.cells[c] for c in self.phone_cols if c < len(self.cells)
                       and self.cells[c] not in (None, "")]
             if not values:
                 return None
@@ -222,7 +239,7 @@ class RowView:
             end -= 1
         texts = [_cell_text(v) for v in cells[:end]]
         if self.mask:
-            cols = phone_columns(self.columns) if self.columns else range(end)
+            cols = self.phone_cols if self.columns else range(end)
             for c in cols:
                 if c < end:
                     texts[c] = _mask_digits(texts[c])
@@ -252,10 +269,11 @@ CHECK_COLUMNS: list[CheckColumn] = [
     CheckColumn("import.col.department", 14, lambda v: v.r.department),
     CheckColumn("check.col.sheet", 10, lambda v: v.r.sheet),
     CheckColumn("check.col.row", 7, lambda v: v.r.row),
-    CheckColumn("check.col.status", 12, lambda v: t(f"status.{v.r.status}")),
-    CheckColumn("check.col.rejection", 20, lambda v: t(f"reject.{v.kind}") if v.kind else ""),
+    CheckColumn("check.col.status", 12, lambda v: v.text(f"status.{v.r.status}")),
+    CheckColumn("check.col.rejection", 20,
+                lambda v: v.text(f"reject.{v.kind}") if v.kind else ""),
     CheckColumn("check.col.reasons", 18, lambda v: ",".join(v.r.reasons)),
-    CheckColumn("check.col.explanation", 40, lambda v: _explain(v.r.reasons)),
+    CheckColumn("check.col.explanation", 40, RowView.explanation),
     CheckColumn("check.col.name_raw", 30, lambda v: v.original("name"), inline=True),
     CheckColumn("check.col.name", 30, lambda v: v.r.name, inline=True),
     CheckColumn("check.col.uscc_raw", 22, lambda v: v.original("uscc"), inline=True),
@@ -279,16 +297,20 @@ def _row_labels() -> list[object]:
     return [t(c.key) for c in CHECK_COLUMNS]
 
 
-def sheet_columns(conn: Connection, *, wave: str) -> dict[tuple[int, str], dict[str, int]]:
-    """(source file id, sheet) -> field -> 0-based column, as the importer found
-    them (files imported before the map was stored have none)."""
+SheetColumns = dict[tuple[int, str], tuple[dict[str, int], list[int]]]
+
+
+def sheet_columns(conn: Connection, *, wave: str) -> SheetColumns:
+    """(source file id, sheet) -> (field -> 0-based column, the phone columns), as
+    the importer found them (files imported before the map was stored have none)."""
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     wave_id = _wave_id(conn, wave)
-    out: dict[tuple[int, str], dict[str, int]] = {}
+    out: SheetColumns = {}
     for r in conn.execute(select(sf.c.id, sf.c.sheets).where(sf.c.wave_id == wave_id)):
         for sheet in json.loads(r.sheets or "[]"):
-            if isinstance(sheet.get("column_index"), dict):
-                out[(r.id, sheet["sheet"])] = sheet["column_index"]
+            columns = sheet.get("column_index")
+            if isinstance(columns, dict):
+                out[(r.id, sheet["sheet"])] = (columns, phone_columns(columns))
     return out
 
 
@@ -296,17 +318,18 @@ class _Tally:
     """What the summary sheets need, gathered while the row sheet streams out."""
 
     def __init__(self, mask_phones: bool, progress: Callable[[int], None] | None,
-                 columns: dict[tuple[int, str], dict[str, int]]) -> None:
+                 columns: SheetColumns) -> None:
         self.mask = mask_phones
         self.progress = progress
         self.columns = columns
+        self.texts: dict[object, str] = {}
         self.n = 0
         self.per_dept: dict[str, Counter[str]] = defaultdict(Counter)
         self.reasons_by_dept: dict[str, Counter[str]] = defaultdict(Counter)
         self.ents_by_dept: dict[str, set[int]] = defaultdict(set)
 
     def row(self, r: CheckRow) -> list[object]:
-        view = RowView(r, self.columns.get((r.file_id, r.sheet)), self.mask)
+        view = RowView(r, self.columns.get((r.file_id, r.sheet)), self.mask, self.texts)
         self.n += 1
         if self.progress is not None and self.n % 10_000 == 0:
             self.progress(10_000)
@@ -358,7 +381,8 @@ def write_check_workbook(
     """
     with engine.connect() as conn:
         tally = _Tally(mask_phones, progress, sheet_columns(conn, wave=wave))
-        rows = (tally.row(r) for r in iter_check_rows(conn, wave=wave, department=department))
+        rows = (tally.row(r) for r in iter_check_rows(conn, wave=wave, department=department,
+                                                      cells=True))
 
         def sheets() -> Iterator[StreamSheet]:
             yield from _row_sheets(rows)
@@ -378,10 +402,16 @@ def write_check_workbook(
 
 
 def _all_department_enterprises(conn: Connection, wave: str) -> dict[str, set[int]]:
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    d = Department.__table__  # type: ignore[attr-defined]
     out: dict[str, set[int]] = defaultdict(set)
-    for r in iter_check_rows(conn, wave=wave):
-        if r.enterprise_id and r.status in ("accepted", "warning"):
-            out[r.department].add(r.enterprise_id)
+    stmt = (select(d.c.name, lr.c.enterprise_id)
+            .join(sf, sf.c.id == lr.c.source_file_id).join(d, d.c.id == sf.c.department_id)
+            .where(sf.c.wave_id == _wave_id(conn, wave), lr.c.enterprise_id.is_not(None),
+                   lr.c.status.in_(("accepted", "warning"))))
+    for name, enterprise_id in conn.execution_options(yield_per=10_000).execute(stmt):
+        out[name].add(enterprise_id)
     return out
 
 

@@ -31,6 +31,7 @@ ELLIPSIS = "…"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A number or a telephone number: digits, spaces, a sign, a decimal point or an
 # exponent, the * of a masked number, brackets and dashes of a written number, and
 # an extension. No letter other than the "e" of an exponent or the word "ext"; no
@@ -41,14 +42,18 @@ _NUMBER_LIKE = re.compile(
 
 def xml_safe(text: str) -> str:
     """``text`` without what XML 1.0 cannot hold (see the module docstring)."""
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
-    if _NOT_XML.search(text):
-        if _SURROGATE.search(text):
-            # a pair of surrogates is the character it encodes; a lone one is not text
-            text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-        text = _NOT_XML.sub("\ufffd", text)
-    return text
+    if _BAD.search(text) is None:
+        return text
+    text = _CONTROL.sub("", text)
+    if _SURROGATE.search(text):
+        # a pair of surrogates is the character it encodes; a lone one is not text
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``text`` needs nothing done (the common case, at the cost of one scan)."""
+    return text[:1] not in TRIGGERS and _BAD.search(text) is None
 
 
 def is_number_like(text: str) -> bool:
@@ -70,6 +75,8 @@ def neutralise(text: str) -> str:
 def cell_text(text: str) -> tuple[str, bool]:
     """A workbook cell's text and whether it needs Excel's quote prefix (text that
     begins like a formula but is a number or phone number, kept as it is)."""
+    if text[:1] not in TRIGGERS and _BAD.search(text) is None and len(text) <= EXCEL_MAX_CHARS:
+        return text, False  # the common case, at the cost of one scan
     text = neutralise(text)
     if len(text) > EXCEL_MAX_CHARS:
         text = text[:EXCEL_MAX_CHARS - 1] + ELLIPSIS

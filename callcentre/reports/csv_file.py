@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from callcentre.reports.atomic import atomic_output
-from callcentre.reports.cells import neutralise
+from callcentre.reports.cells import is_plain, neutralise
 
 
 def csv_field(value: object) -> object:
     """One field: text neutralised (see :mod:`callcentre.reports.cells`), ``None``
     empty, numbers as they are."""
+    if value.__class__ is str:
+        return value if is_plain(value) else neutralise(value)  # type: ignore[arg-type]
     if value is None:
         return ""
     if isinstance(value, str):
@@ -29,7 +31,8 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
           open(tmp, "w", newline="", encoding=encoding) as fh):
         writer = csv.writer(fh)
         writer.writerow([csv_field(v) for v in header])
+        field = csv_field
         for row in rows:
-            writer.writerow([csv_field(v) for v in row])
+            writer.writerow([field(v) for v in row])
             n += 1
     return n

@@ -21,6 +21,7 @@ Text is never written as a formula cell.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -114,7 +115,12 @@ def sheet_name(name: str) -> str:
     return (xml_safe(name).translate(_NOT_IN_SHEET_NAMES).strip("'") or "_")[:31]
 
 
+_SPECIAL = re.compile('[&<>"]')
+
+
 def _esc(s: str) -> str:
+    if _SPECIAL.search(s) is None:
+        return s
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
@@ -123,8 +129,11 @@ def _raw_text(v: str) -> tuple[str, bool]:
 
 
 def _t(text: str) -> str:
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f"<t{space}>{_esc(text)}</t>"
+    if not text:
+        return "<t></t>"
+    if text[0].isspace() or text[-1].isspace() or "\n" in text:
+        return f'<t xml:space="preserve">{_esc(text)}</t>'
+    return f"<t>{_esc(text)}</t>"
 
 
 def _sheet_head(sheet: StreamSheet) -> str:
