@@ -483,3 +483,12 @@ def test_methods_sheet_describes_margin_neyman_and_bounds() -> None:
                      "错开", "最多涉及 2 个指标", "备用样本为主样本的 0.5 倍", "共 10 个",
                      "已释放 5 个", "25%"):
         assert expected in text, expected
+
+
+def test_sample_list_shows_beijing_time(hostile_db: tuple[str, Path]) -> None:
+    url, _ = hostile_db
+    assert run("--db", url, "sample", "draw", "--n", "2", "--seed", "1")[0] == 0
+    with Session(open_engine(url)) as s:
+        stored = s.exec(select(SampleDesign.created_at)).one()   # UTC
+    code, out = run("--db", url, "sample", "list")
+    assert code == 0 and (stored + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") in out

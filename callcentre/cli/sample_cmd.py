@@ -297,6 +297,11 @@ def list_command(app: AppContext, wave: str | None, as_json: bool) -> None:
     cols = ("design", "seed", "version", "size", "cases", "off_list", "created")
     for c in cols:
         table.add_column(t(f"sample.col.{c}"))
-    for r in rows:
-        table.add_row(*[str(r[c]) for c in cols])
+    from datetime import datetime
+
+    from callcentre.reports.notes import shanghai_time
+
+    for r in rows:  # stored in UTC, shown in Beijing time (DESIGN §5)
+        shown = {**r, "created": shanghai_time(datetime.fromisoformat(str(r["created"])))}
+        table.add_row(*[str(shown[c]) for c in cols])
     console.print(table)
