@@ -492,3 +492,13 @@ def test_sample_list_shows_beijing_time(hostile_db: tuple[str, Path]) -> None:
         stored = s.exec(select(SampleDesign.created_at)).one()   # UTC
     code, out = run("--db", url, "sample", "list")
     assert code == 0 and (stored + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") in out
+
+
+def test_an_output_path_holding_markup_is_shown_as_typed(hostile_db: tuple[str, Path]) -> None:
+    """The message names the path; a path like "[/b]" is not console markup."""
+    url, folder = hostile_db
+    assert run("--db", url, "sample", "draw", "--n", "2", "--seed", "1")[0] == 0
+    target = folder / "[/b]x" / "s.xlsx"
+    result = CliRunner().invoke(main_group, ["--db", url, "sample", "export", "--out",
+                                             str(target)])
+    assert result.exit_code == 1 and str(target.parent) in result.output

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from callcentre import __version__
 from callcentre.cli.click_texts import translate_click
@@ -70,7 +71,8 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UserError as exc:
-            err_console.print(f"[bold red]{t('common.error')}[/] {exc}")
+            # the message holds data (paths, names): never read as console markup
+            err_console.print(f"[bold red]{t('common.error')}[/] {escape(str(exc))}")
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]

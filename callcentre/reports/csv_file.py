@@ -14,7 +14,7 @@ def csv_field(value: object) -> object:
     """One field: text neutralised (see :mod:`callcentre.reports.cells`), ``None``
     empty, numbers as they are."""
     if value.__class__ is str:
-        return value if is_plain(value) else neutralise(value)  # type: ignore[arg-type]
+        return value if is_plain(value) else neutralise(value)
     if value is None:
         return ""
     if isinstance(value, str):

@@ -72,7 +72,7 @@ def methods_lines(e: SampleExport) -> list[str]:
         t("export.methods.strata", by="、".join(t(f"export.by.{c}") for c in by),
           strata=len(e.strata)) if by else t("export.methods.no_strata"),
     ]
-    common = {"n": e.target, "rr": rr, "er": er, "p": _number(p.get("p", 0.5)),
+    common: dict[str, Any] = {"n": e.target, "rr": rr, "er": er, "p": _number(p.get("p", 0.5)),
               "margin": _number(p.get("margin")), "confidence": _number(p.get("confidence")),
               "deff": _number(p.get("deff", 1.0))}
     if p.get("margin") is not None and p.get("margin_level") == "stratum":
@@ -111,8 +111,9 @@ def methods_lines(e: SampleExport) -> list[str]:
 
 def write_sample_export(path: Path, export: SampleExport) -> Path:
     """Write the export to ``path`` (its folder must exist); returns ``path``."""
-    labels = [t("export.col.stratum_display" if c == "display" else f"sample.col.{c}")
-              for c in ALLOCATION_COLUMNS]
+    labels: list[object] = [
+        t("export.col.stratum_display" if c == "display" else f"sample.col.{c}")
+        for c in ALLOCATION_COLUMNS]
     allocation: list[list[object]] = [labels]
     allocation += [[s[c] for c in ALLOCATION_COLUMNS] for s in export.strata]
     sample: list[list[object]] = [[t(k) for k in SAMPLE_HEADERS], *map(list, export.units)]
