@@ -1,22 +1,26 @@
-"""The sample export workbook (allocation, released sample, design).
+"""The sample export workbook (allocation, released sample, design in words).
 
 Everything else that was here moved: the design, draw and release to
 :mod:`callcentre.services.sampling`, their SQL to :mod:`callcentre.db.queries`,
 the strata to :mod:`sampling.strata`, the option checks to
-:mod:`callcentre.services.sampling_options`.
+:mod:`callcentre.services.sampling_options`; the workbook itself is written by
+:mod:`callcentre.reports.sample_export`.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership
+from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership, ListRow, Wave
 from callcentre.db.models.sample import SampleDesign, SampleStratum, SampleUnit
 from callcentre.db.queries.frame import on_a_list as _on_a_list
 from callcentre.db.queries.samples import strata_rows as _strata_rows
 from callcentre.i18n import t
+from callcentre.i18n.display import stratum_display
 
 
 def mask_phone(number: str | None) -> str:
@@ -34,29 +38,24 @@ def strata_rows(session: Session, *, design: SampleDesign) -> list[dict[str, obj
 
 def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
                 full_phones: bool = False) -> Path:
-    """Write the allocation table, the released sample and the design to xlsx."""
-    from openpyxl import Workbook
+    """Write the allocation table, the released sample and the design (in words)
+    to xlsx (:mod:`callcentre.reports.sample_export`)."""
+    from callcentre.reports.atomic import check_folder
+    from callcentre.reports.sample_export import SampleExport, write_sample_export
+    from sampling.identifiers.district import DISTRICTS
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(t("sample.sheet.allocation"))
-    cols = ["stratum", "population", "size", "fraction", "reserve", "replicate_size",
-            "replicates", "released_replicates", "released", "weight"]
-    ws.append([t(f"sample.col.{c}") for c in cols])
-    for row in strata_rows(session, design=design):
-        ws.append([row[c] for c in cols])
-
-    ws = wb.create_sheet(t("sample.sheet.sample"))
-    ws.append([t(k) for k in ("sample.col.case", "sample.col.uscc", "sample.col.name",
-                              "sample.col.district", "sample.col.item", "sample.col.department",
-                              "sample.col.stratum", "sample.col.rank", "sample.col.replicate",
-                              "sample.col.prn", "sample.col.weight", "sample.col.phone",
-                              "sample.col.list_status")])
+    path = Path(path)
+    check_folder(path)  # before any work: a missing folder is the user's to fix
+    strata = [{**row, "display": stratum_display(str(row["stratum"]))}
+              for row in strata_rows(session, design=design)]
+    contact = (select(func.max(ListRow.contact))
+               .where(ListRow.membership_id == SampleUnit.membership_id)
+               .correlate(SampleUnit).scalar_subquery())
     stmt = (
-        select(SampleUnit.case_id, Enterprise.uscc, Enterprise.name, Enterprise.district_code,
-               Item.number, Department.name, SampleStratum.label, SampleUnit.rank,
-               SampleUnit.replicate, SampleUnit.prn, SampleStratum.population,
-               SampleStratum.released, Enterprise.phone_e164,
-               _on_a_list().label("on_list"))
+        select(SampleUnit.case_id, Enterprise.uscc, Enterprise.name, contact,
+               Enterprise.district_code, Item.number, Department.name, SampleStratum.label,
+               SampleUnit.rank, SampleUnit.replicate, SampleUnit.prn, SampleStratum.population,
+               SampleStratum.released, Enterprise.phone_e164, _on_a_list().label("on_list"))
         .join(SampleStratum, SampleStratum.id == SampleUnit.stratum_id)
         .join(Enterprise, Enterprise.id == SampleUnit.enterprise_id)
         .join(Item, Item.id == SampleUnit.item_id)
@@ -66,19 +65,18 @@ def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
         .order_by(SampleStratum.position, SampleUnit.rank)
     )
     removed = t("sample.list_status.removed")
-    for (case_id, uscc, name, dist, item, dept, label, rank, rep, u, big_n, released,
-         phone, on_list) in session.exec(stmt).all():
-        ws.append([case_id, uscc or "", name, dist or "", item, dept, label, rank, rep, u,
-                   big_n / released if released else None,
-                   (phone or "") if full_phones else mask_phone(phone),
-                   "" if on_list else removed])
-
-    ws = wb.create_sheet(t("sample.sheet.design"))
-    for k, v in (("sample.col.design", design.name), ("sample.col.seed", design.seed),
-                 ("sample.col.version", design.software_version),
-                 ("sample.col.created", design.created_at.isoformat()),
-                 ("frame_digest", design.frame_digest), ("params", design.params)):
-        ws.append([t(k) if k.startswith("sample.") else k, v])
-    path = Path(path)
-    wb.save(path)
-    return path
+    units = [
+        [case_id, uscc or "", name, person or "", dist or "", DISTRICTS.get(dist or "", ""),
+         item, dept, label, stratum_display(label), rank, rep, u,
+         big_n / released if released else None,
+         (phone or "") if full_phones else mask_phone(phone), "" if on_list else removed]
+        for (case_id, uscc, name, person, dist, item, dept, label, rank, rep, u, big_n,
+             released, phone, on_list) in session.exec(stmt).all()  # type: ignore[call-overload]
+    ]
+    wave = session.get(Wave, design.wave_id)
+    return write_sample_export(path, SampleExport(
+        name=design.name, wave=wave.code if wave else "", created_at=design.created_at,
+        software_version=design.software_version, seed=design.seed,
+        frame_units=design.frame_units, frame_digest=design.frame_digest, target=design.target,
+        params=json.loads(design.params or "{}"), strata=strata, units=units,
+        full_phones=full_phones))

@@ -213,6 +213,7 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
         write_check_workbook,
         write_rows_csv,
     )
+    from callcentre.reports.atomic import OutputError
 
     failed = [(f.path.name, f.department or "", file_message(f)) for f in summary.failed]
 
@@ -225,10 +226,10 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
             task = bar.add_task(escape(label), total=total)
             try:
                 write(lambda n: bar.advance(task, n))
-            except OSError as exc:
+            except OutputError as exc:
                 # the import itself is stored: running it again writes the outputs
-                raise UserError("import.output_failed", file=str(target),
-                                detail=exc.strerror or str(exc)) from None
+                raise UserError("import.output_failed", file=exc.file,
+                                detail=exc.detail or str(exc)) from None
 
     if report is not None:
         with_bar(t("import.writing", file=report.name), None, lambda p: write_check_workbook(

@@ -152,6 +152,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
             "blank_rows": sheet.blank_rows, "note_rows": sheet.note_rows,
             "repeated_header_rows": sheet.repeated_header_rows,
             "columns": {k: sheet.header.labels[v] for k, v in sheet.header.columns.items()},
+            "column_index": dict(columns),  # the check workbook shows the cells as sent
             **({"continues": sheet.continues} if sheet.continues else {}),
             **({"hidden": True} if sheet.hidden else {}),
         })
