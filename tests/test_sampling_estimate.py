@@ -209,3 +209,19 @@ def test_small_weighting_cells_collapse_by_rule() -> None:
     # max_factor: class 1 has factor 1.5
     res = adjust_weights(w, cls, st, min_respondents=1, max_factor=1.4)
     assert res.collapsed[0][0] == 1
+
+
+def test_class_with_only_unknown_eligibility_is_collapsed() -> None:
+    # Class b holds only units of unknown eligibility: its weight (40) must move to
+    # class a, not vanish (was: weights summing to 40 of 80, nothing collapsed).
+    res = adjust_weights([10, 10, 10, 10, 20, 20], ["a"] * 4 + ["b"] * 2,
+                         ["R", "R", "N", "X", "U", "U"])
+    assert res.weights.sum() == pytest.approx(80.0)
+    assert res.collapsed == [("b", "a", "no eligible respondent")]
+    # every class without an eligible respondent is collapsed, whatever it holds
+    res = adjust_weights(np.ones(7), [1, 1, 2, 2, 3, 3, 3], ["R", "R", "X", "U", "N", "U", "R"],
+                         min_respondents=1)
+    assert [c[0] for c in res.collapsed] == [2]
+    assert res.weights.sum() == pytest.approx(7.0)
+    with pytest.raises(ValueError, match="no eligible respondent"):
+        adjust_weights([1.0, 1.0], ["a", "b"], ["N", "U"])
