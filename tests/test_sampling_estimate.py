@@ -103,7 +103,7 @@ def test_single_unit_strata_rule() -> None:
     r = estimate_proportion(y, np.ones(5), strata)
     assert r.single_unit_strata.tolist() == [1]
     with pytest.raises(ValueError, match="single unit"):
-        estimate_proportion(y, np.ones(5), strata, single_unit="error")
+        estimate_proportion(y, np.ones(5), strata, single_unit="fail")
 
 
 def test_estimates_reject_bad_input() -> None:
@@ -153,7 +153,7 @@ def test_ci_coverage_within_94_96_percent() -> None:
     r = estimate_proportion(y, w, strata, population_sizes=np.tile(big_n, k), domain=rep)
     np.testing.assert_allclose(r.estimate, p_hat[:k], rtol=0, atol=1e-13)
     np.testing.assert_allclose(r.variance, var[:k], rtol=1e-11, atol=0)
-    assert r.df == k * (n - h)  # stacked; a single sample has n − H:
+    assert np.all(r.df == n - h)  # each stacked sample is a domain: n_d − H_d = n − H
     df = n - h
     for method in ("wilson", "korn_graubard", "logit"):
         lo, hi = proportion_ci(p_hat, np.sqrt(var), np.full(reps, n), df, method=method)
