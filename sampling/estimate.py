@@ -437,7 +437,10 @@ def _estimate(
         kish = nd * wsum(d_code, w * w, minlength=n_dom) / (sw * sw)
 
     if statistic == "proportion":
-        lower, upper = proportion_ci(est, se, nd, dfs, confidence=confidence, method=ci)
+        # Korn–Graubard's t_{n−1}: R takes n from the rows its domain subset keeps,
+        # which for calibrated weights is every row
+        n_kg = nd if calibration is None else np.full(n_dom, n)
+        lower, upper = proportion_ci(est, se, n_kg, dfs, confidence=confidence, method=ci)
         lower = np.where(dv.census, est, lower)
         upper = np.where(dv.census, est, upper)
     else:
