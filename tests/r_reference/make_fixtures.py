@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures.json"
 sys.path.insert(0, str(HERE.parent.parent))
 
-from tests.r_reference.cases import build_cases  # noqa: E402
+from tests.r_reference.cases import build_cases
 
 
 def r_available() -> bool:
@@ -34,7 +34,7 @@ def r_available() -> bool:
     if shutil.which("Rscript") is None:
         return False
     proc = subprocess.run(["Rscript", "-e", "quit(status = !requireNamespace('survey'))"],
-                          capture_output=True, timeout=120)
+                          check=False, capture_output=True, timeout=120)
     return proc.returncode == 0
 
 
@@ -64,7 +64,7 @@ def run_r(cases: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]
                         wr.writerow([m, "Freq"])
                         wr.writerows(sorted(totals.items()))
         proc = subprocess.run(["Rscript", str(HERE / "survey_reference.R"), str(d)],
-                              capture_output=True, text=True, timeout=600)
+                              check=False, capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
             raise RuntimeError(f"Rscript failed:\n{proc.stderr[-3000:]}")
         out: dict[str, dict[str, dict[str, float]]] = {}
@@ -76,9 +76,9 @@ def run_r(cases: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]
 
 
 def r_version() -> str:
-    proc = subprocess.run(["Rscript", "-e", "cat(R.version.string, '; survey',"
-                           " as.character(packageVersion('survey')))"],
-                          capture_output=True, text=True, timeout=120)
+    code = "cat(R.version.string, '; survey', as.character(packageVersion('survey')))"
+    proc = subprocess.run(["Rscript", "-e", code], check=False, capture_output=True, text=True,
+                          timeout=120)
     return proc.stdout.strip()
 
 
@@ -91,8 +91,9 @@ def main() -> int:
     results = run_r(cases)
     for c in cases:
         c["r"] = results[c["name"]]
-    FIXTURES.write_text(json.dumps({"r_version": r_version(), "cases": cases}, indent=1,
-                                   ensure_ascii=False, allow_nan=True) + "\n")
+    lines = [json.dumps(c, ensure_ascii=False, separators=(",", ":")) for c in cases]
+    FIXTURES.write_text(f'{{"r_version": {json.dumps(r_version())},\n"cases": [\n'
+                        + ",\n".join(lines) + "\n]}\n")
     n_values = sum(len(q) for c in cases for q in c["r"].values())
     print(f"wrote {FIXTURES}: {len(cases)} designs, {n_values} R values")
     return 0
