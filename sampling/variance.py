@@ -190,10 +190,11 @@ def domain_variance(
     n_str = st.size
     s_code = st.code
     cell = d_code * n_str + s_code
-    cnt = np.bincount(cell, minlength=n_dom * n_str).reshape(n_dom, n_str) \
-        if n_dom * n_str <= 4 * z.size + 1_000_000 else None
-    if cnt is not None:
-        h_d = np.count_nonzero(cnt, axis=1)
+    dense = n_dom * n_str <= 4 * z.size + 1_000_000
+    if dense:  # occupied (domain, stratum) cells, without a sort
+        mark = np.zeros(n_dom * n_str, dtype=bool)
+        mark[cell] = True
+        h_d = np.bincount(np.flatnonzero(mark) // n_str, minlength=n_dom)
     else:
         cells = np.unique(cell)
         dom_of, h_of = cells // n_str, cells % n_str
@@ -205,7 +206,7 @@ def domain_variance(
               if np.any(st.take_all) else np.zeros(n_dom, dtype=bool))
 
     if residualise is None and not covariance:
-        if cnt is not None:  # dense (domain, stratum) tables
+        if dense:  # dense (domain, stratum) tables
             s1 = wsum(cell, z, minlength=n_dom * n_str).reshape(n_dom, n_str)
             s2 = wsum(cell, z * z, minlength=n_dom * n_str).reshape(n_dom, n_str)
             var = _within(s1, s2, st) @ st.scale
