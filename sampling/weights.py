@@ -4,6 +4,8 @@ unknown eligibility and nonresponse within weighting classes.
 Base weight (DESIGN §4): ``N_h / n_h(released)`` — the released sample of a
 stratum is a prefix of its PRN order, hence a simple random sample, so this is the
 exact inverse inclusion probability; recompute it whenever replicates are released.
+(Not so for a :func:`sampling.selection.cap_burden` draw that excluded units: its
+``DrawResult.base_weights()`` refuses, see there.)
 
 Adjustments, within each weighting class ``c`` (by default the strata), from
 each released unit's status:
