@@ -384,8 +384,11 @@ def _estimate(
         raise ValueError(f"weights must be positive and finite, got {w[bad][0]!r}")
     if x is not None and x.shape != y.shape:
         raise ValueError(f"x must match y: {x.size} values for {n}")
-    if calibration is not None and calibration.weights.shape != w.shape:
-        raise ValueError(f"calibration is for {calibration.weights.size} units, not {n}")
+    if calibration is not None:
+        if calibration.weights.shape != w.shape:
+            raise ValueError(f"calibration is for {calibration.weights.size} units, not {n}")
+        if not np.allclose(w, calibration.weights, rtol=1e-12, atol=0.0):
+            raise ValueError("weights must be the calibrated weights (calibration.weights)")
     st = stratify(strata, n, population_sizes, single_unit)
 
     if domain is None:

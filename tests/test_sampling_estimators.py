@@ -162,6 +162,8 @@ def test_poststratify_and_rake_hit_the_frame_totals() -> None:
     cal = estimate_mean(d["v"], rk.weights, d["h"], calibration=rk)
     raw = estimate_mean(d["v"], rk.weights, d["h"])
     assert cal.estimate[0] == raw.estimate[0] and cal.se[0] != raw.se[0]
+    with pytest.raises(ValueError, match="calibrated weights"):
+        estimate_mean(d["v"], d["w"], d["h"], calibration=rk)
     # a total of a calibration variable is known exactly: no variance left
     t = estimate_total((d["c1"] == 1).astype(float), ps.weights, d["h"], calibration=ps)
     assert t.estimate[0] == pytest.approx(1000.0) and t.se[0] < 1e-9

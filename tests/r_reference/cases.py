@@ -16,14 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from sampling import (
+from sampling.calibration import CalibrationResult, poststratify, rake
+from sampling.estimate import (
     domain_contrast,
     estimate_mean,
     estimate_proportion,
     estimate_ratio,
     estimate_total,
-    poststratify,
-    rake,
 )
 
 # (N_h, n_h, p_h) per stratum
@@ -159,7 +158,7 @@ def ours(case: dict[str, Any]) -> dict[tuple[str, str], float]:
     labels = sorted(set(h.tolist()))
     big_n = {lab: float(d["N"][h.tolist().index(lab)]) for lab in labels}
     w = np.asarray(d["w"], float)
-    cal = None
+    cal: CalibrationResult | None = None
     if o["calibrate"] == "post":
         cal = poststratify(w, d["c1"], o["totals_c1"])
     elif o["calibrate"] == "rake":
