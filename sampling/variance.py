@@ -33,7 +33,7 @@ variance is 0 because there is nothing left to sample.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,7 +163,7 @@ def domain_variance(
     n_dom: int,
     st: Strata,
     *,
-    residualise: object = None,
+    residualise: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None,
     covariance: bool = False,
 ) -> DomainVariance:
     """Variance of each domain's estimate from its linearised values.
@@ -196,7 +196,7 @@ def domain_variance(
         mark[cell] = True
         h_d = np.bincount(np.flatnonzero(mark) // n_str, minlength=n_dom)
     else:
-        cells = np.unique(cell)
+        cells, inv = np.unique(cell, return_inverse=True)
         dom_of, h_of = cells // n_str, cells % n_str
         h_d = np.bincount(dom_of, minlength=n_dom)
     # a single-unit stratum has one unit: counting units counts strata
@@ -211,7 +211,6 @@ def domain_variance(
             s2 = wsum(cell, z * z, minlength=n_dom * n_str).reshape(n_dom, n_str)
             var = _within(s1, s2, st) @ st.scale
         else:  # many domains and strata: only the occupied cells
-            _, inv = np.unique(cell, return_inverse=True)
             s1 = wsum(inv, z)
             s2 = wsum(inv, z * z)
             within = _within(s1, s2, st, h_of)
@@ -229,7 +228,7 @@ def domain_variance(
     zm = np.zeros((n, n_dom))
     zm[np.arange(n), d_code] = z
     if residualise is not None:
-        zm = residualise(zm)  # type: ignore[operator]
+        zm = residualise(zm)
     s1m = np.zeros((n_str, n_dom))
     np.add.at(s1m, s_code, zm)
     s2m = np.zeros((n_str, n_dom))

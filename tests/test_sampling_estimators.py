@@ -173,3 +173,17 @@ def test_poststratify_and_rake_hit_the_frame_totals() -> None:
         poststratify(d["w"], d["c1"], {**totals1, 7: 5.0})
     with pytest.raises(ValueError, match="different totals"):
         rake(d["w"], [d["c1"], d["c2"]], [totals1, {0: 1.0, 1: 2.0}])
+
+
+@pytest.mark.parametrize("rule", ["certainty", "adjust", "average"])
+def test_sparse_cells_path_equals_the_dense_one(rule: str) -> None:
+    # 900 domains × 2,000 strata: variances from the occupied cells only; the
+    # covariance path builds a units × domains matrix instead
+    rng = np.random.default_rng(3)
+    n = 3000
+    h, d = rng.integers(0, 2000, n), rng.integers(0, 900, n)
+    y, w = (rng.random(n) < 0.4).astype(float), rng.uniform(1, 5, n)
+    a = estimate_proportion(y, w, h, domain=d, single_unit=rule)
+    b = estimate_proportion(y, w, h, domain=d, single_unit=rule, covariance=True)
+    np.testing.assert_allclose(a.variance, b.variance, rtol=1e-12, atol=1e-18)
+    np.testing.assert_array_equal(a.df, b.df)
