@@ -252,8 +252,10 @@ def continuous_allocation(
     ``a_h = 0`` in proportion to ``fallback`` (equally if it is not given), again
     within the bounds.
     """
-    x = _clipped_allocation(np.asarray(a, dtype=float), n, lower.astype(float),
-                            upper.astype(float))
+    a = np.asarray(a, dtype=float)
+    if fallback is not None and not np.any((a > 0) & (upper > lower)):
+        a = np.where(upper > lower, np.asarray(fallback, dtype=float), 0.0)
+    x = _clipped_allocation(a, n, lower.astype(float), upper.astype(float))
     short = n - float(x.sum())
     if short > 1e-9 * max(1.0, n):
         rest = (np.asarray(a) == 0) & (upper > x)

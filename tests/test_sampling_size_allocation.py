@@ -215,5 +215,7 @@ def test_neyman_zero_variance_stratum_keeps_a_floor_unless_asked() -> None:
     # an explicit minimum above the floor wins
     assert allocate([100, 100], 50, method="neyman", p=[0.5, 0.0],
                     minimum=5).tolist() == [45, 5]
+    # every stratum without variance: floors first, the rest by N_h
+    assert allocate([100, 300], 42, method="neyman", p=[0.0, 1.0]).tolist() == [11, 31]
     with pytest.raises(ValueError, match="zero_sd_minimum"):
         allocate([100, 100], 50, method="neyman", p=[0.5, 0.0], zero_sd_minimum=-1)
