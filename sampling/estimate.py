@@ -428,8 +428,11 @@ def _estimate(
 
     # Design effects: s²_u in the domain with the n_d/(n_d − 1) factor (R's svyvar).
     # (the weighted mean of u is 0 by construction except for totals)
-    uc = u - (swy / sw)[d_code] if statistic == "total" else u
-    s2u = wsum(d_code, w * uc * uc, minlength=n_dom) / sw
+    if statistic == "total":
+        uc = u - (swy / sw)[d_code]
+        s2u = wsum(d_code, w * uc * uc, minlength=n_dom) / sw
+    else:
+        s2u = wsum(d_code, z * u, minlength=n_dom) / sw
     with np.errstate(divide="ignore", invalid="ignore"):
         s2u = s2u * nd / (nd - 1.0)
         v_rep = s2u * sw * sw / nd

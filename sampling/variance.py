@@ -86,6 +86,12 @@ class Strata:
         """Number of strata ``H``."""
         return int(self.labels.size)
 
+    @property
+    def centre(self) -> NDArray[np.float64]:
+        """``c_h / n_h``, the weight of the centring term ``s1_h²`` (0 for single-unit
+        strata, which are not centred under ``adjust`` and add nothing otherwise)."""
+        return np.where(self.lonely, 0.0, self.scale / self.n_h)
+
 
 def stratify(
     strata: ArrayLike | None,
@@ -194,27 +200,27 @@ def domain_variance(
     if dense:  # occupied (domain, stratum) cells, without a sort
         mark = np.zeros(n_dom * n_str, dtype=bool)
         mark[cell] = True
-        h_d = np.bincount(np.flatnonzero(mark) // n_str, minlength=n_dom)
+        cells = np.flatnonzero(mark)
     else:
         cells, inv = np.unique(cell, return_inverse=True)
-        dom_of, h_of = cells // n_str, cells % n_str
-        h_d = np.bincount(dom_of, minlength=n_dom)
-    # a single-unit stratum has one unit: counting units counts strata
-    l_d = (wsum(d_code, st.lonely[s_code], minlength=n_dom)
+    dom_of, h_of = cells // n_str, cells % n_str
+    h_d = np.bincount(dom_of, minlength=n_dom)
+    l_d = (wsum(dom_of, st.lonely[h_of], minlength=n_dom)
            if st.rule == "average" else np.zeros(n_dom))
-    census = (wsum(d_code, ~st.take_all[s_code], minlength=n_dom) == 0
+    census = (wsum(dom_of, ~st.take_all[h_of], minlength=n_dom) == 0
               if np.any(st.take_all) else np.zeros(n_dom, dtype=bool))
 
     if residualise is None and not covariance:
+        # Σ_h c_h Σ_i (z_i − z̄_h)² = Σ_h c_h s2_h − Σ_h (c_h / n_h) s1_h²
+        centre = st.centre
         if dense:  # dense (domain, stratum) tables
             s1 = wsum(cell, z, minlength=n_dom * n_str).reshape(n_dom, n_str)
             s2 = wsum(cell, z * z, minlength=n_dom * n_str).reshape(n_dom, n_str)
-            var = _within(s1, s2, st) @ st.scale
+            var = s2 @ st.scale - (s1 * s1) @ centre
         else:  # many domains and strata: only the occupied cells
             s1 = wsum(inv, z)
             s2 = wsum(inv, z * z)
-            within = _within(s1, s2, st, h_of)
-            var = wsum(dom_of, st.scale[h_of] * within, minlength=n_dom)
+            var = wsum(dom_of, st.scale[h_of] * s2 - centre[h_of] * s1 * s1, minlength=n_dom)
         if st.rule == "average":
             with np.errstate(divide="ignore", invalid="ignore"):
                 var = var * h_d / (h_d - l_d)
@@ -233,13 +239,11 @@ def domain_variance(
     np.add.at(s1m, s_code, zm)
     s2m = np.zeros((n_str, n_dom))
     np.add.at(s2m, s_code, zm * zm)
-    var = _within(s1m.T, s2m.T, st) @ st.scale
+    var = st.scale @ s2m - st.centre @ (s1m * s1m)
     cov = None
     if covariance:
-        unit_scale = st.scale[s_code]
-        cross = (zm * unit_scale[:, None]).T @ zm
-        centre = np.where(st.lonely, 0.0, st.scale / st.n_h)
-        cov = cross - (s1m * centre[:, None]).T @ s1m
+        cross = (zm * st.scale[s_code][:, None]).T @ zm
+        cov = cross - (s1m * st.centre[:, None]).T @ s1m
     if st.rule == "average":
         big_h, big_l = st.size, int(np.count_nonzero(st.lonely))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -251,17 +255,6 @@ def domain_variance(
             if cov is not None:
                 cov = cov * factor
     return DomainVariance(np.maximum(var, 0.0), h_d.astype(np.int64), census, cov)
-
-
-def _within(s1: NDArray[np.float64], s2: NDArray[np.float64], st: Strata,
-            h_of: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
-    """``Σ (z − z̄_h)²`` per cell; single-unit strata under ``adjust`` are not centred."""
-    n_h = st.n_h if h_of is None else st.n_h[h_of]
-    within = s2 - s1 * s1 / n_h
-    if st.rule == "adjust" and np.any(st.lonely):
-        lonely = st.lonely if h_of is None else st.lonely[h_of]
-        within = np.where(lonely, s2, within)
-    return within
 
 
 def _item(x: object) -> object:
