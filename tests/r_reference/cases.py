@@ -187,6 +187,7 @@ def ours(case: dict[str, Any]) -> dict[tuple[str, str], float]:
                     "mean_y_deff": p_beta.deff[i], "mean_y_deff_replace": p_beta.deff_replace[i],
                     "ci_beta_lo": p_beta.lower[i], "ci_beta_hi": p_beta.upper[i],
                     "ci_xlogit_lo": p_logit.lower[i], "ci_xlogit_hi": p_logit.upper[i],
+                    "ci_logit_lo": p_logit.lower[i], "ci_logit_hi": p_logit.upper[i],
                     "degf": p_beta.df[i],
                     "total_y": tot.estimate[i], "total_y_se": tot.se[i],
                     "total_y_deff": tot.deff[i], "total_y_deff_replace": tot.deff_replace[i],

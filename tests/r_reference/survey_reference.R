@@ -20,6 +20,10 @@ battery <- function(case, key, des, level) {
   emit(case, key, "ci_beta_lo", attr(b, "ci")[1]); emit(case, key, "ci_beta_hi", attr(b, "ci")[2])
   xl <- svyciprop(~y, des, method = "xlogit", level = level)
   emit(case, key, "ci_xlogit_lo", attr(xl, "ci")[1]); emit(case, key, "ci_xlogit_hi", attr(xl, "ci")[2])
+  # method = "logit" fits a quasibinomial glm: the same interval to its convergence
+  lg <- tryCatch(attr(suppressWarnings(svyciprop(~y, des, method = "logit", level = level)), "ci"),
+                 error = function(e) c(NaN, NaN))
+  emit(case, key, "ci_logit_lo", lg[1]); emit(case, key, "ci_logit_hi", lg[2])
   emit(case, key, "degf", degf(des))
   t1 <- svytotal(~y, des, deff = TRUE); t2 <- svytotal(~y, des, deff = "replace")
   emit(case, key, "total_y", coef(t1)); emit(case, key, "total_y_se", SE(t1))
