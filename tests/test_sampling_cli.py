@@ -243,6 +243,14 @@ def test_margin_per_stratum_and_neyman(tmp_path: Path) -> None:
     sizes = {r["stratum"]: r["size"] for r in plan["strata"]}
     assert sum(sizes.values()) == 30
     assert sizes["item=1"] > sizes["item=2"]
+    # p = 0 or 1 is accepted for Neyman: such a stratum keeps min(2, N_h) units
+    plan = json.loads(run(url, "sample", "design", "--by", "item", "--n", "30", "--method",
+                          "neyman", "--p-stratum", "item=2=0", "--p-stratum", "item=3=1",
+                          "--json"))
+    rows = {r["stratum"]: r for r in plan["strata"]}
+    for lab in ("item=2", "item=3"):
+        assert rows[lab]["size"] == min(2, rows[lab]["population"])
+    assert sum(r["size"] for r in rows.values()) == 30
     listing = run(url, "sample", "list")
     assert "尚未抽取" in listing
 
