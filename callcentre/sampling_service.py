@@ -21,6 +21,7 @@ from sqlalchemy import exists, func, insert, update
 from sqlmodel import Session, select
 
 from callcentre import __version__
+from callcentre.db.engine import begin_write, lock_rows
 from callcentre.db.models.frame import (
     Department,
     Enterprise,
@@ -529,9 +530,19 @@ class ReleaseResult:
 
 def release_replicate(session: Session, *, design: SampleDesign,
                       strata: Sequence[str] | None = None) -> ReleaseResult:
-    """Release the next reserve replicate of the chosen strata (all if None)."""
-    rows = session.exec(select(SampleStratum).where(SampleStratum.design_id == design.id)
-                        .order_by(SampleStratum.position)).all()
+    """Release the next reserve replicate of the chosen strata (all if None).
+
+    Ends the session's transaction in progress (commits it) and releases in a new one
+    that holds the write lock (:func:`begin_write`) with the design's strata locked
+    (:func:`lock_rows`), so that two releases at once each release their own replicate.
+    """
+    design_id = design.id
+    session.commit()
+    begin_write(session)
+    rows = session.exec(lock_rows(select(SampleStratum)
+                                  .where(SampleStratum.design_id == design_id)
+                                  .order_by(SampleStratum.position)
+                                  .execution_options(populate_existing=True))).all()
     by_label = {s.label: s for s in rows}
     chosen = rows if not strata else []
     for lab in strata or ():
@@ -551,9 +562,8 @@ def release_replicate(session: Session, *, design: SampleDesign,
             .values(released=True, released_at=now)
         )
         count = int(res.rowcount or 0)
-        s.released_replicates = k
-        s.released += count
-        session.add(s)
+        session.execute(update(SampleStratum).where(SampleStratum.id == s.id)  # type: ignore[arg-type]
+                        .values(released_replicates=k, released=SampleStratum.released + count))
         per.append((s.label, k, count))
         total += count
     session.flush()
