@@ -14,7 +14,14 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text, update
 from sqlmodel import Session
 
-from callcentre.db.engine import begin_write, lock_rows, make_engine, open_engine, write_session
+from callcentre.db.engine import (
+    begin_write,
+    lock_rows,
+    make_engine,
+    open_engine,
+    write_session,
+    write_transaction,
+)
 
 _meta = MetaData()
 counter = Table("lock_test_counter", _meta,
@@ -56,6 +63,19 @@ def test_write_session_holds_the_lock_from_its_first_transaction(tmp_path: Path)
     with Session(engine) as session:
         session.execute(text("SELECT 1"))
         assert not _other_writer_is_locked_out(db)
+    engine.dispose()
+
+
+def test_write_transaction_holds_the_lock_from_its_start(tmp_path: Path) -> None:
+    """The Connection-level form used by the import."""
+    db = tmp_path / "lock.db"
+    engine = open_engine(f"sqlite:///{db}")
+    with write_transaction(engine) as conn:
+        assert _other_writer_is_locked_out(db)
+        conn.exec_driver_sql("SELECT 1")
+    assert not _other_writer_is_locked_out(db)
+    with write_transaction(engine, sqlite_bulk=True):
+        assert _other_writer_is_locked_out(db)
     engine.dispose()
 
 
