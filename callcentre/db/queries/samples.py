@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, insert, update
 from sqlmodel import Session, col, select
 
-from callcentre.db.engine import for_update
+from callcentre.db.engine import lock_rows
 from callcentre.db.models.frame import ListRow
 from callcentre.db.models.sample import (
     SampleCase,
@@ -83,7 +83,7 @@ def strata_of(session: Session, *, design_id: int, lock: bool = False) -> list[S
     """The design's strata in position order; ``lock``: ``FOR UPDATE`` on PostgreSQL."""
     stmt = select(SampleStratum).where(SampleStratum.design_id == design_id).order_by(
         col(SampleStratum.position))
-    return list(session.exec(for_update(stmt, session) if lock else stmt).all())
+    return list(session.exec(lock_rows(stmt) if lock else stmt).all())
 
 
 def release_units(session: Session, *, stratum: SampleStratum, replicate: int) -> int:
