@@ -148,15 +148,16 @@ def _print_plan_table(title: str, rows: list[dict[str, Any]], stored: bool = Fal
         cols += ["released_replicates", "released", "weight"]
     from callcentre.i18n.display import stratum_display
 
-    table.add_column(t("sample.col.display"), justify="left", overflow="fold")
-    table.add_column(t("sample.col.stratum"), justify="left", overflow="fold", no_wrap=False)
+    # strata by their names (第5项 · 和平区); --stratum and --p-stratum accept these
+    # names as well as the stored labels, which --json gives
+    table.add_column(t("sample.col.stratum"), justify="left", overflow="fold")
     for c in cols[1:]:
-        table.add_column(t(f"sample.col.{c}"), justify="right")
+        table.add_column(t(f"sample.col.{c}"), justify="right", no_wrap=True)
     for r in rows:
-        table.add_row(escape(stratum_display(str(r["stratum"]))), escape(str(r["stratum"])),
+        table.add_row(escape(stratum_display(str(r["stratum"]))),
                       *[_fmt(c, r[c]) for c in cols[1:]])
     totals = {c: sum(int(r[c]) for r in rows) for c in ("population", "size", "reserve")}
-    table.add_row(t("sample.col.total"), "", str(totals["population"]), str(totals["size"]),
+    table.add_row(t("sample.col.total"), str(totals["population"]), str(totals["size"]),
                   _fmt("fraction", totals["size"] / max(totals["population"], 1)),
                   str(totals["reserve"]), "", *([""] * (3 if stored else 0)))
     console.print(table)

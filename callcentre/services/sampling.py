@@ -39,6 +39,20 @@ def user_error_from(exc: ValueError) -> UserError:
     return InvalidInput("sample.error.value", detail=str(exc))
 
 
+def stratum_named(name: str, labels: Sequence[str]) -> str:
+    """The stored label of the stratum a user named, by its label (``item=5``) or by
+    the name people see (``第5项``, ``第5项 · 和平区``, spaces optional)."""
+    from callcentre.i18n.display import stratum_display
+
+    if name in labels:
+        return name
+    wanted = name.replace(" ", "")
+    for label in labels:
+        if stratum_display(label).replace(" ", "") == wanted:
+            return label
+    raise NotFound("sample.error.stratum_unknown", label=name)
+
+
 @dataclass
 class DesignPlan:
     """A computed allocation, ready to draw."""
@@ -92,9 +106,7 @@ def plan_design(*, session: Session, actor: Actor, wave: str | None,
     try:
         p_h = np.full(len(strata.labels), options.p, dtype=float)
         for lab, val in options.p_stratum.items():
-            if lab not in strata.labels:
-                raise NotFound("sample.error.stratum_unknown", label=lab)
-            p_h[strata.labels.index(lab)] = val
+            p_h[strata.labels.index(stratum_named(lab, strata.labels))] = val
         take_all = big_n <= options.take_all_below
         sizes = _allocate(options, big_n, p_h, take_all)
         reserve = np.minimum(np.ceil(options.reserve_factor * sizes - 1e-9).astype(np.int64),
@@ -272,9 +284,7 @@ def release_reserve(*, session: Session, actor: Actor, wave: str | None, name: s
         by_label = {s.label: s for s in rows}
         chosen = rows if not strata else []
         for lab in strata or ():
-            if lab not in by_label:
-                raise NotFound("sample.error.stratum_unknown", label=lab)
-            chosen.append(by_label[lab])
+            chosen.append(by_label[stratum_named(lab, list(by_label))])
         per: list[tuple[str, int, int]] = []
         for s in chosen:
             if s.released_replicates >= s.replicates:
