@@ -317,7 +317,7 @@ def plan_design(session: Session, *, wave: str | None, options: DesignOptions) -
     if by:
         parts = [frame.columns[c].astype(str) for c in by]
         combined = parts[0].astype(object)
-        for c, part in zip(by[1:], parts[1:]):
+        for part in parts[1:]:
             combined = combined + "\x1f" + part.astype(object)
         labels_raw, code = np.unique(combined.astype(str), return_inverse=True)
         tuples = [lab.split("\x1f") for lab in labels_raw]

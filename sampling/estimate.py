@@ -230,7 +230,7 @@ def _estimate(
     n_dom = d_labels.size
 
     # Per-domain point estimates.
-    sw = np.bincount(d_code, weights=w, minlength=n_dom)
+    sw = np.asarray(np.bincount(d_code, weights=w, minlength=n_dom), dtype=float)
     swy = np.bincount(d_code, weights=w * y, minlength=n_dom)
     est = swy / sw
     nd = np.bincount(d_code, minlength=n_dom).astype(np.int64)
@@ -249,7 +249,8 @@ def _estimate(
         s2 = np.bincount(inv, weights=z * z)
         h_of = cells % n_str
         contrib = c_h[h_of] * (s2 - s1 * s1 / n_h[h_of])
-        var = np.bincount(cells // n_str, weights=contrib, minlength=n_dom)
+        var = np.asarray(np.bincount(cells // n_str, weights=contrib, minlength=n_dom),
+                         dtype=float)
     var = np.maximum(var, 0.0)
     se = np.sqrt(var)
     df = int(n - n_str)

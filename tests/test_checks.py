@@ -1,0 +1,114 @@
+"""The static checks, run by the README's test command and so by ``.ci/run``:
+
+- mypy on the typed packages (``MYPY_PATHS`` that exist; ``pyproject.toml`` makes the new
+  application packages strict),
+- ruff with the rule set in ``pyproject.toml``,
+- the import contracts in ``pyproject.toml`` (import-linter), and a check that each contract
+  can break.
+
+A tool that is not installed skips its test on a developer's machine (``./dev.sh test``
+installs them all) and fails in CI (``CALLCENTRE_CI=1``, set by ``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CALLCENTRE_CI") == "1"
+# Checked by mypy once they exist: the pure packages and the application's new layers.
+MYPY_PATHS = ("sampling", "questionnaires", "callcentre/services", "callcentre/fieldwork",
+              "callcentre/reports", "callcentre/settings.py")
+
+
+def _tool(module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        if IN_CI:
+            pytest.fail(f"{module} is not installed (requirements/dev.txt has it)")
+        pytest.skip(f"{module} is not installed (./dev.sh test installs it)")
+
+
+def _script(name: str) -> str:
+    path = Path(sys.executable).with_name(name)
+    return str(path) if path.exists() else (shutil.which(name) or name)
+
+
+def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(cwd)})
+
+
+def test_mypy() -> None:
+    _tool("mypy")
+    paths = [p for p in MYPY_PATHS if (ROOT / p).exists()]
+    out = _run([sys.executable, "-m", "mypy", *paths])
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_mypy_is_strict_on_new_modules(tmp_path: Path) -> None:
+    """The per-module strict override reaches callcentre.services (an untyped def fails)."""
+    _tool("mypy")
+    pkg = tmp_path / "callcentre" / "services"
+    pkg.mkdir(parents=True)
+    (tmp_path / "callcentre" / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "probe.py").write_text("def f(x):\n    return x\n")
+    out = _run([sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
+                "--no-incremental", "callcentre/services"], cwd=tmp_path)
+    assert out.returncode == 1 and "no-untyped-def" in out.stdout, out.stdout + out.stderr
+
+
+def test_ruff() -> None:
+    _tool("ruff")
+    out = _run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."])
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_import_contracts() -> None:
+    _tool("importlinter")
+    out = _run([_script("lint-imports"), "--no-cache"])
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+VIOLATIONS = {
+    # file to add -> its text: each breaks one contract
+    "sampling/_probe.py": "import callcentre.db\n",
+    "questionnaires/_probe.py": "import callcentre.cli\n",
+    "questionnaires/_probe2.py": "import sqlalchemy\n",
+    "callcentre/cli/_probe.py": "import textual\n",
+    "callcentre/services/__init__.py": "",
+    "callcentre/services/_probe.py": "import callcentre.cli\n",
+    "callcentre/fieldwork/__init__.py": "",
+    "callcentre/fieldwork/_probe.py": "import callcentre.db\n",
+    # allowed: the TUI's modules import Textual, the CLI calls the services
+    "callcentre/tui/__init__.py": "",
+    "callcentre/tui/app.py": "import textual\nimport callcentre.services\n",
+    "callcentre/cli/_probe_ok.py": "import callcentre.services\nimport callcentre.tui.app\n",
+}
+
+
+def test_import_contracts_catch_violations(tmp_path: Path) -> None:
+    """Each contract breaks on a copy of the tree with one offending import added."""
+    _tool("importlinter")
+    for package in ("sampling", "questionnaires", "callcentre"):
+        shutil.copytree(ROOT / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.xlsx", "*.json", "*.csv"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for rel, text in VIOLATIONS.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    out = _run([_script("lint-imports"), "--no-cache"], cwd=tmp_path)
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = [ln for ln in out.stdout.splitlines() if ln.endswith(("KEPT", "BROKEN"))
+             or " KEPT (" in ln or " BROKEN (" in ln]
+    assert len(lines) == 6 and all("BROKEN" in ln for ln in lines), out.stdout
+    assert "callcentre.tui.app -> textual" not in out.stdout
+    assert "callcentre.cli._probe_ok" not in out.stdout
