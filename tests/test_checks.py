@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CALLCENTRE_CI") == "1"
@@ -112,3 +118,70 @@ def test_import_contracts_catch_violations(tmp_path: Path) -> None:
     assert len(lines) == 6 and all("BROKEN" in ln for ln in lines), out.stdout
     assert "callcentre.tui.app -> textual" not in out.stdout
     assert "callcentre.cli._probe_ok" not in out.stdout
+
+
+LOCKS = {"runtime": ROOT / "requirements/runtime.txt", "dev": ROOT / "requirements/dev.txt",
+         "bench": ROOT / "requirements/bench.txt"}
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$", re.M)
+
+
+def _pins(lock: Path) -> dict[str, list[tuple[str, str]]]:
+    """name -> [(version, marker)] as pinned in a lock file (one name may have several
+    versions for different Python versions)."""
+    pins: dict[str, list[tuple[str, str]]] = {}
+    for name, version, marker in PIN.findall(lock.read_text(encoding="utf-8")):
+        pins.setdefault(canonicalize_name(name), []).append((version, marker.strip()))
+    return pins
+
+
+def _requirements() -> dict[str, list[Requirement]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = [Requirement(r) for r in project["dependencies"]]
+    extras = project["optional-dependencies"]
+    dev = runtime + [Requirement(r) for r in extras["dev"]]
+    return {"runtime": runtime, "dev": dev,
+            "bench": dev + [Requirement(r) for r in extras["bench"]]}
+
+
+def test_lock_files_pin_what_pyproject_asks() -> None:
+    """Each lock pins every requirement of its extra (run `./dev.sh lock` after editing
+    pyproject.toml), with hashes, and the locks agree with one another."""
+    gaps = []
+    for extra, requirements in _requirements().items():
+        pins = _pins(LOCKS[extra])
+        for req in requirements:
+            versions = [v for v, _ in pins.get(canonicalize_name(req.name), [])]
+            if not versions or not all(req.specifier.contains(v, prereleases=True)
+                                       for v in versions):
+                gaps.append(f"{LOCKS[extra].name}: {req} (locked: {versions})")
+        text = LOCKS[extra].read_text(encoding="utf-8")
+        assert all(block.count("--hash=sha256:") > 0 for block in
+                   re.split(r"\n(?=[A-Za-z0-9])", text) if "==" in block), LOCKS[extra].name
+    assert gaps == []
+    runtime, dev, bench = ({n: {v for v, _ in p} for n, p in _pins(LOCKS[k]).items()}
+                           for k in ("runtime", "dev", "bench"))
+    assert {n: v for n, v in runtime.items() if dev.get(n) != v} == {}
+    assert {n: v for n, v in dev.items() if bench.get(n) != v} == {}
+
+
+def test_textual_is_pinned_exactly() -> None:
+    textual = [r for r in _requirements()["runtime"] if r.name == "textual"]
+    assert len(textual) == 1 and str(textual[0].specifier).startswith("==")
+
+
+def test_installed_versions_are_the_locked_ones() -> None:
+    """In CI the venv holds exactly the versions of requirements/dev.txt."""
+    if not IN_CI:
+        pytest.skip("checked in CI, where ./dev.sh installed requirements/dev.txt")
+    wrong = {}
+    for name, pinned in _pins(LOCKS["dev"]).items():
+        wanted = [v for v, marker in pinned if not marker or Marker(marker).evaluate()]
+        if not wanted:
+            continue
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            have = None
+        if have not in wanted:
+            wrong[name] = (have, wanted)
+    assert wrong == {}
