@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: sets up .venv on first use, then
 #   ./dev.sh demo [ARGS]   build the demo database from generated lists and show it
-#   ./dev.sh test [ARGS]   run the test suite and the checks (PostgreSQL tests too when a server can be started)
+#   ./dev.sh test [ARGS]   run the tests and the checks (PostgreSQL tests too when a server starts)
 #   ./dev.sh bench [ARGS]  run the benchmarks (bench/run.py)
 #   ./dev.sh cc ARGS       run the callcentre command in the venv
-#   ./dev.sh lock [--upgrade]  re-pin requirements/*.txt after editing pyproject.toml (--upgrade: newest versions)
+#   ./dev.sh lock [--upgrade]  re-pin requirements/*.txt after editing pyproject.toml
 # Each command installs only what it needs, at the versions pinned in requirements/:
 # runtime.txt (demo, cc), dev.txt (test: runtime + test tools), bench.txt (dev + peers).
 set -euo pipefail
@@ -86,5 +86,5 @@ case "$cmd" in
     rc=$?
     set -e
     exit $rc ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
 esac
