@@ -15,7 +15,10 @@ export UV_LINK_MODE=${UV_LINK_MODE:-copy}   # the cache may sit on another file 
 venv() {
   if [ ! -x .venv/bin/python ]; then
     echo "setting up .venv (first run) ..." >&2
-    "$PY" -m venv .venv
+    if ! "$PY" -m venv .venv; then
+      rm -rf .venv
+      echo "could not create .venv: on Debian, apt-get install python3-venv" >&2; exit 1
+    fi
   fi
   . .venv/bin/activate
 }
