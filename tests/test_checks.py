@@ -12,6 +12,7 @@ installs them all) and fails in CI (``CALLCENTRE_CI=1``, set by ``.ci/run``).
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import re
@@ -185,3 +186,39 @@ def test_installed_versions_are_the_locked_ones() -> None:
         if have not in wanted:
             wrong[name] = (have, wanted)
     assert wrong == {}
+
+
+def _imported(path: Path, package: str) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative to the package (this is its __init__.py)
+                parts = package.split(".")
+                parts = parts[:len(parts) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            names.add(base)
+            names.update(f"{base}.{a.name}" for a in node.names)
+    return names
+
+
+def test_init_of_a_package_named_pkg_stars_obeys_its_contract() -> None:
+    """A contract can only name a package that exists, so packages still to come are named
+    ``pkg.**``, which leaves out ``pkg/__init__.py``: check those files here."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["importlinter"]["contracts"]
+    offenders = []
+    for contract in contracts:
+        if contract["type"] != "forbidden":
+            continue
+        forbidden = [m.removesuffix(".**") for m in contract["forbidden_modules"]]
+        for source in contract["source_modules"]:
+            init = ROOT / source.removesuffix(".**").replace(".", "/") / "__init__.py"
+            if not source.endswith(".**") or not init.exists():
+                continue
+            for name in _imported(init, source.removesuffix(".**")):
+                if any(name == f or name.startswith(f + ".") for f in forbidden):
+                    offenders.append(f"{init.relative_to(ROOT)}: {name} ({contract['name']})")
+    assert offenders == []
