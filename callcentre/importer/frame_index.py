@@ -56,7 +56,7 @@ class EnterpriseState:
 
     def changes(self) -> tuple[object, ...]:
         """The values of :data:`ENTERPRISE_UPDATABLE`, then the id."""
-        return self.row(None)[3:11] + (self.id,)
+        return (*self.row(None)[3:11], self.id)
 
 
 #: Enterprise columns written by the import, in the order of EnterpriseState.row().

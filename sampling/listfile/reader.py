@@ -226,10 +226,10 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             elif type(raw[0]) is str and not raw[0].strip() and all(
                     isinstance(c, str) and not c.strip() for c in raw):
                 blank_rows.append(index + 1)
-            elif (not v or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
+            elif (not v or (by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小")) \
                     and _is_total(raw, uscc):
                 note_rows.append(index + 1)
-            elif not by_name and (not v or type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff") \
+            elif not by_name and (not v or (type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff")) \
                     and (other := _header_at(grid, index)) is not None:
                 return other, index
             else:
@@ -240,7 +240,7 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
                 # a numbered row of an empty template: only its 序号 is filled, a number
                 len(filled) == 1 and seq is not None and seq < n and _is_number(raw[seq])):
             blank_rows.append(index + 1)
-        elif len(filled) <= 2 and (isinstance(filled[0], str) and _NOTE.match(filled[0])
+        elif len(filled) <= 2 and ((isinstance(filled[0], str) and _NOTE.match(filled[0]))
                                    or _is_total(raw, uscc)):
             note_rows.append(index + 1)
         elif raw == header_cells:
@@ -303,7 +303,7 @@ def _continues(name: str, grid: Sequence[Sequence[object]], header: HeaderMatch)
     def looks_like_data(row: Sequence[object]) -> bool:
         if code is not None:
             return code < len(row) and isinstance(row[code], str) \
-                and _CODE_LIKE.fullmatch(row[code]) is not None
+                and _CODE_LIKE.fullmatch(str(row[code])) is not None
         return phone is not None and phone < len(row) and not is_blank(row[phone]) \
             and len(_DIGITS.findall(str(row[phone]))) >= 7
 
@@ -468,9 +468,9 @@ def read_list_file(path: Path | str) -> ListFile:
     hidden_sheets: set[str] = set()
     if not workbook and looks_like_html(head):
         # a web page saved as .xls: Excel shows its tables on one sheet named after the file
-        grid, merged = html_grid(decode_html(path.read_bytes()))
-        raw_sheets = [(path.stem[:31], grid, [], merged)]
-    elif not workbook and (suffix in (".csv", ".txt") or suffix == ".xls" and _is_text(head)):
+        page, merged = html_grid(decode_html(path.read_bytes()))
+        raw_sheets = [(path.stem[:31], page, [], merged)]
+    elif not workbook and (suffix in (".csv", ".txt") or (suffix == ".xls" and _is_text(head))):
         # (text saved as .xls by older systems is read as the csv it is)
         try:
             raw_sheets = [(name, grid, lines, []) for name, grid, lines in _read_csv(path)]
