@@ -248,10 +248,7 @@ def domain_variance(
         big_h, big_l = st.size, int(np.count_nonzero(st.lonely))
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = big_h / (big_h - big_l)
-            if residualise is None:
-                var = var * h_d / (h_d - l_d)
-            else:
-                var = var * factor
+            var = var * h_d / (h_d - l_d) if residualise is None else var * factor
             if cov is not None:
                 cov = cov * factor
     return DomainVariance(np.maximum(var, 0.0), h_d.astype(np.int64), census, cov)

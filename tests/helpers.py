@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from click.testing import CliRunner, Result
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -41,11 +43,8 @@ def wave(engine: Engine, code: str = "2021") -> None:
     from callcentre.errors import Conflict
     from callcentre.services.waves import create_wave
 
-    with Session(engine) as session:
-        try:
-            create_wave(session=session, actor=admin(engine), code=code, make_current=True)
-        except Conflict:
-            pass
+    with Session(engine) as session, suppress(Conflict):
+        create_wave(session=session, actor=admin(engine), code=code, make_current=True)
 
 
 def cli(db: str, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:

@@ -6,6 +6,7 @@ Later stages (fieldwork, reports) extend the demo by adding steps to ``_STEPS``.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -65,17 +66,13 @@ def _setup(app: AppContext) -> None:
     from callcentre.services.waves import create_wave
 
     with app.open(creates=True) as (session, actor):
-        try:
+        with suppress(Conflict):
             create_wave(session=session, actor=actor, code=DEMO_WAVE, name="2021年度评估",
                         make_current=True)
-        except Conflict:
-            pass
         for username, role, name, password in DEMO_USERS:
-            try:
+            with suppress(Conflict):
                 create_user(session=session, actor=actor, username=username, role=role,
                             password=password, display_name=name)
-            except Conflict:
-                pass
     say("demo.users", users="、".join(f"{u}（{p}）" for u, _, _, p in DEMO_USERS))
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,16 +17,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from rich.markup import escape
-
 from callcentre.cli.common import (
     AppContext,
     confirm_or_raise,
-    say,
     console,
     err_console,
     pass_app,
     print_table,
+    say,
     user_errors,
 )
 from callcentre.errors import UserError
@@ -78,32 +77,31 @@ def run_import(app: AppContext, jobs: list[ImportJob], *, wave: str | None,  # t
     from callcentre.errors import ConfirmationRequired
     from callcentre.services.importing import import_lists
 
-    with app.open(creates=True) as (session, actor):
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err_console, disable=quiet,
-                      transient=True) as bar:
-            state: dict[str, TaskID] = {}
+    with app.open(creates=True) as (session, actor), Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), console=err_console, disable=quiet, transient=True) as bar:
+        state: dict[str, TaskID] = {}
 
-            def on_file(job: ImportJob, rows: int) -> None:
-                if "task" in state:
-                    bar.update(state["task"], visible=False)
-                state["task"] = bar.add_task(escape(t("import.progress", file=job.path.name)),
-                                             total=rows)
+        def on_file(job: ImportJob, rows: int) -> None:
+            if "task" in state:
+                bar.update(state["task"], visible=False)
+            state["task"] = bar.add_task(escape(t("import.progress", file=job.path.name)),
+                                         total=rows)
 
-            def progress(n: int) -> None:
-                bar.advance(state["task"], n)
+        def progress(n: int) -> None:
+            bar.advance(state["task"], n)
 
-            def go(confirmed: bool):  # type: ignore[no-untyped-def]
-                return import_lists(session=session, actor=actor, jobs=jobs, wave=wave,
-                                    confirmed=confirmed, on_file=on_file, progress=progress)
+        def go(confirmed: bool):  # type: ignore[no-untyped-def]
+            return import_lists(session=session, actor=actor, jobs=jobs, wave=wave,
+                                confirmed=confirmed, on_file=on_file, progress=progress)
 
-            try:
-                return go(yes).summary
-            except ConfirmationRequired as exc:
-                bar.stop()
-                confirm_or_raise(exc, yes=False)
-                bar.start()
-                return go(True).summary
+        try:
+            return go(yes).summary
+        except ConfirmationRequired as exc:
+            bar.stop()
+            confirm_or_raise(exc, yes=False)
+            bar.start()
+            return go(True).summary
 
 
 def file_message(result) -> str:  # type: ignore[no-untyped-def]

@@ -179,10 +179,8 @@ def _summary(interview: Interview) -> None:  # type: ignore[name-defined]  # noq
 @click.option("--json", "as_json", is_flag=True, help="cli.questionnaire.catalogue.json")
 @user_errors
 def catalogue_command(year: int, as_json: bool) -> None:
-    from questionnaires.catalogue import load_catalogue
-
     from callcentre.errors import InvalidInput
-    from questionnaires.catalogue import available_years
+    from questionnaires.catalogue import available_years, load_catalogue
 
     if year not in available_years():
         raise InvalidInput("questionnaire.no_catalogue", year=year,

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
-
 from rich.markup import escape
+from rich.table import Table
 
 from callcentre.cli.common import (
     AppContext,

@@ -123,7 +123,7 @@ def parse_date(cell: object) -> date | None:
             if (m := _COMPACT_DATE.match(str(value))) is not None:
                 return _ymd(m)
             serial = _EXCEL_EPOCH + timedelta(days=value)
-            return serial if 1 <= value and serial.year in _YEARS else None
+            return serial if value >= 1 and serial.year in _YEARS else None
         return None
     text = unicodedata.normalize("NFKC", str(cell)).strip()
     text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)   # "2027-10-01 00:00:00"

@@ -41,11 +41,11 @@ from callcentre.fieldwork.notices import Notice
 class Group(StrEnum):
     """AAPOR rate groups."""
 
-    I = "I"
+    I = "I"  # noqa: E741 (AAPOR's name for completes)
     P = "P"
     R = "R"
     NC = "NC"
-    O = "O"
+    O = "O"  # noqa: E741 (AAPOR's name for other non-interviews)
     UH = "UH"
     UO = "UO"
     NE = "NE"

@@ -79,8 +79,8 @@ def check_jobs(session: Session, *, wave: Wave, jobs: Sequence[ImportJob]) -> li
         near = near_department(name, departments)
         if near is not None:
             asks.append(t("import.confirm.near_department", given=name, existing=near))
-    known = {r.path: r for r in session.exec(
-        select(SourceFile.path, SourceFile.name, Item.number, Department.name.label("dept"))  # type: ignore[attr-defined]
+    known = {path: (name, number, dept) for path, name, number, dept in session.exec(
+        select(SourceFile.path, SourceFile.name, Item.number, Department.name)
         .join(Item, col(Item.id) == SourceFile.item_id)
         .join(Department, col(Department.id) == SourceFile.department_id)
         .where(SourceFile.wave_id == wave.id, SourceFile.kind == "list")).all()}
@@ -89,11 +89,12 @@ def check_jobs(session: Session, *, wave: Wave, jobs: Sequence[ImportJob]) -> li
         was = known.get(str(path))
         if was is None:
             continue
-        dept = normalise_name(job.department) if job.department else was.dept
-        item = job.item if job.item is not None else was.number
-        if (dept, item) != (was.dept, was.number):
-            asks.append(t("import.confirm.refile", file=was.name, old_dept=was.dept,
-                          old_item=was.number, new_dept=dept, new_item=item))
+        name, old_item, old_dept = was
+        dept = normalise_name(job.department) if job.department else old_dept
+        item = job.item if job.item is not None else old_item
+        if (dept, item) != (old_dept, old_item):
+            asks.append(t("import.confirm.refile", file=name, old_dept=old_dept,
+                          old_item=old_item, new_dept=dept, new_item=item))
     return asks
 
 

@@ -120,7 +120,8 @@ def plan_design(*, session: Session, actor: Actor, wave: str | None,
 
 def _allocate(options: DesignOptions, big_n: np.ndarray, p_h: np.ndarray,
               take_all: np.ndarray) -> np.ndarray:
-    from sampling import allocate, sample_size
+    from sampling.allocation import allocate
+    from sampling.size import sample_size
 
     kw = {"confidence": options.confidence, "deff": options.deff,
           "response_rate": options.response_rate, "eligibility_rate": options.eligibility_rate}
@@ -129,7 +130,7 @@ def _allocate(options: DesignOptions, big_n: np.ndarray, p_h: np.ndarray,
         sizes = np.maximum(sizes, np.minimum(options.minimum, big_n))
         if options.maximum is not None:
             sizes = np.minimum(sizes, options.maximum)
-        return np.where(take_all, big_n, sizes)  # type: ignore[no-any-return]
+        return np.where(take_all, big_n, sizes)
     if options.n is not None:
         n = int(options.n)
     elif options.completes is not None:
@@ -140,14 +141,14 @@ def _allocate(options: DesignOptions, big_n: np.ndarray, p_h: np.ndarray,
     else:
         raise InvalidInput("sample.error.need_size")
     n = min(n, int(big_n.sum()))
-    return allocate(big_n, n, method=options.method,  # type: ignore[arg-type,no-any-return]
+    return allocate(big_n, n, method=options.method,  # type: ignore[arg-type]
                     p=p_h, power=options.power, minimum=options.minimum,
                     maximum=options.maximum, take_all=take_all)
 
 
 def draw_plan(plan: DesignPlan, *, seed: int) -> Any:
     """Run :func:`sampling.draw` on a plan (pure)."""
-    from sampling import coordination_shifts, draw
+    from sampling.selection import coordination_shifts, draw
 
     f = plan.frame
     stream = shift = None
@@ -158,7 +159,7 @@ def draw_plan(plan: DesignPlan, *, seed: int) -> Any:
     kw: dict[str, Any] = {"reserve": plan.reserve, "replicate_size": plan.replicate_size,
                           "stream": stream, "shift": shift}
     if plan.options.max_items:
-        from sampling import cap_burden
+        from sampling.selection import cap_burden
 
         return cap_burden(plan.stratum_index, f.key, plan.sizes, f.enterprise_id,
                           plan.options.max_items, seed=seed, **kw)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -123,8 +124,8 @@ def list_waves(*, session: Session, actor: Actor) -> list[WaveRow]:
     current = current_code(session)
     out = []
     for w in session.exec(select(Wave).order_by(col(Wave.id))).all():
-        def count(model: type, column: object, wave_id: int | None = w.id) -> int:
-            return int(session.exec(select(func.count()).select_from(model)  # type: ignore[call-overload]
+        def count(model: type, column: Any, wave_id: int | None = w.id) -> int:
+            return int(session.exec(select(func.count()).select_from(model)
                                     .where(column == wave_id)).one())
         out.append(WaveRow(w.code, w.name, w.code == current, w.created_at,
                            count(SourceFile, SourceFile.wave_id), count(Item, Item.wave_id),

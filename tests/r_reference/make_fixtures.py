@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures.json"
 sys.path.insert(0, str(HERE.parent.parent))
 
-from tests.r_reference.cases import build_cases
+from tests.r_reference.cases import build_cases  # noqa: E402 (after the path set-up)
 
 
 def r_available() -> bool:

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = '0006_fieldwork'
 down_revision = '0005_accounts_audit'
 branch_labels = None
