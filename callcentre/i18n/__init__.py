@@ -25,6 +25,7 @@ _AREAS = (
     "messages_sampling",
     "messages_questionnaire",
     "messages_workorders",
+    "messages_limits",
 )
 _language: str | None = None
 
