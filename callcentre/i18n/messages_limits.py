@@ -21,7 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sheet '{sheet}' spans {found} cells from A1 to its last cell; the limit is {allowed}",
     ),
     "import.limit.max_part_bytes": (
-        "文件内部“{sheet}”解压后超过 {allowed} 字节（已读到 {found} 字节）",
+        "文件中的“{sheet}”解压后超过 {allowed} 字节（实际或声明 {found} 字节）",
         "part '{sheet}' inflates to more than {allowed} bytes ({found} read)",
     ),
     "import.limit.max_file_bytes": (
@@ -29,7 +29,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file has {found} bytes; the limit is {allowed}",
     ),
     "import.limit.max_ratio": (
-        "文件内部“{sheet}”的压缩比为 {found} 倍，上限为 {allowed} 倍（疑似“压缩炸弹”）",
+        "文件中的“{sheet}”压缩比为 {found} 倍，上限为 {allowed} 倍（疑似“压缩炸弹”）",
         "part '{sheet}' is compressed {found} to 1; the limit is {allowed} to 1 (a zip bomb?)",
     ),
     "import.limit.max_cell_chars": (

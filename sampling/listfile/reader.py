@@ -493,6 +493,7 @@ def read_list_file(path: Path | str, *, limits: ReadLimits = DEFAULT_LIMITS) -> 
             check_file_size(path, limits)
             grid, merged = html_grid(decode_html(path.read_bytes()), limits)
         except LimitExceeded as exc:
+            exc.sheet = exc.sheet or path.stem[:31]
             raise ListFileError.over_limit(path, exc) from None
         raw_sheets = [(path.stem[:31], grid, [], merged)]
     elif not workbook and (suffix in (".csv", ".txt") or suffix == ".xls" and _is_text(head)):

@@ -109,7 +109,7 @@ def _check_text(region: bytes, where: str, limits: ReadLimits) -> None:
             raise LimitExceeded("max_cell_chars", len(text), limits.max_cell_chars, where)
 
 
-def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
              limits: ReadLimits) -> Iterator[bytes]:
     """The part's inflated bytes, a chunk at a time, never more than the limit.
 
@@ -146,7 +146,7 @@ def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                 inflated += len(out)
                 if inflated > limits.max_part_bytes:
                     raise LimitExceeded("max_part_bytes", inflated, limits.max_part_bytes,
-                                        info.filename)
+                                        where)
                 if out:
                     yield out
         if inflater is not None and (tail := inflater.flush()):
@@ -164,7 +164,7 @@ def _scan_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
     exact = False          # a sheet read reference by reference (after an unusual cell)
     cells_before = False   # cells read on the fast path before that
     carry = b""
-    for chunk in itertools.chain(_inflate(path, zf, info, limits), (b"",)):
+    for chunk in itertools.chain(_inflate(path, zf, info, where, limits), (b"",)):
         if not (sheet or text):
             continue
         buffer = carry + chunk if carry else chunk
@@ -225,9 +225,10 @@ def check_zip_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
     size = path.stat().st_size
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
+        sheets = _sheet_names(zf, {i.filename for i in infos})
         total = 0
         for info in infos:
-            where = info.filename
+            where = sheets.get(info.filename, info.filename)
             total += info.file_size
             if info.file_size > limits.max_part_bytes:
                 raise LimitExceeded("max_part_bytes", info.file_size, limits.max_part_bytes,
@@ -238,7 +239,6 @@ def check_zip_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
                                     limits.max_ratio, where)
         if total > limits.ratio_from_bytes and total > limits.max_ratio * max(size, 1):
             raise LimitExceeded("max_ratio", total // max(size, 1), limits.max_ratio)
-        sheets = _sheet_names(zf, {i.filename for i in infos})
         for info in infos:
             name = info.filename
             lower = name.lower()
