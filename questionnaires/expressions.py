@@ -237,6 +237,12 @@ def compile_expression(source: str) -> Expression:
     try:
         token = _parser().parse(to_xpath(text))
     except ElementPathError as exc:
+        # elementpath evaluates constant parts while parsing, and wraps what they raise
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, TooComplex):
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, TooComplex):
+            raise _too_complex(source, cause) from None
         raise ExpressionError(source, str(exc)) from None
     except TooComplex as exc:
         raise _too_complex(source, exc) from None

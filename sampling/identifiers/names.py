@@ -138,8 +138,7 @@ def check_name(value: object) -> tuple[str, tuple[str, ...]]:
     name = normalise_name(value)
     if not name_key(name):
         return name, ("name_missing",)
-    name, cut = cut_name(name)
     raw = value if isinstance(value, str) else None
-    if raw is not None and raw != name:
-        return name, ("name_normalised", *cut)
-    return name, cut
+    normalised = ("name_normalised",) if raw is not None and raw != name else ()
+    name, cut = cut_name(name)
+    return name, normalised + cut

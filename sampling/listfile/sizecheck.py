@@ -35,6 +35,8 @@ from pathlib import Path
 from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits, check_grid_shape
 
 _CHUNK = 4 * 1024 * 1024
+# what the fast path proves of a sheet: at most 99,999 rows of at most 26 columns
+_FAST_ROWS, _FAST_COLUMNS = 99_999, 26
 # a cell element not written as `<c r="X12345"` (one letter, up to five digits, first)
 _UNUSUAL_CELL = re.compile(rb'<c(?:[\t\r\n/>]| (?!r="[A-Z]\d{1,5}"))')
 # cells or rows with a namespace prefix (<x:c …>; also matches such text, which only
@@ -161,7 +163,10 @@ def _scan_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
                sheet: bool, text: bool, limits: ReadLimits) -> None:
     """Stream one part: its actual size, and for a sheet its grid, for text its cells."""
     grid = _Grid() if sheet else None
-    exact = False          # a sheet read reference by reference (after an unusual cell)
+    # a sheet read reference by reference (after an unusual cell, or from the start when
+    # the limits are too low for the fast path's bound to prove anything)
+    exact = not (limits.max_rows >= _FAST_ROWS and limits.max_columns >= _FAST_COLUMNS
+                 and limits.max_cells >= _FAST_ROWS * _FAST_COLUMNS)
     cells_before = False   # cells read on the fast path before that
     carry = b""
     for chunk in itertools.chain(_inflate(path, zf, info, where, limits), (b"",)):
@@ -178,7 +183,7 @@ def _scan_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
         if grid is not None and region:
             if not exact and (_UNUSUAL_CELL.search(region) or _PREFIXED.search(region)):
                 if cells_before:   # what was read so far: at most 26 x 99,999
-                    grid.bound(99_999, 26)
+                    grid.bound(_FAST_ROWS, _FAST_COLUMNS)
                 exact = True
             elif not exact and not cells_before:
                 cells_before = b'<c r="' in region
