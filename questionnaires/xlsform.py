@@ -35,7 +35,7 @@ from questionnaires.model import (
     Question,
 )
 from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
-from sampling.listfile.sizecheck import check_file_size, check_zip_workbook
+from sampling.listfile.sizecheck import check_workbook
 
 Rows = Sequence[Sequence[Any]]
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -396,12 +396,7 @@ def read_sheets(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> dict[s
 
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
-            zipped = fh.read(4) == b"PK\x03\x04"
-        if zipped:
-            check_zip_workbook(path, limits)
-        else:
-            check_file_size(path, limits)
+        check_workbook(path, limits)
     except LimitExceeded as exc:
         raise XLSFormError(str(path), [FormIssue(
             exc.sheet or path.name, 1, "A", "questionnaire.err.over_limit",

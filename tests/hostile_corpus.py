@@ -114,6 +114,21 @@ def far_cell(path: Path, ref: str = "XFD1048576") -> Path:
     return list_workbook(path, [(ref, "x")])
 
 
+def far_cell_xls(path: Path, row: int = 65_535, col: int = 255) -> Path:
+    """A legacy .xls list with one cell at its last row and column (a 5 KB file that made
+    the reader build 16.7 million cells, 1.2 GB). Needs xlwt (the dev extra)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    for r, values in enumerate([LIST_HEADER, *LIST_ROWS]):
+        for c, value in enumerate(values):
+            sheet.write(r, c, value)
+    sheet.write(row, col, "x")
+    book.save(str(path))
+    return path
+
+
 def zip_bomb(path: Path, inflated: int = 160 * 1024 * 1024, *, lie: bool = False) -> Path:
     """A list whose sheet inflates to about ``inflated`` bytes of cells (one cell written
     again and again, compressing about 1000 to 1). ``lie``: the zip's headers declare
@@ -240,6 +255,7 @@ def write_corpus(out: Path, *, full: bool = False) -> list[Path]:
     made = [
         far_cell(out / "list_XFD1048576.xlsx"),
         far_cell(out / "list_CV1048576.xlsx", "CV1048576"),
+        far_cell_xls(out / "list_IV65536.xls"),
         zip_bomb(out / "list_zip_bomb.xlsx", (4 << 30) if full else 160 << 20),
         zip_bomb(out / "list_zip_bomb_lying.xlsx", 160 << 20, lie=True),
         csv_list(out / "list_uFFFF_names.csv", ["天津甲科技\uffff有限公司", "天津乙\ufffe公司"]),

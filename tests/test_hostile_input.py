@@ -85,6 +85,13 @@ def test_a_cell_at_cv1048576_is_refused_before_it_is_read(tmp_path: Path) -> Non
     assert "名单" in error.detail            # the sheet, by the name Excel shows
 
 
+def test_an_xls_cell_at_iv65536_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    pytest.importorskip("xlwt")
+    error = refused(corpus.far_cell_xls(tmp_path / "far.xls"))
+    assert "第 256 列" in error.detail and "名单" in error.detail
+    assert read_list_file(corpus.far_cell_xls(tmp_path / "near.xls", 20, 6)).data_rows == 4
+
+
 def test_questionnaire_validate_refuses_a_far_cell(tmp_path: Path) -> None:
     form = corpus.form_far_cell(tmp_path / "form.xlsx")
     done = cli("questionnaire", "validate", str(form), cwd=tmp_path)

@@ -38,7 +38,7 @@ from sampling.listfile.headers import (
 )
 from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
 from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
-from sampling.listfile.sizecheck import check_file_size, check_zip_workbook, guard_records
+from sampling.listfile.sizecheck import check_file_size, check_workbook, guard_records
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -422,10 +422,7 @@ def _load_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[Load
     with open(path, "rb") as fh:
         magic = fh.read(8)
     try:
-        if magic.startswith(_ZIP_MAGIC):
-            check_zip_workbook(path, limits)
-        else:
-            check_file_size(path, limits)
+        check_workbook(path, limits)
     except LimitExceeded as exc:
         raise ListFileError.over_limit(path, exc) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:

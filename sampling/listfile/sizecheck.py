@@ -277,3 +277,18 @@ def guard_records(records: Iterable[list[str]], sheet: str,
         if record and max(map(len, record)) > chars:
             raise LimitExceeded("max_cell_chars", max(map(len, record)), chars, sheet)
         yield record
+
+
+def check_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+    """Any workbook by its content: zipped (xlsx, xlsm, xlsb, ods) as above, an OLE
+    compound file (xls) by its size and its cell records (:mod:`.xls_size`)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        check_zip_workbook(path, limits)
+        return
+    check_file_size(path, limits)
+    if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        from sampling.listfile.xls_size import check_xls
+
+        check_xls(path, limits)
