@@ -91,7 +91,10 @@ def _int(value: Any) -> int:
     return int(float(str(value)))
 
 
-class _BoundedRange(XPath2Parser.symbol_table["to"]):  # type: ignore[misc,name-defined]
+_RANGE_TOKEN: Any = XPath2Parser.symbol_table["to"]
+
+
+class _BoundedRange(_RANGE_TOKEN):  # type: ignore[misc]
     """``a to b`` whose items are counted against the limits (:mod:`questionnaires.limits`)."""
 
     def evaluate(self, context: Any = None) -> Any:
@@ -106,7 +109,8 @@ class _BoundedRange(XPath2Parser.symbol_table["to"]):  # type: ignore[misc,name-
 
 
 class _Parser(XPath2Parser):
-    symbol_table: ClassVar[dict[str, Any]] = {**XPath2Parser.symbol_table, "to": _BoundedRange}
+    symbol_table: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        **XPath2Parser.symbol_table, "to": _BoundedRange}
 
 
 # XPath 2 constructs that XLSForm (ODK's XPath 1 and functions) does not have, and that

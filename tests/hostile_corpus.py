@@ -17,13 +17,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-LIST_HEADER = ["序号", "企业名称", "统一社会信用代码", "所属区", "联系电话"]
-LIST_ROWS = [
+LIST_HEADER: list[object] = ["序号", "企业名称", "统一社会信用代码", "所属区", "联系电话"]
+LIST_ROWS: list[list[object]] = [
     [1, "天津甲科技有限公司", "91120116592938202F", "和平区", "13812345678"],
     [2, "天津乙贸易有限公司", "91110000600037341L", "河东区", "022-23456789"],
     [3, "天津丙物流有限公司", "121200004013590816", "南开区", "13912345678"],
 ]
-WORKORDER_HEADER = ["序号", "工单号", "企业名称", "统一社会信用代码", "联系人", "联系电话",
+WORKORDER_HEADER: list[object] = ["序号", "工单号", "企业名称", "统一社会信用代码", "联系人", "联系电话",
                     "业务描述", "受理时间", "办结时间", "办理时长"]
 
 _CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -105,7 +105,7 @@ def write_workbook(path: Path, sheets: Sequence[tuple[str, str]]) -> Path:
 
 def list_workbook(path: Path, extra_cells: Iterable[tuple[str, object]] = (),
                   rows: Sequence[Sequence[object]] | None = None) -> Path:
-    data = [["部门：市税务局"], LIST_HEADER, *(rows if rows is not None else LIST_ROWS)]
+    data: list[Sequence[object]] = [["部门：市税务局"], LIST_HEADER, *(rows if rows is not None else LIST_ROWS)]
     return write_workbook(path, [("名单", sheet_xml(data, extra_cells))])
 
 
@@ -121,7 +121,8 @@ def far_cell_xls(path: Path, row: int = 65_535, col: int = 255) -> Path:
 
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("名单")
-    for r, values in enumerate([LIST_HEADER, *LIST_ROWS]):
+    table: list[Sequence[object]] = [LIST_HEADER, *LIST_ROWS]
+    for r, values in enumerate(table):
         for c, value in enumerate(values):
             sheet.write(r, c, value)
     sheet.write(row, col, "x")
@@ -176,7 +177,7 @@ def _declare_size(path: Path, name: str, size: int) -> None:
 
 def csv_list(path: Path, names: Sequence[str], encoding: str = "utf-8") -> Path:
     """A csv list with one row per name."""
-    lines = [",".join(LIST_HEADER)]
+    lines = [",".join(map(str, LIST_HEADER))]
     for i, name in enumerate(names, start=1):
         lines.append(f'{i},"{name}",,和平区,138{i:08d}')
     path.write_text("\r\n".join(lines) + "\r\n", encoding=encoding, errors="surrogatepass")
@@ -197,14 +198,14 @@ def html_colspan_bomb(path: Path, rows: int = 10, cells: int = 300) -> Path:
 
 
 def wide_csv(path: Path, columns: int = 300) -> Path:
-    lines = [",".join(LIST_HEADER), ",".join(["1", "天津甲科技有限公司", "", "和平区",
+    lines = [",".join(map(str, LIST_HEADER)), ",".join(["1", "天津甲科技有限公司", "", "和平区",
                                                "13812345678", *(["x"] * columns)])]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def workorder_workbook(path: Path, extra_cells: Iterable[tuple[str, object]] = ()) -> Path:
-    rows = [["部门：市税务局"], WORKORDER_HEADER,
+    rows: list[Sequence[object]] = [["部门：市税务局"], WORKORDER_HEADER,
             [1, "GD001", "天津甲科技有限公司", "91120116592938202F", "张一", "13812345678",
              "开办", "2021-03-01", "2021-03-03", 2]]
     return write_workbook(path, [("工单", sheet_xml(rows, extra_cells))])

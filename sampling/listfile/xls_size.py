@@ -51,10 +51,9 @@ def _workbook_stream(data: bytes) -> bytes:
     difat = list(struct.unpack_from("<109I", data, 0x4C))
     at, hops = first_difat, 0
     while at not in (_END_OF_CHAIN, _FREE) and hops <= n_difat:
-        block = sector(at)
-        entries = struct.unpack(f"<{size // 4}I", block)
-        difat.extend(entries[:-1])
-        at, hops = entries[-1], hops + 1
+        more = struct.unpack(f"<{size // 4}I", sector(at))
+        difat.extend(more[:-1])
+        at, hops = more[-1], hops + 1
     fat: list[int] = []
     for n in difat[:n_fat]:
         if n in (_END_OF_CHAIN, _FREE):
