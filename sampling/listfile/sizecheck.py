@@ -53,8 +53,12 @@ _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId=
 
 
 @lru_cache(maxsize=8)
-def _long_text(chars: int) -> re.Pattern[bytes]:
-    # a text node of at least `chars` bytes: the only ones that may hold more characters
+def _long_text(chars: int, element: bool) -> re.Pattern[bytes]:
+    """A text node of at least ``chars`` bytes (the only ones that may hold more
+    characters): in a ``<t>`` element (shared strings: anchoring on ``<t`` is a third
+    faster), or anywhere (a sheet's inline strings and formula results)."""
+    if element:
+        return re.compile(rb"<t(?:\s[^>]*)?>([^<]{%d,})" % chars)
     return re.compile(rb">([^<]{%d,})" % chars)
 
 
@@ -104,8 +108,8 @@ class _Grid:
             self.bound(max(self.row, 1), self.column)
 
 
-def _check_text(region: bytes, where: str, limits: ReadLimits) -> None:
-    for m in _long_text(limits.max_cell_chars).finditer(region):
+def _check_text(region: bytes, where: str, limits: ReadLimits, *, element: bool) -> None:
+    for m in _long_text(limits.max_cell_chars, element).finditer(region):
         text = html.unescape(m.group(1).decode("utf-8", "replace"))
         if len(text) > limits.max_cell_chars:
             raise LimitExceeded("max_cell_chars", len(text), limits.max_cell_chars, where)
@@ -179,7 +183,7 @@ def _scan_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: st
             raise LimitExceeded("max_cell_chars", len(carry) // 4, limits.max_cell_chars, where)
         # in a sheet, text is in inline strings only (others are in the shared strings)
         if text and (not sheet or b"inlineStr" in region or b't="str"' in region):
-            _check_text(region, where, limits)
+            _check_text(region, where, limits, element=not sheet)
         if grid is not None and region:
             if not exact and (_UNUSUAL_CELL.search(region) or _PREFIXED.search(region)):
                 if cells_before:   # what was read so far: at most 26 x 99,999
