@@ -296,3 +296,13 @@ def test_a_large_form_validates_correctly() -> None:
     _, issues = check_sheets({"survey": survey})
     assert [(i.row, i.key) for i in issues] == [(1502, "questionnaire.err.cycle")]
     assert str(issues[0]).count("→") == 201                # q1500 … q1700 → q1500
+
+
+def test_a_manifest_over_a_limit_is_a_message(tmp_path: Path) -> None:
+    from callcentre.errors import UserError
+    from callcentre.importer.jobs import read_manifest
+
+    with pytest.raises(UserError) as caught:
+        read_manifest(corpus.wide_csv(tmp_path / "manifest.csv"))
+    assert caught.value.key == "import.manifest_unreadable"
+    assert "第 305 列" in str(caught.value)
