@@ -175,6 +175,43 @@ def _declare_size(path: Path, name: str, size: int) -> None:
     path.write_bytes(bytes(data))
 
 
+_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def ods_repeats(path: Path, rows: int = 1_000_000, columns: int = 20) -> Path:
+    """An .ods list whose one repeated row of repeated cells with a value stands for
+    ``rows`` x ``columns`` cells, then the empty repeats LibreOffice writes at the end."""
+    def cell(text: object, repeat: int = 1) -> str:
+        times = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+        return (f'<table:table-cell office:value-type="string"{times}>'
+                f"<text:p>{escape(str(text))}</text:p></table:table-cell>")
+    header = "".join(cell(h) for h in LIST_HEADER)
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>"
+                   for r in LIST_ROWS)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="名单">'
+        f"<table:table-row>{header}</table:table-row>{body}"
+        f'<table:table-row table:number-rows-repeated="{rows}">{cell("x", columns)}'
+        "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+                'vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path='
+                '"content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
 def csv_list(path: Path, names: Sequence[str], encoding: str = "utf-8") -> Path:
     """A csv list with one row per name."""
     lines = [",".join(map(str, LIST_HEADER))]
@@ -257,6 +294,7 @@ def write_corpus(out: Path, *, full: bool = False) -> list[Path]:
         far_cell(out / "list_XFD1048576.xlsx"),
         far_cell(out / "list_CV1048576.xlsx", "CV1048576"),
         far_cell_xls(out / "list_IV65536.xls"),
+        ods_repeats(out / "list_repeats.ods"),
         zip_bomb(out / "list_zip_bomb.xlsx", (4 << 30) if full else 160 << 20),
         zip_bomb(out / "list_zip_bomb_lying.xlsx", 160 << 20, lie=True),
         csv_list(out / "list_uFFFF_names.csv", ["天津甲科技\uffff有限公司", "天津乙\ufffe公司"]),

@@ -92,6 +92,13 @@ def test_an_xls_cell_at_iv65536_is_refused_before_it_is_read(tmp_path: Path) -> 
     assert read_list_file(corpus.far_cell_xls(tmp_path / "near.xls", 20, 6)).data_rows == 4
 
 
+def test_an_ods_of_repeated_cells_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    error = refused(corpus.ods_repeats(tmp_path / "repeats.ods"))
+    assert "20,000,080" in error.detail and "名单" in error.detail
+    # the empty repeats LibreOffice writes at the end of a sheet are no part of the grid
+    assert read_list_file(corpus.ods_repeats(tmp_path / "ok.ods", 2, 5)).data_rows == 5
+
+
 def test_questionnaire_validate_refuses_a_far_cell(tmp_path: Path) -> None:
     form = corpus.form_far_cell(tmp_path / "form.xlsx")
     done = cli("questionnaire", "validate", str(form), cwd=tmp_path)

@@ -255,6 +255,10 @@ def check_zip_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
             is_text = is_sheet or lower in ("xl/sharedstrings.xml", "content.xml")
             _scan_part(path, zf, info, sheets.get(name, name), sheet=is_sheet, text=is_text,
                        limits=limits)
+        if "content.xml" in zf.NameToInfo and "xl/workbook.xml" not in zf.NameToInfo:
+            from sampling.listfile.ods_size import check_ods_content
+
+            check_ods_content(zf.read("content.xml"), limits)     # an .ods: its repeats
 
 
 def check_file_size(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
