@@ -137,13 +137,16 @@ def html_bytes(grid: list[list[object]], spans: list[tuple[int, int]]) -> bytes:
 
 
 def mutate(data: bytes, draw: st.DrawFn) -> bytes:
-    """Flip bytes, cut the end off, or splice in a chunk of itself."""
+    """Flip bytes, cut the end off, or splice in a chunk of itself; half the time within
+    the file's middle, where a workbook's compressed sheet is."""
     out = bytearray(data)
+    middle = draw(st.booleans())
     for _ in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(["flip", "cut", "splice"]))
+        kind = draw(st.sampled_from(["flip", "flip", "cut", "splice"]))
         if not out:
             break
-        at = draw(st.integers(0, len(out) - 1))
+        low = len(out) // 4 if middle else 0
+        at = draw(st.integers(low, max(low, len(out) * 3 // 4 if middle else len(out) - 1)))
         if kind == "flip":
             out[at] ^= draw(st.integers(1, 255))
         elif kind == "cut":
@@ -360,5 +363,23 @@ def test_xlsform_workbooks_written_and_mutated_never_raise(survey: list[list[obj
         path = corpus.xlsform(Path(tmp) / "form.xlsx", safe)
         if data.draw(st.booleans()):
             path.write_bytes(mutate(path.read_bytes(), data.draw))
+        for issue in validate_xlsform(path):
+            assert has(issue.key), issue.key
+
+
+@fuzz(40)
+@given(grids(), st.data())
+def test_damaged_workbooks_are_refused_as_unreadable_or_read(grid: list[list[object]],
+                                                             data: st.DataObject) -> None:
+    """A few bytes flipped anywhere in a valid workbook (its compressed parts most of
+    all): read, or refused with a message; never zlib's or zipfile's own exception."""
+    workbook = bytearray(data.draw(workbooks(grid)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(workbook) - 1))
+        workbook[at] ^= data.draw(st.integers(1, 255))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "damaged.xlsx"
+        path.write_bytes(bytes(workbook))
+        _read(path)
         for issue in validate_xlsform(path):
             assert has(issue.key), issue.key

@@ -12,6 +12,7 @@ import os
 import resource
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,26 @@ def test_a_manifest_over_a_limit_is_a_message(tmp_path: Path) -> None:
         read_manifest(corpus.wide_csv(tmp_path / "manifest.csv"))
     assert caught.value.key == "import.manifest_unreadable"
     assert "第 305 列" in str(caught.value)
+
+
+def test_a_damaged_sheet_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
+    """Bytes flipped in a sheet's compressed data: zlib's own error was not caught."""
+    import zipfile
+
+    rows = [[i, f"天津{i}号有限公司", "", "和平区", "13812345678"] for i in range(500)]
+    path = corpus.list_workbook(tmp_path / "list.xlsx", rows=rows)
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename)
+    codes = Counter()
+    for at in range(start + 10, start + info.compress_size - 10, 97):
+        damaged = bytearray(data)
+        damaged[at] ^= 0x5A
+        (tmp_path / "damaged.xlsx").write_bytes(bytes(damaged))
+        try:
+            read_list_file(tmp_path / "damaged.xlsx")
+            codes["read"] += 1
+        except ListFileError as exc:
+            codes[exc.code] += 1
+        assert all(has(i.key) for i in validate_xlsform(tmp_path / "damaged.xlsx"))
+    assert codes["unreadable"] > 0, codes

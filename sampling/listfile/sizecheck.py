@@ -228,9 +228,19 @@ def _sheet_names(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
 def check_zip_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
     """Raise :class:`LimitExceeded` if the zipped workbook at ``path`` is over a limit.
 
-    A file that is not a readable zip (or whose parts fail their CRC) raises
+    A file that is not a readable zip (damaged, encrypted, a compression method zlib
+    does not have, a part whose size is not what it declares) raises
     :class:`zipfile.BadZipFile`; the caller reports it as unreadable.
     """
+    try:
+        _check_zip_workbook(path, limits)
+    except (zlib.error, RuntimeError, NotImplementedError, EOFError, ValueError) as exc:
+        if isinstance(exc, LimitExceeded):
+            raise
+        raise zipfile.BadZipFile(str(exc) or type(exc).__name__) from None
+
+
+def _check_zip_workbook(path: Path, limits: ReadLimits) -> None:
     size = path.stat().st_size
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
