@@ -28,6 +28,7 @@ _AREAS = (
     "messages_app",
     "messages_fieldwork",
     "messages_reports",
+    "messages_limits",
 )
 _language: str | None = None
 

@@ -40,6 +40,7 @@ def parse_item(value: object, *, where: str) -> int | None:
 
 def read_manifest(path: Path) -> list[ImportJob]:
     """Read a manifest; relative file paths are taken relative to the manifest."""
+    from sampling.listfile.limits import LimitExceeded
     from sampling.listfile.reader import ListFileError, _read_csv, _read_workbook
 
     try:
@@ -47,6 +48,9 @@ def read_manifest(path: Path) -> list[ImportJob]:
             sheets = _read_csv(path)
         else:
             sheets = _read_workbook(path)
+    except LimitExceeded as exc:
+        raise UserError("import.manifest_unreadable", file=str(path),
+                        detail=exc.describe()) from None
     except (ListFileError, OSError, UnicodeDecodeError) as exc:
         raise UserError("import.manifest_unreadable", file=str(path), detail=str(exc)) from None
     name, grid, lines = sheets[0]

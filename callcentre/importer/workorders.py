@@ -28,7 +28,7 @@ from callcentre.db.engine import write_transaction
 from callcentre.db.models import Enterprise, SourceFile, Wave, WorkOrder
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
-from sampling.identifiers.names import name_key, normalise_name
+from sampling.identifiers.names import cut_name, name_key, normalise_name
 from sampling.identifiers.phone import normalise_phones
 from sampling.identifiers.uscc import normalise_credit_code
 from sampling.listfile.headers import is_blank, normalise_header
@@ -240,12 +240,14 @@ def _order_values(sheet: ListSheet, row: DataRow, stages: list[StageColumns]) ->
     if total is not None and stage_values and abs(total - total_from_stages) > 0.5:
         reasons.append("wo_days_mismatch")
     phones = normalise_phones(sheet.cell(row, "phone"))
+    name, cut = cut_name(normalise_name(sheet.cell(row, "name")))
+    reasons.extend(cut)
     return {
         "sheet": sheet.name, "row": row.row,
-        "order_no": _order_no(sheet.cell(row, "order_no")),
-        "name": normalise_name(sheet.cell(row, "name")),
+        "order_no": _order_no(sheet.cell(row, "order_no"))[:100],
+        "name": name,
         "uscc": normalise_credit_code(sheet.cell(row, "uscc")).code,
-        "contact": str(sheet.cell(row, "contact") or "").strip(),
+        "contact": str(sheet.cell(row, "contact") or "").strip()[:200],
         "phone_e164": phones.primary.e164 if phones.primary else None,
         "business": str(sheet.cell(row, "business") or "").strip(),
         "stages": json.dumps(stage_values, ensure_ascii=False),
