@@ -502,3 +502,23 @@ def test_an_output_path_holding_markup_is_shown_as_typed(hostile_db: tuple[str, 
     result = CliRunner().invoke(main_group, ["--db", url, "sample", "export", "--out",
                                              str(target)])
     assert result.exit_code == 1 and str(target.parent) in result.output
+
+
+def test_whole_row_shows_numbers_as_excel_does(tmp_path: Path) -> None:
+    """Whole numbers read from xlsx are floats: the whole row shows 1, not 1.0, and a
+    credit code Excel stored as a number keeps its exponent (its digits are lost)."""
+    from tests.test_import_pipeline import write_list
+
+    url = f"sqlite:///{tmp_path / 'cc.db'}"
+    path = write_list(tmp_path / "a.xlsx", [
+        [1, "和平区", "天津甲科技有限公司", 1.21201023163164e17, "张一", 13812345678.0, "开办", None]])
+    import_files(open_engine(url), [ImportJob(path, "市税务局", 1)])
+    out = tmp_path / "check.xlsx"
+    write_check_workbook(open_engine(url), out, wave="2021")
+    ws = openpyxl.load_workbook(out)["逐行核查"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True))))
+    assert row["原始整行"] == "1 | 和平区 | 天津甲科技有限公司 | 1.21201023163164e+17 | 张一 | " \
+                             "13812345678 | 开办"
+    assert row["统一社会信用代码（原始）"] == 1.21201023163164e17     # a number, as sent
+    assert row["联系电话（原始）"] == 13812345678
