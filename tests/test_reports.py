@@ -450,6 +450,10 @@ def test_sample_export_contact_district_names_and_methods_in_words(
     assert by_code["120101"]["联系人"] == "'=HYPERLINK(\"http://x\")"
     assert all(r["层（说明）"] == "第1项" for r in rows)
     assert all("****" in r["电话"] for r in rows)
+    assert ws.cell(2, header.index("基础权重") + 1).number_format == "0.00"
+    allocation = wb["分配方案"]
+    assert allocation["E2"].number_format == "0.0%" and allocation["K2"].number_format == "0.00"
+    assert isinstance(allocation["E2"].value, float)          # still a number
     lines = [r[0] for r in wb["设计参数"].iter_rows(values_only=True)]
     text = "\n".join(lines)
     assert "{" not in text and "params" not in text             # no raw JSON
