@@ -526,3 +526,20 @@ def test_whole_row_shows_numbers_as_excel_does(tmp_path: Path) -> None:
                              "13812345678 | 开办"
     assert row["统一社会信用代码（原始）"] == 1.21201023163164e17     # a number, as sent
     assert row["联系电话（原始）"] == 13812345678
+
+
+def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
+        tmp_path: Path) -> None:
+    """The temporary file is made 0600; the file it becomes is not."""
+    from callcentre.reports.csv_file import write_csv
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    new = tmp_path / "new.csv"
+    write_csv(new, ["a"], [[1]])
+    assert new.stat().st_mode & 0o777 == 0o666 & ~mask
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_csv(kept, ["a"], [[1]])
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b"a\r\n1\r\n"
