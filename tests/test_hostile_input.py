@@ -82,7 +82,7 @@ def test_a_cell_at_xfd1048576_is_refused_and_the_batch_goes_on(tmp_path: Path) -
 
 def test_a_cell_at_cv1048576_is_refused_before_it_is_read(tmp_path: Path) -> None:
     error = refused(corpus.far_cell(tmp_path / "cv.xlsx", "CV1048576"))
-    assert "104,857,600" in error.detail and "15,000,000" in error.detail
+    assert "104,857,600" in error.detail and "10,000,000" in error.detail
     assert "名单" in error.detail            # the sheet, by the name Excel shows
 
 
@@ -337,3 +337,15 @@ def test_a_damaged_sheet_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
             codes[exc.code] += 1
         assert all(has(i.key) for i in validate_xlsform(tmp_path / "damaged.xlsx"))
     assert codes["unreadable"] > 0, codes
+
+
+def test_a_far_cell_behind_a_damaged_first_header_is_refused(tmp_path: Path) -> None:
+    """calamine reads an .xlsx by its central directory, whatever its first bytes say:
+    the size check must too (found by the fuzz tests: PK\\x03\\x05 … then ERW113430)."""
+    path = corpus.far_cell(tmp_path / "far.xlsx")
+    data = bytearray(path.read_bytes())
+    data[3] = 0x05
+    path.write_bytes(bytes(data))
+    with pytest.raises(ListFileError) as caught:
+        read_list_file(path)
+    assert caught.value.code in ("unreadable", "over_limit")

@@ -45,7 +45,7 @@ class ReadLimits:
 
     max_rows: int = 1_048_576
     max_columns: int = 200
-    max_cells: int = 15_000_000
+    max_cells: int = 10_000_000
     max_part_bytes: int = 100 * MIB
     max_ratio: int = 100
     ratio_from_bytes: int = 10 * MIB

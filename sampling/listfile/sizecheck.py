@@ -302,7 +302,9 @@ def check_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
     compound file (xls) by its size and its cell records (:mod:`.xls_size`)."""
     with open(path, "rb") as fh:
         magic = fh.read(8)
-    if magic.startswith(b"PK\x03\x04"):
+    # a zip by its central directory, as the spreadsheet reader finds it (a damaged
+    # first header does not stop calamine from reading an .xlsx)
+    if magic.startswith(b"PK") or zipfile.is_zipfile(path):
         check_zip_workbook(path, limits)
         return
     check_file_size(path, limits)
