@@ -79,6 +79,7 @@ def test_write_transaction_holds_the_lock_from_its_start(tmp_path: Path) -> None
     engine.dispose()
 
 
+@pytest.mark.filterwarnings("ignore:Connection is already established")
 def test_begin_write_refuses_a_transaction_already_begun(tmp_path: Path) -> None:
     engine = open_engine(f"sqlite:///{tmp_path / 'lock.db'}")
     with Session(engine) as session:

@@ -234,7 +234,9 @@ def write_transaction(
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
                 yield conn
         finally:
-            if sqlite and sqlite_bulk:
+            # not on a connection SQLAlchemy invalidated (a statement interrupted by
+            # Ctrl-C): that one is closed and never reused
+            if sqlite and sqlite_bulk and not conn.invalidated:
                 raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
                 raw.execute("PRAGMA wal_autocheckpoint=1000")  # type: ignore[union-attr]
 
