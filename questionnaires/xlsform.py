@@ -400,7 +400,7 @@ def read_sheets(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> dict[s
     except LimitExceeded as exc:
         raise XLSFormError(str(path), [FormIssue(
             exc.sheet or path.name, 1, "A", "questionnaire.err.over_limit",
-            {"detail": exc.describe()})]) from None
+            {"detail": exc.describe(message)})]) from None
     except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise XLSFormError(str(path), [FormIssue(path.name, 1, "A", "questionnaire.err.unreadable",
                                                  {"detail": str(exc)})]) from None

@@ -295,6 +295,8 @@ def test_ctrl_c_stops_an_import_quietly(lists: tuple[list[GeneratedFile], Path],
     cli = Path(sys.executable).with_name("callcentre")   # the console script users run
     assert cli.exists()
     url = f"sqlite:///{tmp_path / 'i.db'}"
+    subprocess.run([str(cli), "--db", url, "wave", "new", "2021"], check=True,
+                   capture_output=True)
     proc = subprocess.Popen([str(cli), "--db", url, "--lang", "zh", "import", "--manifest",
                              str(manifest)], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)

@@ -310,9 +310,8 @@ def test_numbered_empty_template_rows_are_blank(sqlite_url: str, tmp_path: Path)
 
 
 def test_every_work_order_problem_is_explained_in_both_languages() -> None:
-    from callcentre.i18n import catalogue
-
     import sampling.listfile.workorders as pure
+    from callcentre.i18n import catalogue
 
     codes = re.findall(r'"(wo_[a-z_]+)"', Path(workorders_module.__file__).read_text("utf-8")
                        + Path(pure.__file__).read_text("utf-8"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callcentre.errors import UserError
+from callcentre.i18n import t
 from sampling.listfile.headers import normalise_header
 
 _MANIFEST_COLUMNS = {
@@ -50,7 +51,7 @@ def read_manifest(path: Path) -> list[ImportJob]:
             sheets = _read_workbook(path)
     except LimitExceeded as exc:
         raise UserError("import.manifest_unreadable", file=str(path),
-                        detail=exc.describe()) from None
+                        detail=exc.describe(t)) from None
     except (ListFileError, OSError, UnicodeDecodeError) as exc:
         raise UserError("import.manifest_unreadable", file=str(path), detail=str(exc)) from None
     name, grid, lines = sheets[0]

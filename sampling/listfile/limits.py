@@ -16,6 +16,7 @@ settings object can build one with other values (``dataclasses.replace``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
@@ -75,12 +76,28 @@ class LimitExceeded(ValueError):
     def key(self) -> str:
         return f"import.limit.{self.limit}"
 
-    def describe(self, lang: str | None = None) -> str:
-        """The limit in the user's language (from the message catalogue)."""
-        from callcentre.i18n import t
+    def describe(self, translate: Callable[..., str]) -> str:
+        """The limit in words: ``translate(key, **params)`` is the application's message
+        catalogue (this package is pure and holds no texts)."""
+        return translate(self.key, sheet=self.sheet or "-", found=f"{self.found:,}",
+                         allowed=f"{self.allowed:,}")
 
-        return t(self.key, lang=lang, sheet=self.sheet or "-", found=f"{self.found:,}",
-                 allowed=f"{self.allowed:,}")
+    def encoded(self) -> str:
+        """A plain-text form that crosses processes and files (a helper's parse):
+        :func:`decode` gives the exception back."""
+        return f"{LIMIT_PREFIX}{self.limit}\x1f{self.found}\x1f{self.allowed}\x1f{self.sheet or ''}"
+
+
+#: how an encoded :class:`LimitExceeded` begins (``ListFileError.detail``)
+LIMIT_PREFIX = "limit\x1f"
+
+
+def decode(text: str) -> LimitExceeded | None:
+    """The :class:`LimitExceeded` of an :meth:`LimitExceeded.encoded` text, else None."""
+    if not text.startswith(LIMIT_PREFIX):
+        return None
+    limit, found, allowed, sheet = text[len(LIMIT_PREFIX):].split("\x1f", 3)
+    return LimitExceeded(limit, int(found), int(allowed), sheet)
 
 
 def check_grid_shape(rows: int, columns: int, sheet: str, limits: ReadLimits) -> None:

@@ -65,8 +65,9 @@ class ListFileError(Exception):
 
     @classmethod
     def over_limit(cls, path: Path, exc: LimitExceeded) -> ListFileError:
-        """A file over a :class:`ReadLimits` limit (``detail`` names it, in Chinese)."""
-        return cls("over_limit", path, exc.describe())
+        """A file over a :class:`ReadLimits` limit (``detail`` is the limit encoded:
+        the application words it, :func:`sampling.listfile.limits.decode`)."""
+        return cls("over_limit", path, exc.encoded())
 
 
 class DataRow(NamedTuple):
@@ -488,11 +489,11 @@ def read_list_file(path: Path | str, *, limits: ReadLimits = DEFAULT_LIMITS) -> 
         # a web page saved as .xls: Excel shows its tables on one sheet named after the file
         try:
             check_file_size(path, limits)
-            grid, merged = html_grid(decode_html(path.read_bytes()), limits)
+            page, merged = html_grid(decode_html(path.read_bytes()), limits)
         except LimitExceeded as exc:
             exc.sheet = exc.sheet or path.stem[:31]
             raise ListFileError.over_limit(path, exc) from None
-        raw_sheets = [(path.stem[:31], grid, [], merged)]
+        raw_sheets = [(path.stem[:31], page, [], merged)]
     elif not workbook and (suffix in (".csv", ".txt") or (suffix == ".xls" and _is_text(head))):
         # (text saved as .xls by older systems is read as the csv it is)
         try:
