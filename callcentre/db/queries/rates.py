@@ -1,0 +1,319 @@
+"""Disposition counts per group for the AAPOR rates, aggregated in SQL.
+
+Which cases count
+-----------------
+Only released sample: a ``SampleCase`` exists only for released units
+(:func:`callcentre.db.queries.samples.materialise_cases`), and every count here also
+requires a released unit (``SampleUnit.released``) behind the case (item-level
+groupings join the released units themselves). A released case the call queue has
+not taken up yet (no ``CaseQueue`` row, no attempt) counts as not attempted (3.11,
+UH): it is released sample all the same.
+
+Each case's group
+-----------------
+A *closed* case (``CaseQueue.status = 'closed'`` with a ``final_group``) counts in its
+stored final group, which the queue derived with
+:func:`callcentre.fieldwork.final.derive_final` (interview shares included).
+
+An *open* case counts "as if fieldwork ended now", as AAPOR counts interim
+dispositions: the rules of :mod:`callcentre.fieldwork.final` applied in SQL to its
+ended attempts. Every disposition key gets a rank from the rule that would pick it
+(:func:`disposition_ranks`): 1 complete, 2 partial, 3 enterprise not eligible, 4 final
+refusal, 5 other refusal / break-off, 6 other eligible, 7 contact without interview
+(NC), 8 dead number, 9 no answer / voicemail, 10 other dialled outcome (busy,
+technical, custom UH/UO), 11 nothing dialled (abandoned lease). The case's lowest rank
+decides, and among its attempts of that rank the latest (highest id: a case has one
+attempt at a time, so ids follow start order). Rank 7 gives NC (2.21 "respondent
+never available"); rank 8 gives NE when every one of the case's numbers is dead
+(rule 6; 3.90 UO with ``dead_numbers_ineligible=False``), else the case's best rank
+above 8 decides; ranks 9 and 11 give UH; rank 10 gives that attempt's group. A case
+without any ended attempt is UH (3.11 not attempted, or never reached). What the
+SQL does not see for open cases is the interview's share answered: a case whose
+partial interview was recorded as a break-off counts R until it is closed.
+
+The attempt behind a case
+-------------------------
+Grouping by line, caller or day uses the attempt that gave the case its disposition:
+the one the ranks above pick (the latest attempt of the deciding rule), for closed
+cases too. A case never dialled has none and falls into the group "none" (``None``
+key). Days are Asia/Shanghai calendar days (UTC+8 all year: China has no daylight
+saving time) of that attempt's start.
+
+A case covering several items counts once in each of its items' groups (and once per
+department, area, stratum); for the other groupings it counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    text,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from callcentre.db.models.accounts import UserAccount
+from callcentre.db.models.fieldwork import CallAttempt, CasePhone, CaseQueue
+from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership
+from callcentre.db.models.sample import SampleCase, SampleCaseItem, SampleStratum, SampleUnit
+from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition, DispositionSet, Group
+
+GROUPINGS = ("item", "area", "district", "department", "line", "caller", "day", "replicate",
+             "stratum")
+ITEM_LEVEL = frozenset({"item", "area", "department", "stratum"})
+ATTEMPT_LEVEL = frozenset({"line", "caller", "day"})
+
+# ranks of the rules of callcentre.fieldwork.final (see the module docstring)
+R_I, R_P, R_NE, R_REFUSED, R_R, R_O, R_CONTACT, R_DEAD, R_NO_ANSWER, R_TRIED, R_NONE = range(1, 12)
+_BIG = 2 ** 40
+"""rank * _BIG - attempt id: the smallest is the best rank's latest attempt."""
+_NO_ANSWER_KEYS = ("no_answer", "voicemail")  # as in final.py, rule 7
+_GROUP_OF_RANK = {R_I: "I", R_P: "P", R_NE: "NE", R_REFUSED: "R", R_R: "R", R_O: "O",
+                  R_CONTACT: "NC", R_NO_ANSWER: "UH", R_NONE: "UH"}
+_DEFAULT_RANK = {Group.I: R_I, Group.P: R_P, Group.NE: R_NE, Group.R: R_R, Group.O: R_O,
+                 Group.NC: R_CONTACT, Group.UH: R_TRIED, Group.UO: R_TRIED}
+
+
+def disposition_rank(d: Disposition) -> int:
+    """The rule of :func:`~callcentre.fieldwork.final.derive_final` that would pick ``d``."""
+    if d.group is Group.I:
+        return R_I
+    if d.group is Group.P:
+        return R_P
+    if d.group is Group.NE and not d.number_dead:
+        return R_NE
+    if d.group is Group.R:
+        return R_REFUSED if d.final else R_R
+    if d.group is Group.O:
+        return R_O
+    if d.contact:
+        return R_CONTACT
+    if d.number_dead:
+        return R_DEAD
+    if not d.attempt:
+        return R_NONE
+    if d.key in _NO_ANSWER_KEYS:
+        return R_NO_ANSWER
+    return R_TRIED
+
+
+def disposition_ranks(dispositions: DispositionSet = DISPOSITIONS) -> dict[str, int]:
+    return {d.key: disposition_rank(d) for d in dispositions}
+
+
+def _rank_expr(dispositions: DispositionSet) -> ColumnElement[Any]:
+    """SQL rank of an attempt: its key where the rank differs from its group's usual
+    one, else by its group (cheap: few keys are listed)."""
+    special: dict[int, list[str]] = {}
+    for d in dispositions:
+        r = disposition_rank(d)
+        if r != _DEFAULT_RANK[d.group]:
+            special.setdefault(r, []).append(d.key)
+    by_group = case({g.value: r for g, r in _DEFAULT_RANK.items()},
+                    value=CallAttempt.group, else_=R_TRIED)
+    whens = [(CallAttempt.disposition.in_(keys), r)  # type: ignore[union-attr]
+             for r, keys in sorted(special.items())]
+    return case(*whens, else_=by_group) if whens else by_group
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """Cases of one disposition group in one group of the grouping."""
+
+    key: tuple[Any, ...]
+    """One value per grouping column (see :func:`grouped_counts`)."""
+    group: str
+    cases: int
+
+
+def _rank_of(m: ColumnElement[Any]) -> ColumnElement[Any]:
+    big = literal(_BIG, BigInteger)
+    return (m + big - 1) // big
+
+
+def _id_of(m: ColumnElement[Any]) -> ColumnElement[Any]:
+    return _rank_of(m) * literal(_BIG, BigInteger) - m
+
+
+def _case_groups(*, wave_id: int, design_id: int | None, dispositions: DispositionSet,
+                 dead_numbers_ineligible: bool, need_attempt: bool, released_check: bool):  # type: ignore[no-untyped-def]
+    """Subquery: one row per counted case: ``case_id``, ``grp`` and (``need_attempt``)
+    the ``attempt_id`` behind its disposition."""
+    rank = _rank_expr(dispositions)
+    key = cast(rank, BigInteger) * literal(_BIG, BigInteger) - CallAttempt.id
+    agg = (select(CallAttempt.case_id.label("case_id"),
+                  func.min(key).label("m1"),
+                  func.min(case((rank > R_DEAD, key))).label("m2"))
+           .where(CallAttempt.wave_id == wave_id,
+                  CallAttempt.disposition.is_not(None))  # type: ignore[union-attr]
+           .group_by(CallAttempt.case_id)
+           .subquery("agg"))
+    m1, m2 = agg.c.m1, agg.c.m2
+    r1, r2 = _rank_of(m1), _rank_of(m2)
+
+    dead_keys = [d.key for d in dispositions if disposition_rank(d) == R_DEAD]
+    a2 = aliased(CallAttempt)
+    dead_numbers = (select(func.count(func.distinct(a2.number)))
+                    .where(a2.case_id == SampleCase.id, a2.disposition.in_(dead_keys))  # type: ignore[union-attr]
+                    .scalar_subquery())
+    phones = (select(func.count()).select_from(CasePhone)
+              .where(CasePhone.case_id == SampleCase.id).scalar_subquery())
+    all_dead = and_(phones > 0, dead_numbers >= phones)
+
+    a3 = aliased(CallAttempt)
+    tried_group = (select(a3.group).where(a3.id == _id_of(m2)).scalar_subquery())
+    tried_group1 = (select(a3.group).where(a3.id == _id_of(m1)).scalar_subquery())
+    has_uo_tried = any(disposition_rank(d) == R_TRIED and d.group is Group.UO
+                       for d in dispositions)
+
+    def after_dead() -> ColumnElement[Any]:
+        # rule 7 / 8 for a case whose best rank is a dead number, not every number dead
+        return case((m2.is_(None), "UH"),
+                    (r2 == R_TRIED, tried_group if has_uo_tried else literal("UH")),
+                    else_="UH")
+
+    open_group = case(
+        (m1.is_(None), "UH"),
+        *[(r1 == r, g) for r, g in _GROUP_OF_RANK.items()],
+        (r1 == R_DEAD, case((all_dead, "NE" if dead_numbers_ineligible else "UO"),
+                            else_=after_dead())),
+        else_=tried_group1 if has_uo_tried else literal("UH"),  # R_TRIED
+    )
+    closed = and_(CaseQueue.status == "closed", CaseQueue.final_group.is_not(None))  # type: ignore[union-attr]
+    grp = case((closed, CaseQueue.final_group), else_=open_group)
+    cols: list[Any] = [SampleCase.id.label("case_id"), cast(grp, String).label("grp"),  # type: ignore[union-attr]
+                       SampleCase.replicate.label("replicate"),
+                       SampleCase.enterprise_id.label("enterprise_id")]
+    if need_attempt:
+        attempt = case((m1.is_(None), null()),
+                       (and_(r1 == R_DEAD, m2.is_not(None), ~all_dead), _id_of(m2)),
+                       else_=_id_of(m1))
+        cols.append(attempt.label("attempt_id"))
+    stmt = (select(*cols)
+            .select_from(SampleCase)
+            .outerjoin(CaseQueue, CaseQueue.case_id == SampleCase.id)  # type: ignore[arg-type]
+            .outerjoin(agg, agg.c.case_id == SampleCase.id)
+            .where(SampleCase.wave_id == wave_id))
+    if design_id is not None:
+        stmt = stmt.where(SampleCase.design_id == design_id)
+    if released_check:
+        stmt = stmt.where(exists().where(
+            SampleCaseItem.case_id == SampleCase.id, SampleUnit.id == SampleCaseItem.unit_id,
+            SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
+    return stmt.subquery("cg")
+
+
+def _day_expr(started: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """The Asia/Shanghai calendar day (UTC+8, no DST) of a stored UTC time, as text."""
+    if dialect == "sqlite":
+        return func.date(started, "+8 hours")
+    return cast(cast(started + text("interval '8 hours'"), Date), String)
+
+
+def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
+                   design_id: int | None = None,
+                   dispositions: DispositionSet = DISPOSITIONS,
+                   dead_numbers_ineligible: bool = True) -> list[CountRow]:
+    """Cases per (group of ``by``, disposition group), released sample only.
+
+    Key values per column: item → item number; area → (area number, area name);
+    district → district code; department → (department id, name); line → line;
+    caller → (user id, name shown); day → ``YYYY-MM-DD``; replicate → replicate
+    number; stratum → (stratum id, stored label). ``None`` (or a tuple of them) where
+    the case has none (an attempt-level grouping for a case never dialled).
+    """
+    unknown = [b for b in by if b not in GROUPINGS]
+    if unknown or len(set(by)) != len(by):
+        raise ValueError(f"bad grouping {list(by)!r}; choose among {GROUPINGS}")
+    dialect = session.get_bind().dialect.name
+    item_level = any(b in ITEM_LEVEL for b in by)
+    need_attempt = any(b in ATTEMPT_LEVEL for b in by)
+    cg = _case_groups(wave_id=wave_id, design_id=design_id, dispositions=dispositions,
+                      dead_numbers_ineligible=dead_numbers_ineligible,
+                      need_attempt=need_attempt, released_check=not item_level)
+
+    parts: list[list[ColumnElement[Any]]] = []
+    joins: list[tuple[Any, Any]] = []
+    joined: set[str] = set()
+
+    def join(name: str, target: Any, on: Any) -> None:
+        if name not in joined:
+            joined.add(name)
+            joins.append((target, on))
+
+    da = aliased(CallAttempt, name="da")
+    if item_level:
+        join("ci", SampleCaseItem, SampleCaseItem.case_id == cg.c.case_id)
+        join("u", SampleUnit, and_(SampleUnit.id == SampleCaseItem.unit_id,
+                                   SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
+    outer: set[str] = set()
+    for b in by:
+        if b == "item":
+            join("item", Item, Item.id == SampleCaseItem.item_id)
+            parts.append([Item.number])  # type: ignore[list-item]
+        elif b == "area":
+            join("item", Item, Item.id == SampleCaseItem.item_id)
+            parts.append([Item.area_number, Item.area_name])  # type: ignore[list-item]
+        elif b == "department":
+            join("m", ItemMembership, ItemMembership.id == SampleUnit.membership_id)
+            join("dept", Department, Department.id == ItemMembership.department_id)
+            parts.append([Department.id, Department.name])  # type: ignore[list-item]
+        elif b == "stratum":
+            join("s", SampleStratum, SampleStratum.id == SampleUnit.stratum_id)
+            parts.append([SampleStratum.id, SampleStratum.label])  # type: ignore[list-item]
+        elif b == "district":
+            join("ent", Enterprise, Enterprise.id == cg.c.enterprise_id)
+            parts.append([Enterprise.district_code])  # type: ignore[list-item]
+        elif b == "replicate":
+            parts.append([cg.c.replicate])
+        else:
+            join("da", da, da.id == cg.c.attempt_id)
+            outer.add("da")
+            if b == "line":
+                parts.append([da.line])  # type: ignore[list-item]
+            elif b == "day":
+                parts.append([_day_expr(da.started_at, dialect)])  # type: ignore[arg-type]
+            else:
+                join("user", UserAccount, UserAccount.id == da.caller_id)
+                outer.add("user")
+                shown = case((func.coalesce(UserAccount.display_name, "") != "",
+                              UserAccount.display_name), else_=UserAccount.username)
+                parts.append([da.caller_id, shown])  # type: ignore[list-item]
+
+    key_cols = [c for p in parts for c in p]
+    n = func.count(func.distinct(cg.c.case_id)) if item_level else func.count()
+    stmt = select(*key_cols, cg.c.grp, n).select_from(cg)
+    names = [name for name in joined]
+    for name, (target, on) in zip(names, joins, strict=True):
+        stmt = stmt.outerjoin(target, on) if name in outer else stmt.join(target, on)
+    stmt = stmt.group_by(*key_cols, cg.c.grp)
+    rows = session.execute(stmt).all()
+    out = []
+    for row in rows:
+        values = list(row[:len(key_cols)])
+        key: list[Any] = []
+        pos = 0
+        for p in parts:
+            chunk = values[pos:pos + len(p)]
+            pos += len(p)
+            key.append(chunk[0] if len(chunk) == 1 else tuple(chunk))
+        out.append(CountRow(tuple(key), str(row[-2]), int(row[-1])))
+    return out
+
+
+__all__ = ["GROUPINGS", "CountRow", "disposition_ranks", "grouped_counts"]
