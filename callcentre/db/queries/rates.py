@@ -248,13 +248,11 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
                       need_attempt=need_attempt, released_check=not item_level)
 
     parts: list[list[ColumnElement[Any]]] = []
-    joins: list[tuple[Any, Any]] = []
-    joined: set[str] = set()
+    joins: list[tuple[str, Any, Any]] = []
 
     def join(name: str, target: Any, on: Any) -> None:
-        if name not in joined:
-            joined.add(name)
-            joins.append((target, on))
+        if all(name != j[0] for j in joins):
+            joins.append((name, target, on))
 
     da = aliased(CallAttempt, name="da")
     if item_level:
@@ -298,8 +296,7 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
     key_cols = [c for p in parts for c in p]
     n = func.count(func.distinct(cg.c.case_id)) if item_level else func.count()
     stmt = select(*key_cols, cg.c.grp, n).select_from(cg)
-    names = [name for name in joined]
-    for name, (target, on) in zip(names, joins, strict=True):
+    for name, target, on in joins:
         stmt = stmt.outerjoin(target, on) if name in outer else stmt.join(target, on)
     stmt = stmt.group_by(*key_cols, cg.c.grp)
     rows = session.execute(stmt).all()
