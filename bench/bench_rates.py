@@ -38,11 +38,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from sqlalchemy import text
+from sqlmodel import Session
 
-from callcentre.db.engine import bulk_insert, open_engine  # noqa: E402
-from callcentre.fieldwork.dispositions import DISPOSITIONS  # noqa: E402
+from callcentre.db.engine import bulk_insert, open_engine
+from callcentre.fieldwork.dispositions import DISPOSITIONS
 
 CASES, ATTEMPTS, ITEMS, DISTRICTS, DEPARTMENTS, CALLERS = 100_000, 1_000_000, 103, 16, 30, 50
 LINES = ("96599966", "96599977", "96599988")
@@ -247,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "rates.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = ["# AAPOR rates in SQL", "",
-             f"{CASES:,} released cases, {ATTEMPTS:,} attempts; median of {RUNS} runs "
-             f"(wall clock, ms); `python bench/bench_rates.py`; {results['machine']}.", "",
+             (f"{CASES:,} released cases, {ATTEMPTS:,} attempts; median of {RUNS} runs "
+             f"(wall clock, ms); `python bench/bench_rates.py`; {results['machine']}."), "",
              "| database | grouping | groups | median ms | target |", "|---|---|---|---|---|"]
     for dbname in ("sqlite", "postgresql"):
         per = results.get(dbname)

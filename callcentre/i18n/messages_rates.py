@@ -44,8 +44,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.imported": ("已导入 {file}：新增 {added} 天，更新 {updated} 天，未变 {same} 天。",
                           ("Imported {file}: {added} days added, {updated} updated, "
                           "{same} unchanged.")),
-    "calendar.rejected": ("{file} 有 {n} 处错误，未导入任何一行：",
-                          "{file} has {n} errors; nothing was imported:"),
+    "calendar.rejected": ("{file} 有 {n} 处错误，未导入任何一行：\n{detail}",
+                          "{file} has {n} errors; nothing was imported:\n{detail}"),
     "calendar.col.year": ("年份", "year"),
     "calendar.col.source": ("数据来源", "source"),
     "calendar.col.holidays": ("节假日", "holidays"),
