@@ -21,7 +21,7 @@ from callcentre.db.models.sample import (
     SampleStratum,
     SampleUnit,
 )
-from callcentre.db.queries.rates import grouped_counts
+from callcentre.db.queries.rates import grouped_counts, refresh_outcomes
 from callcentre.errors import InvalidInput, PermissionDenied
 from callcentre.fieldwork.case import Attempt
 from callcentre.fieldwork.dispositions import DISPOSITIONS
@@ -161,22 +161,52 @@ def test_only_released_sample_counts_and_a_release_adds_cases(fixture_db) -> Non
     assert as_dict(by_case)[(0,)]["I"] == 2
 
 
-def test_a_released_case_not_yet_in_the_queue_counts_as_not_attempted(fixture_db) -> None:  # type: ignore[no-untyped-def]
+def test_a_released_case_not_yet_in_the_queue_counts(fixture_db) -> None:  # type: ignore[no-untyped-def]
     engine, boss, ids = fixture_db
     with Session(engine) as s:
-        q = s.get(CaseQueue, ids["c12"])
-        s.delete(q)
+        s.delete(s.get(CaseQueue, ids["c12"]))
         s.commit()
         res = outcome_rates(session=s, actor=boss, wave="2021")
     # c12's O attempt is still there: without a queue row it counts as open (O, rank 6)
     assert res.total.counts == TOTAL
-    with Session(engine) as s:
-        for a in s.exec(select(CallAttempt).where(
-                CallAttempt.case_id == ids["c12"])).all():
-            s.delete(a)
+    with Session(engine) as s:  # a released case without queue row nor attempt: UH
+        ent = Enterprise(name="新", district_code=fx.HEPING)
+        s.add(ent)
+        s.flush()
+        case = SampleCase(design_id=1, wave_id=ids["wave"], enterprise_id=ent.id)
+        s.add(case)
+        s.flush()
+        unit_id = s.exec(select(SampleCaseItem.unit_id).where(
+            SampleCaseItem.case_id == ids["c12"])).one()
+        s.add(SampleCaseItem(case_id=case.id, unit_id=unit_id, item_id=1))
         s.commit()
         res = outcome_rates(session=s, actor=boss, wave="2021")
-    assert res.total.counts == {**TOTAL, "O": 0, "UH": 5}
+    assert res.total.counts == {**TOTAL, "UH": 5}
+
+
+def test_the_cache_follows_new_and_ended_attempts(fixture_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # read again only what is new or was open (not the newest 1000 as usual)
+    monkeypatch.setattr("callcentre.db.queries.rates.REREAD", 1)
+    engine, boss, ids = fixture_db
+    with Session(engine) as s:
+        assert outcome_rates(session=s, actor=boss, wave="2021").total.counts == TOTAL
+        # c5's call in progress ends with a complete; c4 gets a refusal
+        a = s.exec(select(CallAttempt).where(CallAttempt.case_id == ids["c5"])).one()
+        a.disposition, a.group, a.code = "refusal_soft", "R", "2.111"
+        s.add(a)
+        s.add(CallAttempt(case_id=ids["c4"], wave_id=ids["wave"], caller_id=ids["li"],
+                          line=fx.L77, number=0, started_at=fx.DAY2B, ended_at=fx.DAY2B,
+                          disposition="complete", code="1.1", group="I"))
+        s.commit()
+        res = outcome_rates(session=s, actor=boss, wave="2021", by=["line"])
+    assert res.total.counts == {**TOTAL, "I": 2, "R": 3, "UH": 2}
+    assert as_dict(res)[(fx.L77,)]["I"] == 2 and (None,) not in as_dict(res)
+    with Session(engine) as s:  # other rules: the cache is rebuilt (c6: every number dead)
+        other = outcome_rates(session=s, actor=boss, wave="2021",
+                              dead_numbers_ineligible=False)
+        again = outcome_rates(session=s, actor=boss, wave="2021")
+    assert other.total.counts["UO"] == 1 and other.total.counts["NE"] == 1
+    assert again.total.counts["NE"] == 2 and again.total.counts["UO"] == 0
 
 
 def test_a_caller_may_not_read_the_rates(fixture_db) -> None:  # type: ignore[no-untyped-def]
@@ -246,6 +276,7 @@ def test_open_cases_follow_derive_final(db_url: str) -> None:
                 s.flush()
             expected[derive_final(history, numbers=phones).group.value] += 1
         s.commit()
+        refresh_outcomes(s, wave_id=int(w.id or 0))
         rows = grouped_counts(s, wave_id=int(w.id or 0), by=())
     got = Counter({r.group: r.cases for r in rows})
     assert got == expected

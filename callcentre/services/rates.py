@@ -1,9 +1,9 @@
 """AAPOR outcome rates per group: counts from SQL, rates from the pure core.
 
 :func:`outcome_rates` counts each released case's disposition group per group of the
-chosen columns in one SQL statement (:func:`callcentre.db.queries.rates.grouped_counts`
-states which cases count, how open cases count, and which attempt stands behind a
-case for line / caller / day), then computes RR1–RR6, COOP1–4, REF1–3 and CON1–3
+chosen columns in one SQL statement (:mod:`callcentre.db.queries.rates` states which cases count, how open cases count,
+and which attempt stands behind a case for line / caller / day), after bringing the
+per-case outcome cache up to date (a short write transaction), then computes RR1–RR6, COOP1–4, REF1–3 and CON1–3
 with :func:`callcentre.fieldwork.rates.aapor_rates` over all groups at once.
 
 ``e`` (the share of unknown-eligibility cases taken as eligible) is stated with every
@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
-from callcentre.db.queries.rates import GROUPINGS, grouped_counts
+from callcentre.db.engine import begin_write
+from callcentre.db.queries.rates import GROUPINGS, grouped_counts, refresh_outcomes
 from callcentre.errors import InvalidInput
 from callcentre.fieldwork.dispositions import DISPOSITIONS, DispositionSet
 from callcentre.fieldwork.rates import COUNT_NAMES, RATE_NAMES, aapor_rates
@@ -104,12 +105,18 @@ def outcome_rates(*, session: Session, actor: Actor, wave: str | None = None,
         raise InvalidInput("rates.bad_e", value=e)
     wave_row = resolve_wave(session, wave=wave)
     wave_id = int(wave_row.id or 0)
-    kw: dict[str, Any] = {"wave_id": wave_id, "design_id": design_id,
-                          "dispositions": dispositions,
-                          "dead_numbers_ineligible": dead_numbers_ineligible}
+    begin_write(session)
     try:
-        rows = grouped_counts(session, by=by, **kw)
-        totals = grouped_counts(session, by=(), **kw) if by else rows
+        refresh_outcomes(session, wave_id=wave_id, dispositions=dispositions,
+                         dead_numbers_ineligible=dead_numbers_ineligible)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    try:
+        rows = grouped_counts(session, wave_id=wave_id, design_id=design_id, by=by)
+        totals = (grouped_counts(session, wave_id=wave_id, design_id=design_id, by=())
+                  if by else rows)
     finally:
         session.rollback()  # a read: end the transaction, hold no snapshot
 

@@ -41,12 +41,22 @@ saving time) of that attempt's start.
 
 A case covering several items counts once in each of its items' groups (and once per
 department, area, stratum); for the other groupings it counts once.
+
+The cache
+---------
+The open cases' groups and every case's attempt come from ``RateCaseOutcome``
+(:mod:`callcentre.db.models.rates`), which :func:`refresh_outcomes` brings up to date
+in SQL from the attempts added or ended since its last run; a closed case's stored
+final group is read live from ``CaseQueue``. So a computation reads the cases, not a
+million attempts (measured in ``bench/bench_rates.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -56,20 +66,26 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    delete,
     exists,
     func,
+    insert,
     literal,
-    null,
     select,
     text,
+    update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from callcentre.db.engine import for_update
 from callcentre.db.models.accounts import UserAccount
 from callcentre.db.models.fieldwork import CallAttempt, CasePhone, CaseQueue
 from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership
+from callcentre.db.models.rates import RateCaseOutcome, RateRefresh
 from callcentre.db.models.sample import SampleCase, SampleCaseItem, SampleStratum, SampleUnit
 from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition, DispositionSet, Group
 
@@ -150,64 +166,136 @@ def _id_of(m: ColumnElement[Any]) -> ColumnElement[Any]:
     return _rank_of(m) * literal(_BIG, BigInteger) - m
 
 
-def _case_groups(*, wave_id: int, design_id: int | None, dispositions: DispositionSet,
-                 dead_numbers_ineligible: bool, need_attempt: bool, released_check: bool):  # type: ignore[no-untyped-def]
-    """Subquery: one row per counted case: ``case_id``, ``grp`` and (``need_attempt``)
-    the ``attempt_id`` behind its disposition."""
+def _outcomes_select(*, wave_id: int, dispositions: DispositionSet,
+                     dead_numbers_ineligible: bool, cases: Any = None):  # type: ignore[no-untyped-def]
+    """``SELECT case_id, wave_id, grp, attempt_id`` per case with ended attempts (of
+    ``cases``, a subquery of case ids, if given): the rules of the module docstring."""
     rank = _rank_expr(dispositions)
     key = cast(rank, BigInteger) * literal(_BIG, BigInteger) - CallAttempt.id
-    agg = (select(CallAttempt.case_id.label("case_id"),
-                  func.min(key).label("m1"),
-                  func.min(case((rank > R_DEAD, key))).label("m2"))
-           .where(CallAttempt.wave_id == wave_id,
-                  CallAttempt.disposition.is_not(None))  # type: ignore[union-attr]
-           .group_by(CallAttempt.case_id)
-           .subquery("agg"))
+    inner = (select(CallAttempt.case_id.label("case_id"),
+                    func.min(key).label("m1"),
+                    func.min(case((rank > R_DEAD, key))).label("m2"))
+             .where(CallAttempt.wave_id == wave_id,
+                    CallAttempt.disposition.is_not(None)))  # type: ignore[union-attr]
+    if cases is not None:
+        inner = inner.where(CallAttempt.case_id.in_(cases))  # type: ignore[attr-defined]
+    agg = inner.group_by(CallAttempt.case_id).subquery("agg")
     m1, m2 = agg.c.m1, agg.c.m2
     r1, r2 = _rank_of(m1), _rank_of(m2)
 
     dead_keys = [d.key for d in dispositions if disposition_rank(d) == R_DEAD]
     a2 = aliased(CallAttempt)
     dead_numbers = (select(func.count(func.distinct(a2.number)))
-                    .where(a2.case_id == SampleCase.id, a2.disposition.in_(dead_keys))  # type: ignore[union-attr]
+                    .where(a2.case_id == agg.c.case_id, a2.disposition.in_(dead_keys))  # type: ignore[union-attr]
                     .scalar_subquery())
     phones = (select(func.count()).select_from(CasePhone)
-              .where(CasePhone.case_id == SampleCase.id).scalar_subquery())
+              .where(CasePhone.case_id == agg.c.case_id).scalar_subquery())
     all_dead = and_(phones > 0, dead_numbers >= phones)
 
     a3 = aliased(CallAttempt)
-    tried_group = (select(a3.group).where(a3.id == _id_of(m2)).scalar_subquery())
-    tried_group1 = (select(a3.group).where(a3.id == _id_of(m1)).scalar_subquery())
     has_uo_tried = any(disposition_rank(d) == R_TRIED and d.group is Group.UO
                        for d in dispositions)
 
-    def after_dead() -> ColumnElement[Any]:
-        # rule 7 / 8 for a case whose best rank is a dead number, not every number dead
-        return case((m2.is_(None), "UH"),
-                    (r2 == R_TRIED, tried_group if has_uo_tried else literal("UH")),
-                    else_="UH")
+    def group_of(m: Any) -> Any:
+        # rank 10: the attempt's own group (UH, or a custom tried UO code)
+        if not has_uo_tried:
+            return literal("UH")
+        return select(a3.group).where(a3.id == _id_of(m)).scalar_subquery()
 
-    open_group = case(
-        (m1.is_(None), "UH"),
+    after_dead = case((m2.is_(None), "UH"), (r2 == R_TRIED, group_of(m2)), else_="UH")
+    grp = case(
         *[(r1 == r, g) for r, g in _GROUP_OF_RANK.items()],
         (r1 == R_DEAD, case((all_dead, "NE" if dead_numbers_ineligible else "UO"),
-                            else_=after_dead())),
-        else_=tried_group1 if has_uo_tried else literal("UH"),  # R_TRIED
+                            else_=after_dead)),
+        else_=group_of(m1),  # R_TRIED
     )
+    attempt = case((and_(r1 == R_DEAD, m2.is_not(None), ~all_dead), _id_of(m2)),
+                   else_=_id_of(m1))
+    return select(agg.c.case_id, literal(wave_id).label("wave_id"),
+                  cast(grp, String).label("grp"), attempt.label("attempt_id"))
+
+
+def rules_digest(dispositions: DispositionSet, dead_numbers_ineligible: bool) -> str:
+    """What the cached groups depend on besides the attempts."""
+    ranks = sorted((d.key, d.group.value, disposition_rank(d)) for d in dispositions)
+    return hashlib.sha256(repr((ranks, dead_numbers_ineligible, _BIG)).encode()).hexdigest()
+
+
+#: a refresh reads again at least the newest REREAD attempts: on PostgreSQL an attempt
+#: being inserted while a refresh runs may get an id below one already committed
+REREAD = 1000
+
+
+def refresh_outcomes(session: Session, *, wave_id: int,
+                     dispositions: DispositionSet = DISPOSITIONS,
+                     dead_numbers_ineligible: bool = True) -> int:
+    """Bring the cache of ``wave_id`` up to date; returns the attempts read.
+
+    Run it in a write transaction (``begin_write``); it locks the wave's
+    ``RateRefresh`` row so concurrent refreshes take turns. Attempts are inserted
+    when a call starts and updated once, when it ends: every attempt with an id at or
+    above the lowest one still open at the last refresh (or among the newest
+    :data:`REREAD`) is read again, with all attempts of the cases it belongs to.
+    Other changes to ended attempts are not expected (they are history); a change of
+    the disposition rules rebuilds the wave's cache.
+    """
+    digest = rules_digest(dispositions, dead_numbers_ineligible)
+    dialect = session.get_bind().dialect.name
+    ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(RateRefresh)
+    session.execute(ins.values(wave_id=wave_id, low_id=0, rules=digest,
+                               refreshed_at=datetime.now(UTC))
+                    .on_conflict_do_nothing(index_elements=["wave_id"]))
+    state = session.execute(for_update(
+        select(RateRefresh.low_id, RateRefresh.rules).where(RateRefresh.wave_id == wave_id),
+        session)).one()
+    low = int(state.low_id) if state.rules == digest else 0
+    top = session.execute(select(func.max(CallAttempt.id))).scalar()
+    if top is None:
+        return 0
+    read = int(session.execute(select(func.count()).select_from(CallAttempt).where(
+        CallAttempt.wave_id == wave_id, CallAttempt.id >= low)).scalar() or 0)  # type: ignore[operator]
+    kw: dict[str, Any] = {"wave_id": wave_id, "dispositions": dispositions,
+                          "dead_numbers_ineligible": dead_numbers_ineligible}
+    columns = ["case_id", "wave_id", "grp", "attempt_id"]
+    if low == 0:
+        session.execute(delete(RateCaseOutcome).where(RateCaseOutcome.wave_id == wave_id))
+        session.execute(insert(RateCaseOutcome).from_select(columns, _outcomes_select(**kw)))
+    elif read:
+        touched = (select(CallAttempt.case_id).where(CallAttempt.wave_id == wave_id,
+                                                     CallAttempt.id >= low)  # type: ignore[operator]
+                   .distinct())
+        session.execute(delete(RateCaseOutcome).where(
+            RateCaseOutcome.case_id.in_(touched)))  # type: ignore[attr-defined]
+        session.execute(insert(RateCaseOutcome).from_select(
+            columns, _outcomes_select(cases=touched, **kw)))
+    first_open = session.execute(select(func.min(CallAttempt.id)).where(
+        CallAttempt.wave_id == wave_id, CallAttempt.id >= low,  # type: ignore[operator]
+        CallAttempt.disposition.is_(None))).scalar()  # type: ignore[union-attr]
+    new_low = max(0, int(top) + 1 - REREAD)
+    if first_open is not None:
+        new_low = min(new_low, int(first_open))
+    session.execute(update(RateRefresh).where(RateRefresh.wave_id == wave_id).values(
+        low_id=max(new_low, 1), rules=digest,
+        refreshed_at=datetime.now(UTC)))
+    return read
+
+
+def _case_groups(*, wave_id: int, design_id: int | None, need_attempt: bool,
+                 released_check: bool):  # type: ignore[no-untyped-def]
+    """Subquery: one row per counted case: ``case_id``, ``grp`` and (``need_attempt``)
+    the ``attempt_id`` behind its disposition (from the refreshed cache)."""
     closed = and_(CaseQueue.status == "closed", CaseQueue.final_group.is_not(None))  # type: ignore[union-attr]
-    grp = case((closed, CaseQueue.final_group), else_=open_group)
-    cols: list[Any] = [SampleCase.id.label("case_id"), cast(grp, String).label("grp"),  # type: ignore[union-attr]
+    grp = case((closed, CaseQueue.final_group),
+               else_=func.coalesce(RateCaseOutcome.grp, "UH"))
+    cols: list[Any] = [SampleCase.id.label("case_id"), grp.label("grp"),  # type: ignore[union-attr]
                        SampleCase.replicate.label("replicate"),
                        SampleCase.enterprise_id.label("enterprise_id")]
     if need_attempt:
-        attempt = case((m1.is_(None), null()),
-                       (and_(r1 == R_DEAD, m2.is_not(None), ~all_dead), _id_of(m2)),
-                       else_=_id_of(m1))
-        cols.append(attempt.label("attempt_id"))
+        cols.append(RateCaseOutcome.attempt_id.label("attempt_id"))  # type: ignore[union-attr]
     stmt = (select(*cols)
             .select_from(SampleCase)
             .outerjoin(CaseQueue, CaseQueue.case_id == SampleCase.id)  # type: ignore[arg-type]
-            .outerjoin(agg, agg.c.case_id == SampleCase.id)
+            .outerjoin(RateCaseOutcome, RateCaseOutcome.case_id == SampleCase.id)  # type: ignore[arg-type]
             .where(SampleCase.wave_id == wave_id))
     if design_id is not None:
         stmt = stmt.where(SampleCase.design_id == design_id)
@@ -226,10 +314,9 @@ def _day_expr(started: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
 
 
 def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
-                   design_id: int | None = None,
-                   dispositions: DispositionSet = DISPOSITIONS,
-                   dead_numbers_ineligible: bool = True) -> list[CountRow]:
-    """Cases per (group of ``by``, disposition group), released sample only.
+                   design_id: int | None = None) -> list[CountRow]:
+    """Cases per (group of ``by``, disposition group), released sample only, from the
+    cache as :func:`refresh_outcomes` left it (refresh first).
 
     Key values per column: item → item number; area → (area number, area name);
     district → district code; department → (department id, name); line → line;
@@ -243,9 +330,8 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
     dialect = session.get_bind().dialect.name
     item_level = any(b in ITEM_LEVEL for b in by)
     need_attempt = any(b in ATTEMPT_LEVEL for b in by)
-    cg = _case_groups(wave_id=wave_id, design_id=design_id, dispositions=dispositions,
-                      dead_numbers_ineligible=dead_numbers_ineligible,
-                      need_attempt=need_attempt, released_check=not item_level)
+    cg = _case_groups(wave_id=wave_id, design_id=design_id, need_attempt=need_attempt,
+                      released_check=not item_level)
 
     parts: list[list[ColumnElement[Any]]] = []
     joins: list[tuple[str, Any, Any]] = []
@@ -313,4 +399,4 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
     return out
 
 
-__all__ = ["GROUPINGS", "CountRow", "disposition_ranks", "grouped_counts"]
+__all__ = ["GROUPINGS", "CountRow", "disposition_ranks", "grouped_counts", "refresh_outcomes"]
