@@ -169,16 +169,17 @@ def _id_of(m: ColumnElement[Any]) -> ColumnElement[Any]:
 def _outcomes_select(*, wave_id: int, dispositions: DispositionSet,
                      dead_numbers_ineligible: bool, cases: Any = None):  # type: ignore[no-untyped-def]
     """``SELECT case_id, wave_id, grp, attempt_id`` per case with ended attempts (of
-    ``cases``, a subquery of case ids, if given): the rules of the module docstring."""
+    ``cases``, a list of case ids, if given): the rules of the module docstring."""
     rank = _rank_expr(dispositions)
     key = cast(rank, BigInteger) * literal(_BIG, BigInteger) - CallAttempt.id
     inner = (select(CallAttempt.case_id.label("case_id"),
                     func.min(key).label("m1"),
                     func.min(case((rank > R_DEAD, key))).label("m2"))
-             .where(CallAttempt.wave_id == wave_id,
-                    CallAttempt.disposition.is_not(None)))  # type: ignore[union-attr]
-    if cases is not None:
+             .where(CallAttempt.disposition.is_not(None)))  # type: ignore[union-attr]
+    if cases is not None:  # a case's attempts are all of its wave
         inner = inner.where(CallAttempt.case_id.in_(cases))  # type: ignore[attr-defined]
+    else:
+        inner = inner.where(CallAttempt.wave_id == wave_id)
     agg = inner.group_by(CallAttempt.case_id).subquery("agg")
     m1, m2 = agg.c.m1, agg.c.m2
     r1, r2 = _rank_of(m1), _rank_of(m2)
@@ -223,7 +224,9 @@ def rules_digest(dispositions: DispositionSet, dead_numbers_ineligible: bool) ->
 
 #: a refresh reads again at least the newest REREAD attempts: on PostgreSQL an attempt
 #: being inserted while a refresh runs may get an id below one already committed
-REREAD = 1000
+REREAD = 200
+#: more cases touched than this since the last refresh: rebuild the wave's cache at once
+FULL_REBUILD = 20_000
 
 
 def refresh_outcomes(session: Session, *, wave_id: int,
@@ -252,58 +255,34 @@ def refresh_outcomes(session: Session, *, wave_id: int,
     top = session.execute(select(func.max(CallAttempt.id))).scalar()
     if top is None:
         return 0
-    read = int(session.execute(select(func.count()).select_from(CallAttempt).where(
-        CallAttempt.wave_id == wave_id, CallAttempt.id >= low)).scalar() or 0)  # type: ignore[operator]
     kw: dict[str, Any] = {"wave_id": wave_id, "dispositions": dispositions,
                           "dead_numbers_ineligible": dead_numbers_ineligible}
     columns = ["case_id", "wave_id", "grp", "attempt_id"]
-    if low == 0:
+    touched: list[int] = []
+    if low:
+        # the id range alone (the primary key), not the wave: a planner offered the
+        # wave's index would read every attempt of the wave
+        touched = sorted({int(c) for c in session.execute(
+            select(CallAttempt.case_id).where(CallAttempt.id >= low)).scalars()})  # type: ignore[operator]
+    if not low or len(touched) > FULL_REBUILD:
         session.execute(delete(RateCaseOutcome).where(RateCaseOutcome.wave_id == wave_id))
         session.execute(insert(RateCaseOutcome).from_select(columns, _outcomes_select(**kw)))
-    elif read:
-        touched = (select(CallAttempt.case_id).where(CallAttempt.wave_id == wave_id,
-                                                     CallAttempt.id >= low)  # type: ignore[operator]
-                   .distinct())
-        session.execute(delete(RateCaseOutcome).where(
-            RateCaseOutcome.case_id.in_(touched)))  # type: ignore[attr-defined]
-        session.execute(insert(RateCaseOutcome).from_select(
-            columns, _outcomes_select(cases=touched, **kw)))
+    else:
+        for start in range(0, len(touched), 500):
+            chunk = touched[start:start + 500]
+            session.execute(delete(RateCaseOutcome).where(
+                RateCaseOutcome.case_id.in_(chunk)))  # type: ignore[attr-defined]
+            session.execute(insert(RateCaseOutcome).from_select(
+                columns, _outcomes_select(cases=chunk, **kw)))
     first_open = session.execute(select(func.min(CallAttempt.id)).where(
-        CallAttempt.wave_id == wave_id, CallAttempt.id >= low,  # type: ignore[operator]
-        CallAttempt.disposition.is_(None))).scalar()  # type: ignore[union-attr]
+        CallAttempt.id >= low, CallAttempt.disposition.is_(None))).scalar()  # type: ignore[operator, union-attr]
     new_low = max(0, int(top) + 1 - REREAD)
     if first_open is not None:
         new_low = min(new_low, int(first_open))
     session.execute(update(RateRefresh).where(RateRefresh.wave_id == wave_id).values(
         low_id=max(new_low, 1), rules=digest,
         refreshed_at=datetime.now(UTC)))
-    return read
-
-
-def _case_groups(*, wave_id: int, design_id: int | None, need_attempt: bool,
-                 released_check: bool):  # type: ignore[no-untyped-def]
-    """Subquery: one row per counted case: ``case_id``, ``grp`` and (``need_attempt``)
-    the ``attempt_id`` behind its disposition (from the refreshed cache)."""
-    closed = and_(CaseQueue.status == "closed", CaseQueue.final_group.is_not(None))  # type: ignore[union-attr]
-    grp = case((closed, CaseQueue.final_group),
-               else_=func.coalesce(RateCaseOutcome.grp, "UH"))
-    cols: list[Any] = [SampleCase.id.label("case_id"), grp.label("grp"),  # type: ignore[union-attr]
-                       SampleCase.replicate.label("replicate"),
-                       SampleCase.enterprise_id.label("enterprise_id")]
-    if need_attempt:
-        cols.append(RateCaseOutcome.attempt_id.label("attempt_id"))  # type: ignore[union-attr]
-    stmt = (select(*cols)
-            .select_from(SampleCase)
-            .outerjoin(CaseQueue, CaseQueue.case_id == SampleCase.id)  # type: ignore[arg-type]
-            .outerjoin(RateCaseOutcome, RateCaseOutcome.case_id == SampleCase.id)  # type: ignore[arg-type]
-            .where(SampleCase.wave_id == wave_id))
-    if design_id is not None:
-        stmt = stmt.where(SampleCase.design_id == design_id)
-    if released_check:
-        stmt = stmt.where(exists().where(
-            SampleCaseItem.case_id == SampleCase.id, SampleUnit.id == SampleCaseItem.unit_id,
-            SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
-    return stmt.subquery("cg")
+    return len(touched)
 
 
 def _day_expr(started: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
@@ -329,9 +308,10 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
         raise ValueError(f"bad grouping {list(by)!r}; choose among {GROUPINGS}")
     dialect = session.get_bind().dialect.name
     item_level = any(b in ITEM_LEVEL for b in by)
-    need_attempt = any(b in ATTEMPT_LEVEL for b in by)
-    cg = _case_groups(wave_id=wave_id, design_id=design_id, need_attempt=need_attempt,
-                      released_check=not item_level)
+    # one flat statement (a subquery per case was several times slower on SQLite):
+    # the case's group is its stored final group when closed, else the cached one
+    closed = and_(CaseQueue.status == "closed", CaseQueue.final_group.is_not(None))  # type: ignore[union-attr]
+    grp = case((closed, CaseQueue.final_group), else_=func.coalesce(RateCaseOutcome.grp, "UH"))
 
     parts: list[list[ColumnElement[Any]]] = []
     joins: list[tuple[str, Any, Any]] = []
@@ -342,7 +322,7 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
 
     da = aliased(CallAttempt, name="da")
     if item_level:
-        join("ci", SampleCaseItem, SampleCaseItem.case_id == cg.c.case_id)
+        join("ci", SampleCaseItem, SampleCaseItem.case_id == SampleCase.id)
         join("u", SampleUnit, and_(SampleUnit.id == SampleCaseItem.unit_id,
                                    SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
     outer: set[str] = set()
@@ -361,12 +341,12 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
             join("s", SampleStratum, SampleStratum.id == SampleUnit.stratum_id)
             parts.append([SampleStratum.id, SampleStratum.label])  # type: ignore[list-item]
         elif b == "district":
-            join("ent", Enterprise, Enterprise.id == cg.c.enterprise_id)
+            join("ent", Enterprise, Enterprise.id == SampleCase.enterprise_id)
             parts.append([Enterprise.district_code])  # type: ignore[list-item]
         elif b == "replicate":
-            parts.append([cg.c.replicate])
+            parts.append([SampleCase.replicate])  # type: ignore[list-item]
         else:
-            join("da", da, da.id == cg.c.attempt_id)
+            join("da", da, da.id == RateCaseOutcome.attempt_id)
             outer.add("da")
             if b == "line":
                 parts.append([da.line])  # type: ignore[list-item]
@@ -380,11 +360,20 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
                 parts.append([da.caller_id, shown])  # type: ignore[list-item]
 
     key_cols = [c for p in parts for c in p]
-    n = func.count(func.distinct(cg.c.case_id)) if item_level else func.count()
-    stmt = select(*key_cols, cg.c.grp, n).select_from(cg)
+    n = func.count(func.distinct(SampleCase.id)) if item_level else func.count()
+    stmt = (select(*key_cols, grp, n).select_from(SampleCase)
+            .outerjoin(CaseQueue, CaseQueue.case_id == SampleCase.id)  # type: ignore[arg-type]
+            .outerjoin(RateCaseOutcome, RateCaseOutcome.case_id == SampleCase.id))  # type: ignore[arg-type]
     for name, target, on in joins:
         stmt = stmt.outerjoin(target, on) if name in outer else stmt.join(target, on)
-    stmt = stmt.group_by(*key_cols, cg.c.grp)
+    stmt = stmt.where(SampleCase.wave_id == wave_id)
+    if design_id is not None:
+        stmt = stmt.where(SampleCase.design_id == design_id)
+    if not item_level:  # released sample only (item-level groupings join released units)
+        stmt = stmt.where(exists().where(
+            SampleCaseItem.case_id == SampleCase.id, SampleUnit.id == SampleCaseItem.unit_id,
+            SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
+    stmt = stmt.group_by(*key_cols, grp)
     rows = session.execute(stmt).all()
     out = []
     for row in rows:

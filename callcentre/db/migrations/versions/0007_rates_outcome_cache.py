@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = '0007_rates_outcome_cache'
 down_revision = '0006_fieldwork'
 branch_labels = None
