@@ -15,7 +15,8 @@ refresh of the per-case outcome cache, the SQL counts, the pivot and ``aapor_rat
 the arrays; the grand total is a second statement within the same call): the first
 computation, which builds the cache from all attempts, then the wall-clock median of 7
 computations, each after 100 more ended attempts and one call in progress were added
-(fieldwork going on: the refresh reads those and the newest 200 again). Also shown: ``by=caller,day`` (the groupings that find the attempt behind
+(fieldwork going on: the refresh reads those and the newest 200 again). Also shown:
+``by=caller,day`` (the groupings that find the attempt behind
 each case). Target: ≤ 300 ms for item × district on both databases.
 
 Writes ``bench/results/rates.json`` and ``bench/results/rates.md``.
@@ -208,22 +209,26 @@ def measure(engine, actor, by: tuple[str, ...]) -> dict[str, object]:  # type: i
 
     rng = np.random.default_rng(7)
 
-    def once() -> tuple[float, int]:
+    def once() -> tuple[float, float, int]:
         with Session(engine) as s:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             res = outcome_rates(session=s, actor=actor, wave="2021", by=by)
-            elapsed = (time.perf_counter() - t) * 1000
+            elapsed, cpu = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
         assert res.total.cases == CASES
-        return elapsed, len(res.rows)
+        return elapsed, cpu, len(res.rows)
 
-    first, groups = once()
-    times = []
+    first, _, groups = once()
+    times, cpus = [], []
     for _ in range(RUNS):
         more_fieldwork(engine, rng)
-        times.append(once()[0])
+        wall, cpu, _ = once()
+        times.append(wall)
+        cpus.append(cpu)
     return {"groups": groups, "first_ms": round(first, 1),
             "median_ms": round(statistics.median(times), 1),
-            "runs_ms": [round(t, 1) for t in times]}
+            "median_cpu_ms": round(statistics.median(cpus), 1),
+            "runs_ms": [round(t, 1) for t in times],
+            "load_average": os.getloadavg()[0]}
 
 
 def run_one(name: str, url: str) -> dict[str, object]:
@@ -234,7 +239,8 @@ def run_one(name: str, url: str) -> dict[str, object]:
         r = measure(engine, actor, by)
         runs = ", ".join(f"{t:.0f}" for t in r["runs_ms"])  # type: ignore[attr-defined]
         print(f"  by {','.join(by)}: {r['groups']} groups, first {r['first_ms']:.0f} ms, "
-              f"median {r['median_ms']:.0f} ms (runs {runs})", flush=True)
+              f"median {r['median_ms']:.0f} ms (runs {runs}), this process's CPU "
+              f"{r['median_cpu_ms']:.0f} ms, load average {r['load_average']:.1f}", flush=True)
         out[",".join(by)] = r
     engine.dispose()  # type: ignore[attr-defined]
     return out
@@ -282,15 +288,18 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["# AAPOR rates in SQL", "",
              (f"{CASES:,} released cases, {ATTEMPTS:,} attempts; median of {RUNS} runs "
              f"(wall clock, ms); `python bench/bench_rates.py`; {results['machine']}."), "",
-             "| database | grouping | groups | first (cache built) ms | median ms | target |",
-             "|---|---|---|---|---|---|"]
+             "CPU: this process's (all of SQLite's work; for PostgreSQL the client's only).", "",
+             ("| database | grouping | groups | first (cache built) ms | median ms | "
+             "median CPU ms | load avg | target |"),
+             "|---|---|---|---|---|---|---|---|"]
     for dbname in ("sqlite", "postgresql"):
         per = results.get(dbname)
         if isinstance(per, dict):
             for by, r in per.items():
                 target = "≤ 300" if by == "item,district" else ""
                 lines.append(f"| {dbname} | {by} | {r['groups']} | {r['first_ms']} | "
-                             f"{r['median_ms']} | {target} |")
+                             f"{r['median_ms']} | {r['median_cpu_ms']} | "
+                             f"{r['load_average']:.1f} | {target} |")
     (HERE / "results" / "rates.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
