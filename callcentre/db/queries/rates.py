@@ -62,6 +62,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Date,
+    Select,
     String,
     and_,
     case,
@@ -79,7 +80,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from callcentre.db.engine import for_update
 from callcentre.db.models.accounts import UserAccount
@@ -167,30 +168,30 @@ def _id_of(m: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _outcomes_select(*, wave_id: int, dispositions: DispositionSet,
-                     dead_numbers_ineligible: bool, cases: Any = None):  # type: ignore[no-untyped-def]
+                     dead_numbers_ineligible: bool, cases: Any = None) -> Select[Any]:
     """``SELECT case_id, wave_id, grp, attempt_id`` per case with ended attempts (of
     ``cases``, a list of case ids, if given): the rules of the module docstring."""
     rank = _rank_expr(dispositions)
-    key = cast(rank, BigInteger) * literal(_BIG, BigInteger) - CallAttempt.id
-    inner = (select(CallAttempt.case_id.label("case_id"),
+    key = cast(rank, BigInteger) * literal(_BIG, BigInteger) - col(CallAttempt.id)
+    inner: Any = (select(col(CallAttempt.case_id).label("case_id"),
                     func.min(key).label("m1"),
                     func.min(case((rank > R_DEAD, key))).label("m2"))
-             .where(CallAttempt.disposition.is_not(None)))  # type: ignore[union-attr]
+             .where(col(CallAttempt.disposition).is_not(None)))
     if cases is not None:  # a case's attempts are all of its wave
-        inner = inner.where(CallAttempt.case_id.in_(cases))  # type: ignore[attr-defined]
+        inner = inner.where(col(CallAttempt.case_id).in_(cases))
     else:
-        inner = inner.where(CallAttempt.wave_id == wave_id)
-    agg = inner.group_by(CallAttempt.case_id).subquery("agg")
+        inner = inner.where(col(CallAttempt.wave_id) == wave_id)
+    agg = inner.group_by(col(CallAttempt.case_id)).subquery("agg")
     m1, m2 = agg.c.m1, agg.c.m2
     r1, r2 = _rank_of(m1), _rank_of(m2)
 
     dead_keys = [d.key for d in dispositions if disposition_rank(d) == R_DEAD]
     a2 = aliased(CallAttempt)
-    dead_numbers = (select(func.count(func.distinct(a2.number)))
-                    .where(a2.case_id == agg.c.case_id, a2.disposition.in_(dead_keys))  # type: ignore[union-attr]
+    dead_numbers = (select(func.count(func.distinct(col(a2.number))))
+                    .where(col(a2.case_id) == agg.c.case_id, col(a2.disposition).in_(dead_keys))
                     .scalar_subquery())
     phones = (select(func.count()).select_from(CasePhone)
-              .where(CasePhone.case_id == agg.c.case_id).scalar_subquery())
+              .where(col(CasePhone.case_id) == agg.c.case_id).scalar_subquery())
     all_dead = and_(phones > 0, dead_numbers >= phones)
 
     a3 = aliased(CallAttempt)
@@ -201,7 +202,7 @@ def _outcomes_select(*, wave_id: int, dispositions: DispositionSet,
         # rank 10: the attempt's own group (UH, or a custom tried UO code)
         if not has_uo_tried:
             return literal("UH")
-        return select(a3.group).where(a3.id == _id_of(m)).scalar_subquery()
+        return select(col(a3.group)).where(col(a3.id) == _id_of(m)).scalar_subquery()
 
     after_dead = case((m2.is_(None), "UH"), (r2 == R_TRIED, group_of(m2)), else_="UH")
     grp = case(
@@ -249,7 +250,8 @@ def refresh_outcomes(session: Session, *, wave_id: int,
                                refreshed_at=datetime.now(UTC))
                     .on_conflict_do_nothing(index_elements=["wave_id"]))
     state = session.execute(for_update(
-        select(RateRefresh.low_id, RateRefresh.rules).where(RateRefresh.wave_id == wave_id),
+        select(col(RateRefresh.low_id), col(RateRefresh.rules))
+        .where(col(RateRefresh.wave_id) == wave_id),
         session)).one()
     low = int(state.low_id) if state.rules == digest else 0
     top = session.execute(select(func.max(CallAttempt.id))).scalar()
@@ -263,9 +265,9 @@ def refresh_outcomes(session: Session, *, wave_id: int,
         # the id range alone (the primary key), not the wave: a planner offered the
         # wave's index would read every attempt of the wave
         touched = sorted({int(c) for c in session.execute(
-            select(CallAttempt.case_id).where(CallAttempt.id >= low)).scalars()})  # type: ignore[operator]
+            select(col(CallAttempt.case_id)).where(col(CallAttempt.id) >= low)).scalars()})
     if not low or len(touched) > FULL_REBUILD:
-        session.execute(delete(RateCaseOutcome).where(RateCaseOutcome.wave_id == wave_id))
+        session.execute(delete(RateCaseOutcome).where(col(RateCaseOutcome.wave_id) == wave_id))
         session.execute(insert(RateCaseOutcome).from_select(columns, _outcomes_select(**kw)))
     else:
         for start in range(0, len(touched), 500):
@@ -275,11 +277,11 @@ def refresh_outcomes(session: Session, *, wave_id: int,
             session.execute(insert(RateCaseOutcome).from_select(
                 columns, _outcomes_select(cases=chunk, **kw)))
     first_open = session.execute(select(func.min(CallAttempt.id)).where(
-        CallAttempt.id >= low, CallAttempt.disposition.is_(None))).scalar()  # type: ignore[operator, union-attr]
+        col(CallAttempt.id) >= low, col(CallAttempt.disposition).is_(None))).scalar()
     new_low = max(0, int(top) + 1 - REREAD)
     if first_open is not None:
         new_low = min(new_low, int(first_open))
-    session.execute(update(RateRefresh).where(RateRefresh.wave_id == wave_id).values(
+    session.execute(update(RateRefresh).where(col(RateRefresh.wave_id) == wave_id).values(
         low_id=max(new_low, 1), rules=digest,
         refreshed_at=datetime.now(UTC)))
     return len(touched)
@@ -310,7 +312,7 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
     item_level = any(b in ITEM_LEVEL for b in by)
     # one flat statement (a subquery per case was several times slower on SQLite):
     # the case's group is its stored final group when closed, else the cached one
-    closed = and_(CaseQueue.status == "closed", CaseQueue.final_group.is_not(None))  # type: ignore[union-attr]
+    closed = and_(col(CaseQueue.status) == "closed", col(CaseQueue.final_group).is_not(None))
     grp = case((closed, CaseQueue.final_group), else_=func.coalesce(RateCaseOutcome.grp, "UH"))
 
     parts: list[list[ColumnElement[Any]]] = []
@@ -323,8 +325,8 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
     da = aliased(CallAttempt, name="da")
     if item_level:
         join("ci", SampleCaseItem, SampleCaseItem.case_id == SampleCase.id)
-        join("u", SampleUnit, and_(SampleUnit.id == SampleCaseItem.unit_id,
-                                   SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
+        join("u", SampleUnit, and_(col(SampleUnit.id) == col(SampleCaseItem.unit_id),
+                                   col(SampleUnit.released).is_(True)))
     outer: set[str] = set()
     for b in by:
         if b == "item":
@@ -366,13 +368,13 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
             .outerjoin(RateCaseOutcome, RateCaseOutcome.case_id == SampleCase.id))  # type: ignore[arg-type]
     for name, target, on in joins:
         stmt = stmt.outerjoin(target, on) if name in outer else stmt.join(target, on)
-    stmt = stmt.where(SampleCase.wave_id == wave_id)
+    stmt = stmt.where(col(SampleCase.wave_id) == wave_id)
     if design_id is not None:
-        stmt = stmt.where(SampleCase.design_id == design_id)
+        stmt = stmt.where(col(SampleCase.design_id) == design_id)
     if not item_level:  # released sample only (item-level groupings join released units)
         stmt = stmt.where(exists().where(
-            SampleCaseItem.case_id == SampleCase.id, SampleUnit.id == SampleCaseItem.unit_id,
-            SampleUnit.released.is_(True)))  # type: ignore[attr-defined]
+            col(SampleCaseItem.case_id) == col(SampleCase.id),
+            col(SampleUnit.id) == col(SampleCaseItem.unit_id), col(SampleUnit.released).is_(True)))
     stmt = stmt.group_by(*key_cols, grp)
     rows = session.execute(stmt).all()
     out = []
