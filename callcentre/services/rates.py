@@ -21,7 +21,13 @@ import numpy as np
 from sqlmodel import Session
 
 from callcentre.db.engine import begin_write
-from callcentre.db.queries.rates import GROUPINGS, grouped_counts, refresh_outcomes
+from callcentre.db.queries.rates import (
+    GROUPINGS,
+    ITEM_LEVEL,
+    CountRow,
+    grouped_counts,
+    refresh_outcomes,
+)
 from callcentre.errors import InvalidInput
 from callcentre.fieldwork.dispositions import DISPOSITIONS, DispositionSet
 from callcentre.fieldwork.rates import COUNT_NAMES, RATE_NAMES, aapor_rates
@@ -115,8 +121,10 @@ def outcome_rates(*, session: Session, actor: Actor, wave: str | None = None,
         raise
     try:
         rows = grouped_counts(session, wave_id=wave_id, design_id=design_id, by=by)
-        totals = (grouped_counts(session, wave_id=wave_id, design_id=design_id, by=())
-                  if by else rows)
+        if any(b in ITEM_LEVEL for b in by):  # a case may count in several groups
+            totals = grouped_counts(session, wave_id=wave_id, design_id=design_id, by=())
+        else:  # each case in exactly one group: the total is their sum
+            totals = [CountRow((), r.group, r.cases) for r in rows]
     finally:
         session.rollback()  # a read: end the transaction, hold no snapshot
 
