@@ -24,7 +24,7 @@ from callcentre.db.models.sample import (
 from callcentre.db.queries.rates import grouped_counts, refresh_outcomes
 from callcentre.errors import InvalidInput, PermissionDenied
 from callcentre.fieldwork.case import Attempt
-from callcentre.fieldwork.dispositions import DISPOSITIONS
+from callcentre.fieldwork.dispositions import DISPOSITIONS, CustomDisposition, Group, Retry
 from callcentre.fieldwork.final import derive_final
 from callcentre.services.rates import outcome_rates
 from tests import rates_fixture as fx
@@ -216,11 +216,26 @@ def test_a_caller_may_not_read_the_rates(fixture_db) -> None:  # type: ignore[no
         outcome_rates(session=s, actor=caller, wave="2021")
 
 
-def test_open_cases_follow_derive_final(db_url: str) -> None:
-    """Random attempt histories: the SQL's group of every open case is derive_final's."""
+CUSTOM = DISPOSITIONS.with_custom([
+    # a dialled outcome of unknown eligibility in group UO, retried like a no-answer
+    CustomDisposition(key="line_noise", code="3.91", group=Group.UO, label_zh="杂音",
+                      label_en="noise", retry=Retry.NO_ANSWER),
+    # another number-killing outcome, and a contact that is a final custom NC code
+    CustomDisposition(key="number_moved", code="4.51", group=Group.NE, label_zh="改号",
+                      label_en="moved", retry=Retry.NEXT_NUMBER, contact=False),
+    CustomDisposition(key="gatekeeper", code="2.291", group=Group.NC, label_zh="前台拒转",
+                      label_en="gatekeeper"),
+])
+
+
+@pytest.mark.parametrize("custom", [False, True], ids=["standard", "custom"])
+def test_open_cases_follow_derive_final(db_url: str, custom: bool) -> None:
+    """Random attempt histories: the SQL's group of every open case is derive_final's
+    (with the standard outcomes, and with custom UO, NE and NC codes added)."""
     engine = open_engine(db_url)
     rng = random.Random(20261202)
-    keys = [d.key for d in DISPOSITIONS if d.key not in ("not_attempted",)]
+    dispositions = CUSTOM if custom else DISPOSITIONS
+    keys = [d.key for d in dispositions if d.key not in ("not_attempted",)]
     start = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
     expected: Counter[str] = Counter()
     with Session(engine) as s:
@@ -262,23 +277,27 @@ def test_open_cases_follow_derive_final(db_url: str) -> None:
             # histories biased to no contact, so the rules late in the order get tried
             pool = keys if rng.random() < 0.4 else [
                 "busy", "no_answer", "voicemail", "technical", "abandoned", "fax",
-                "not_working", "wrong_enterprise", "unknown_other"]
+                "not_working", "wrong_enterprise", "unknown_other",
+                *(["line_noise", "line_noise", "number_moved"] if custom else [])]
             history = []
             for k in range(rng.choice([0, 1, 2, 3, 4])):
                 key = rng.choice(pool)
                 number = rng.randrange(max(phones, 1))
                 at = start + timedelta(hours=k)
                 history.append(Attempt(at, key, number))
-                d = DISPOSITIONS.get(key)
+                d = dispositions.get(key)
                 s.add(CallAttempt(case_id=c.id, wave_id=w.id, caller_id=caller.id, line="1",
                                   number=number, started_at=at, ended_at=at, disposition=key,
                                   code=d.code, group=d.group.value))
                 s.flush()
-            expected[derive_final(history, numbers=phones).group.value] += 1
+            expected[derive_final(history, numbers=phones,
+                                  dispositions=dispositions).group.value] += 1
         s.commit()
-        refresh_outcomes(s, wave_id=int(w.id or 0))
+        refresh_outcomes(s, wave_id=int(w.id or 0), dispositions=dispositions)
         rows = grouped_counts(s, wave_id=int(w.id or 0), by=())
     got = Counter({r.group: r.cases for r in rows})
     assert got == expected
     assert len(expected) >= 6  # the histories reached most rules
+    if custom:  # a dialled custom UO outcome decided some cases
+        assert expected["UO"] > 0
     engine.dispose()
