@@ -29,6 +29,7 @@ _AREAS = (
     "messages_fieldwork",
     "messages_reports",
     "messages_limits",
+    "messages_rates",
 )
 _language: str | None = None
 
