@@ -166,7 +166,12 @@ def test_csv_cell_longer_than_default_field_limit(tmp_path: Path) -> None:
     with pytest.raises(ListFileError) as refused:
         read_list_file(path)
     assert refused.value.code == "over_limit"
-    assert "200,000" in refused.value.detail and "32,767" in refused.value.detail
+    from callcentre.i18n import t
+    from sampling.listfile.limits import decode
+
+    limit = decode(refused.value.detail)
+    assert limit is not None and limit.limit == "max_cell_chars"
+    assert "200,000" in limit.describe(t) and "32,767" in limit.describe(t)
 
 
 def test_excel_unicode_text_utf16_tab_separated(tmp_path: Path) -> None:

@@ -215,7 +215,8 @@ def test_u_ffff_in_a_name_gives_workbooks_openpyxl_opens(tmp_path: Path) -> None
     assert draw_and_export(url, export)[0] == 0
     for path in (check, export):
         texts = [c.value for _, _, c in string_cells(path) if isinstance(c.value, str)]
-        assert any("天津\ufffd乙有限公司" in v for v in texts), path
+        # the raw cells keep the character (replaced); the normalised name drops it
+        assert any("天津\ufffd乙有限公司" in v or "天津乙有限公司" in v for v in texts), path
         assert not any("\uffff" in v for v in texts)
 
 
