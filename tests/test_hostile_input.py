@@ -362,3 +362,20 @@ def test_a_far_cell_behind_a_damaged_first_header_is_refused(tmp_path: Path) -> 
     with pytest.raises(ListFileError) as caught:
         read_list_file(path)
     assert caught.value.code in ("unreadable", "over_limit")
+
+
+def test_a_central_directory_pointing_outside_the_file_is_unreadable(tmp_path: Path) -> None:
+    """The directory's own offset claimed too large: zipfile then places the parts
+    before the file's start (found by the long fuzz run: an OSError from seek)."""
+    import struct
+
+    path = corpus.list_workbook(tmp_path / "list.xlsx")
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    offset = struct.unpack_from("<I", data, end + 16)[0]
+    struct.pack_into("<I", data, end + 16, offset + 4000)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ListFileError) as caught:
+        read_list_file(path)
+    assert caught.value.code == "unreadable"
+    assert all(has(i.key) for i in validate_xlsform(path))

@@ -128,6 +128,8 @@ def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
             while chunk := stream.read(_CHUNK):
                 yield chunk
         return
+    if not 0 <= info.header_offset < path.stat().st_size:
+        raise zipfile.BadZipFile(f"{info.filename} starts outside the file")
     with open(path, "rb") as fh:
         fh.seek(info.header_offset)
         local = fh.read(30)
@@ -234,7 +236,8 @@ def check_zip_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
     """
     try:
         _check_zip_workbook(path, limits)
-    except (zlib.error, RuntimeError, NotImplementedError, EOFError, ValueError) as exc:
+    except (zlib.error, RuntimeError, NotImplementedError, EOFError, ValueError,
+            OSError) as exc:
         if isinstance(exc, LimitExceeded):
             raise
         raise zipfile.BadZipFile(str(exc) or type(exc).__name__) from None
