@@ -131,16 +131,11 @@ def begin_write(session: Session) -> Connection:
     PostgreSQL: an ordinary transaction; lock the rows to be read, modified and
     written back with :func:`lock_rows` (``SELECT … FOR UPDATE``).
 
-    A read-only transaction the session has open (a look-up made before deciding
-    to write) is ended first, so the lock covers everything read from here on; a
-    transaction with pending changes raises ``RuntimeError`` (they would be lost).
-    Only this transaction is affected; the session's next one begins as usual
-    unless this is called again.
+    Must be called before the transaction's first statement: a transaction already
+    begun (deferred) cannot take the lock up front, so that raises ``RuntimeError``
+    (commit or roll back first). Only this transaction is affected; the session's
+    next one begins as usual unless this is called again.
     """
-    if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("begin_write: the session has pending changes")
-        session.rollback()
     conn = session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
     if conn.dialect.name == "sqlite" and conn.info.get(SQLITE_BEGAN) != "IMMEDIATE":
         raise RuntimeError("begin_write: the session's transaction had already begun")
