@@ -72,6 +72,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     text,
     update,
@@ -312,8 +313,12 @@ def grouped_counts(session: Session, *, wave_id: int, by: Sequence[str],
     item_level = any(b in ITEM_LEVEL for b in by)
     # one flat statement (a subquery per case was several times slower on SQLite):
     # the case's group is its stored final group when closed, else the cached one
-    closed = and_(col(CaseQueue.status) == "closed", col(CaseQueue.final_group).is_not(None))
-    grp = case((closed, CaseQueue.final_group), else_=func.coalesce(RateCaseOutcome.grp, "UH"))
+    # constants as SQL literals: the same text in SELECT and GROUP BY is one expression
+    # to SQLite (two bound parameters are not), evaluated once a row
+    closed = and_(col(CaseQueue.status) == literal_column("'closed'"),
+                  col(CaseQueue.final_group).is_not(None))
+    grp = case((closed, CaseQueue.final_group),
+               else_=func.coalesce(RateCaseOutcome.grp, literal_column("'UH'")))
 
     parts: list[list[ColumnElement[Any]]] = []
     joins: list[tuple[str, Any, Any]] = []
