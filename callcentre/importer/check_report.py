@@ -28,6 +28,7 @@ from callcentre.xlsx_stream import MAX_ROWS, StreamSheet, save_xlsx_stream
 from sampling.identifiers.district import DISTRICTS
 from sampling.identifiers.phone import mask_phone
 from sampling.listfile.normalise import rejection_kind, severity
+from sampling.listfile.notes import NOTE_KINDS
 
 CSV_COLUMNS = ("file", "sheet", "row", "status", "reasons", "uscc", "phone_e164", "phones",
                "district_code", "enterprise_id")
@@ -335,9 +336,14 @@ def describe_sheets(sheets_json: str) -> str:
         else:
             text = t("check.sheet_read", sheet=sheet["sheet"], header=sheet["header_row"],
                      rows=sheet["data_rows"])
+        kinds = {int(r): k for r, k in sheet.get("note_kinds", {}).items()}
         for key in ("blank_rows", "note_rows", "repeated_header_rows"):
-            if sheet.get(key):
-                text += t(f"check.sheet_{key}", rows=_rows_text(sheet[key]))
+            rows = [r for r in sheet.get(key, []) if r not in kinds]
+            if rows:
+                text += t(f"check.sheet_{key}", rows=_rows_text(rows))
+        for kind in NOTE_KINDS:
+            if rows := [r for r, k in kinds.items() if k == kind]:
+                text += t(f"check.sheet_note_{kind}", rows=_rows_text(sorted(rows)))
         if sheet.get("hidden"):
             text += t("check.sheet_hidden")
         parts.append(text)

@@ -37,6 +37,18 @@ from sampling.listfile.headers import (
     match_field,
 )
 from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
+from sampling.listfile.notes import (
+    EXAMPLE,
+    HEADING,
+    SIGNOFF,
+    UNITS,
+    example_row,
+    heading_row,
+    may_be_example,
+    may_be_signoff,
+    signoff_row,
+    units_row,
+)
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -84,6 +96,8 @@ class ListSheet:
     rows: list[DataRow] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
     note_rows: list[int] = field(default_factory=list)
+    # note rows that are units, example, sign-off or heading lines: row -> kind
+    note_kinds: dict[int, str] = field(default_factory=dict)
     repeated_header_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)   # non-empty cells above the header
     continues: str | None = None  # a sheet without a header: the sheet whose header it uses
@@ -193,6 +207,8 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]],
         preamble = _title_above(sheet, first)
         if preamble:
             sheet.rows.pop()
+        else:
+            preamble = _heading_above(sheet, first, grid)
 
 
 def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
@@ -207,8 +223,26 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
     # code does, not even one in full-width digits (only looked for with a code
     # column: names are words as labels are)
     uscc, seq = sheet.header.columns.get("uscc"), sheet.header.columns.get("seq")
+    name_col = sheet.header.columns.get("name")
     probe = uscc if uscc is not None else sheet.header.columns["name"]
     by_name = uscc is None
+    kinds = sheet.note_kinds
+    units_until = first + 2          # a units row comes right under the header
+    notes_sheet = _NOTES_SHEET.search(sheet.name) is not None
+
+    def other_line(raw: Sequence[object], index: int) -> str | None:
+        """The kind of a units, sign-off or example line (module notes of
+        :mod:`sampling.listfile.notes`), or None for a data row."""
+        if index < units_until and units_row(raw):
+            return UNITS
+        f0 = raw[0]
+        if (f0 is None or type(f0) is str) and may_be_signoff(f0) and signoff_row(raw):
+            return SIGNOFF
+        if (notes_sheet or name_col is not None and name_col < len(raw)
+                and may_be_example(raw[name_col])) and example_row(raw, name_col, notes_sheet):
+            return EXAMPLE
+        return None
+
     for index in range(first, len(grid)):
         raw = grid[index]
         # counting in C first: most rows are full, and only rows of one or two
@@ -232,6 +266,9 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             elif not by_name and (not v or type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff") \
                     and (other := _header_at(grid, index)) is not None:
                 return other, index
+            elif (kind := other_line(raw, index)) is not None:
+                note_rows.append(index + 1)
+                kinds[index + 1] = kind
             else:
                 rows.append(new_row((index + 1, raw)))
             continue
@@ -245,6 +282,9 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             note_rows.append(index + 1)
         elif raw == header_cells:
             sheet.repeated_header_rows.append(index + 1)
+        elif (kind := HEADING if heading_row(raw) else other_line(raw, index)) is not None:
+            note_rows.append(index + 1)
+            kinds[index + 1] = kind
         else:
             rows.append(new_row((index + 1, raw)))
     return None
@@ -263,6 +303,20 @@ def _title_above(sheet: ListSheet, header_index: int) -> list[str]:
             r in sheet.blank_rows for r in between):
         return [filled[0].strip()]
     return []
+
+
+def _heading_above(sheet: ListSheet, header_index: int,
+                   grid: Sequence[Sequence[object]]) -> list[str]:
+    """The heading line just above another table's header ("二、新设企业", blank rows
+    aside), taken from the sheet's note rows to be that table's preamble."""
+    if not sheet.note_rows or sheet.note_kinds.get(last := sheet.note_rows[-1]) != HEADING:
+        return []
+    if sheet.rows and sheet.rows[-1].row > last or not all(
+            r in sheet.blank_rows for r in range(last + 1, header_index + 1)):
+        return []
+    sheet.note_rows.pop()
+    del sheet.note_kinds[last]
+    return [str(c).strip() for c in grid[last - 1] if not is_blank(c)][:1]
 
 
 def _header_at(grid: Sequence[Sequence[object]], index: int) -> HeaderMatch | None:
@@ -547,4 +601,5 @@ def _renumber(sheet: ListSheet, lines: list[int]) -> None:
     sheet.rows = [DataRow(row=lines[r.row - 1], cells=r.cells) for r in sheet.rows]
     sheet.blank_rows = [lines[r - 1] for r in sheet.blank_rows]
     sheet.note_rows = [lines[r - 1] for r in sheet.note_rows]
+    sheet.note_kinds = {lines[r - 1]: kind for r, kind in sheet.note_kinds.items()}
     sheet.repeated_header_rows = [lines[r - 1] for r in sheet.repeated_header_rows]
