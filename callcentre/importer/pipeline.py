@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -41,6 +41,7 @@ from callcentre.importer.frame_index import (
     replayed,
 )
 from callcentre.importer.jobs import ImportJob
+from callcentre.importer.name_joins import chunks, drop_orphan_memberships, settle
 from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from callcentre.importer.workorders import relink_workorders
@@ -50,7 +51,7 @@ from sampling.listfile.normalise import STATUSES, row_status, severity
 from sampling.listfile.reader import sha256_file
 
 ProgressFn = Callable[[int], None]
-_LISTROW_COLUMNS = ("source_file_id", *LISTROW_COLUMNS, "enterprise_id", "membership_id")
+_LISTROW_COLUMNS = ("id", "source_file_id", *LISTROW_COLUMNS, "enterprise_id", "membership_id")
 _MEMBERSHIP_COLUMNS = ("id", "wave_id", "enterprise_id", "item_id", "department_id")
 
 
@@ -315,22 +316,31 @@ def _write_file(
 
     # one pass: resolve each row to an enterprise (ids allocated on the spot), link it
     # to its membership, build the row; then write enterprises, memberships, rows.
+    # Rows with a valid code go first, then those with a registration number, then
+    # the rest: where a row without a code goes depends on the names code rows carry
     next_enterprise = IdAllocator(conn, "enterprise")
     next_membership = IdAllocator(conn, "itemmembership")
+    next_row = IdAllocator(conn, "listrow")
     index.allocate = next_enterprise
     members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id,
                                     replaced=existing is not None)
     new_members: list[tuple[int, int, int, int, int]] = []
-    ents: list[EnterpriseState | None] = []
+    n_rows = len(rows)
+    ents: list[EnterpriseState | None] = [None] * n_rows
     statuses: Counter[str] = Counter()
     added_reasons: Counter[str] = Counter()
     resolve = index.resolve
+    holders = index.holders
     extra: list[str] = []       # reasons resolution adds to a row
-    out: list[tuple[object, ...]] = []
+    out: list[tuple[object, ...]] = [()] * n_rows
     member_id = next_membership.peek()  # counted on here: a million rows
-    for row in rows:
+    first_row = next_row.peek()
+    later = [i for i, row in enumerate(rows) if row[6] is None]
+    later.sort(key=lambda i: rows[i][7] is None)     # (stable: registration numbers first)
+    order = [i for i, row in enumerate(rows) if row[6] is not None] if later else range(n_rows)
+    for pos in chain(order, later):
         (sheet, excel_row, raw, status, reasons, name, uscc, reg_no, district, zone, e164,
-         ext, phones_text, contact, business, duplicate_of, key, phones, first) = row
+         ext, phones_text, contact, business, duplicate_of, key, phones, first) = rows[pos]
         if first >= 0:
             ent = ents[first]
         elif status == "rejected" and "not_identifiable" in reasons:
@@ -343,7 +353,9 @@ def _write_file(
                 if status == "accepted" and any(severity(r) == "warning" for r in extra):
                     status = "warning"
                 extra.clear()
-        ents.append(ent)
+        if uscc is None and key and ent is not None:
+            holders.setdefault(key, []).append(first_row + pos)
+        ents[pos] = ent
         statuses[status] += 1
         ent_id = member = None
         if ent is not None:
@@ -354,9 +366,10 @@ def _write_file(
                     member = members[ent_id] = member_id
                     member_id += 1
                     new_members.append((member, wave_id, ent_id, item_id, dept_id))
-        out.append((file_id, sheet, excel_row, raw, status, reasons, name, uscc, reg_no,
-                    district, zone, e164, ext, phones_text, contact, business, duplicate_of,
-                    ent_id, member))
+        out[pos] = (first_row + pos, file_id, sheet, excel_row, raw, status, reasons, name, uscc,
+                    reg_no, district, zone, e164, ext, phones_text, contact, business,
+                    duplicate_of, ent_id, member)
+    next_row.advance_to(first_row + n_rows)
     next_membership.advance_to(member_id)
     for status in STATUSES:
         result.counts[status] += statuses[status]
@@ -374,17 +387,30 @@ def _write_file(
     new_members.sort(key=itemgetter(2))
     bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
     cpu["memberships"] += (lap := process_time()) - started
-    next_enterprise.finish()
-    next_membership.finish()
     for start in range(0, len(out), 10_000):
         chunk = out[start:start + 10_000]
         bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
         if progress is not None:
             progress(len(chunk))
-    cpu["rows"] += process_time() - lap
-    if touched:
-        _rebuild_enterprises(conn, index, chain(touched, (e.id for e in ents if e is not None)),
+    next_row.finish()
+    now = process_time()
+    cpu["rows"] += now - lap
+    lap = now
+    # names this file brought a code for (or took away): earlier files' rows of those
+    # names join again; enterprises that got a conflict have their earlier rows flagged
+    settled = settle(conn, index, wave_id=wave_id, memberships=next_membership)
+    _write_enterprises(conn, index)
+    next_enterprise.finish()
+    next_membership.finish()
+    cpu["settle"] += process_time() - lap
+    if touched or settled.rebuild:
+        _rebuild_enterprises(conn, index, chain(touched, settled.rebuild,
+                                                (e.id for e in ents if e is not None)
+                                                if touched else ()),
                              refill_index=False)
+    for other in settled.files - {file_id}:
+        _recount(conn, other)
+    if touched or file_id in settled.files:
         _recount(conn, file_id, result)     # the replay may change this file's rows too
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
@@ -447,7 +473,7 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
     rebuilt: list[EnterpriseState] = []
     flagged: list[tuple[str, str, int]] = []     # rows whose conflicts changed
     files: set[int] = set()                      # … and their files
-    for part in _chunks(sorted(set(ids))):
+    for part in chunks(sorted(set(ids))):
         rows: defaultdict[int, list[tuple[str, str | None, tuple[PhoneTuple, ...]]]] = (
             defaultdict(list))
         stored: defaultdict[int, list[Row[Any]]] = defaultdict(list)
@@ -530,31 +556,9 @@ def _delete_file_rows(conn: Connection, file_id: int) -> list[int]:
         .distinct()
     ).scalars().all()
     conn.execute(delete(lr).where(lr.c.source_file_id == file_id))
-    if not affected:
-        return list(touched)
-    still: set[int] = set()
-    for part in _chunks(affected):
-        still.update(conn.execute(select(lr.c.membership_id).where(
-            lr.c.membership_id.in_(part)).distinct()).scalars())
-    orphans = [m for m in affected if m not in still]
-    if orphans:
-        # a membership already drawn into a sample stays (the sample refers to it)
-        from callcentre.db.models.sample import SampleUnit
-
-        su = SampleUnit.__table__  # type: ignore[attr-defined]
-        sampled: set[int] = set()
-        for part in _chunks(orphans):
-            sampled.update(conn.execute(select(su.c.membership_id).where(
-                su.c.membership_id.in_(part))).scalars())
-        orphans = [m for m in orphans if m not in sampled]
-    for part in _chunks(orphans):
-        conn.execute(delete(im).where(im.c.id.in_(part)))
+    if affected:
+        drop_orphan_memberships(conn, affected)
     return list(touched)
 
-
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    """``ids`` in pieces small enough for an ``IN (…)`` list on either database."""
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
 
 __all__ = ["FileResult", "ImportJob", "ImportSummary", "import_files"]

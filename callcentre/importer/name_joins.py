@@ -1,0 +1,220 @@
+"""Keep name joins and conflict flags independent of the order of imports.
+
+A row without a valid credit code joins the enterprise whose code rows carry its
+name (:meth:`FrameIndex.target`). When a later file brings such a code (or takes
+one away), the rows of earlier files with that name are resolved again here, after
+the file's own rows are written: they move to the enterprise they now belong to,
+with their membership, reasons and status; an enterprise known by name only that
+loses all its rows goes. Likewise a name or district conflict flags every row of
+the enterprise, so the rows written before the conflict appeared are flagged here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from callcentre.db.engine import IdAllocator, bulk_update
+from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
+from callcentre.importer.frame_index import CONFLICT_REASONS, EnterpriseState, FrameIndex
+from sampling.identifiers.names import key_of_normalised
+from sampling.identifiers.phone import normalise_phones
+from sampling.listfile.normalise import row_status
+
+#: reasons resolving a row without a valid code gives (recomputed when it moves)
+NAME_JOIN_REASONS = ("joined_by_name", "name_only", "name_ambiguous")
+_FLAGS = {"name": "conflict_name", "district": "conflict_district"}
+
+
+@dataclass(slots=True)
+class Settled:
+    """What settling changed: files whose rows changed (to be recounted), and code or
+    registration enterprises that lost rows (to be rebuilt from the rows they keep)."""
+
+    files: set[int] = field(default_factory=set)
+    rebuild: set[int] = field(default_factory=set)
+
+
+def chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """``ids`` in pieces small enough for an ``IN (…)`` list on either database."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def drop_orphan_memberships(conn: Connection, affected: Sequence[int]) -> None:
+    """Delete the memberships among ``affected`` that no row supports any more, except
+    those a sample refers to."""
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    im = ItemMembership.__table__  # type: ignore[attr-defined]
+    still: set[int] = set()
+    for part in chunks(list(affected)):
+        still.update(conn.execute(select(lr.c.membership_id).where(
+            lr.c.membership_id.in_(part)).distinct()).scalars())
+    orphans = [m for m in affected if m not in still]
+    if orphans:
+        from callcentre.db.models.sample import SampleUnit
+
+        su = SampleUnit.__table__  # type: ignore[attr-defined]
+        sampled: set[int] = set()
+        for part in chunks(orphans):
+            sampled.update(conn.execute(select(su.c.membership_id).where(
+                su.c.membership_id.in_(part))).scalars())
+        orphans = [m for m in orphans if m not in sampled]
+    for part in chunks(orphans):
+        conn.execute(delete(im).where(im.c.id.in_(part)))
+
+
+def _phones(text: str) -> tuple[tuple[str, str | None, str], ...]:
+    if not text:
+        return ()
+    return tuple((p.e164, p.ext, p.kind) for p in normalise_phones(text).phones)
+
+
+def settle(conn: Connection, index: FrameIndex, *, wave_id: int,
+           memberships: IdAllocator) -> Settled:
+    """Resolve again the rows of the names whose carriers changed, and flag the rows of
+    enterprises that got their first conflict (module notes)."""
+    out = Settled()
+    keys = [k for k in index.dirty if k in index.holders]
+    index.dirty.clear()
+    if keys:
+        _settle_names(conn, index, keys, wave_id=wave_id, memberships=memberships, out=out)
+    _flag_conflicts(conn, index, out)
+    return out
+
+
+def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_id: int,
+                  memberships: IdAllocator, out: Settled) -> None:
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    im = ItemMembership.__table__  # type: ignore[attr-defined]
+    ids = sorted({i for k in keys for i in index.holders[k]})
+    by_key: defaultdict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    for part in chunks(ids):
+        for r in conn.execute(select(
+                lr.c.id, lr.c.source_file_id, lr.c.name, lr.c.reg_no, lr.c.district_code,
+                lr.c.phones, lr.c.enterprise_id, lr.c.membership_id, lr.c.reasons,
+                lr.c.status).where(lr.c.id.in_(part), lr.c.uscc.is_(None))):
+            by_key[key_of_normalised(r.name)].append(r)
+    files = {r.source_file_id for rows in by_key.values() for r in rows}
+    place: dict[int, tuple[int, int]] = {}
+    for part in chunks(sorted(files)):
+        place.update({r.id: (r.item_id, r.department_id) for r in conn.execute(
+            select(sf.c.id, sf.c.item_id, sf.c.department_id).where(sf.c.id.in_(part)))})
+    member_of: dict[tuple[int, int, int], int] = {}
+    updates: list[tuple[object, ...]] = []
+    left_memberships: list[int] = []
+    emptied: list[EnterpriseState] = []
+    for key in keys:
+        rows = by_key.get(key, [])
+        index.holders[key] = [r.id for r in rows]     # (rows since deleted drop out)
+        # registration-number rows first: where they go decides what name-only rows join
+        rows.sort(key=lambda r: (r.reg_no is None, r.id))
+        before = index.name_only.get(key)
+        before_id = before.id if before is not None else None
+        targets = {r.id: r.enterprise_id for r in rows}
+        for r in rows:
+            extra: list[str] = []
+            ent = index.target(r.reg_no, key, extra)
+            if ent is not None and ent.id == r.enterprise_id and _same_join(r.reasons, extra):
+                continue
+            phones = _phones(r.phones)
+            if ent is None:
+                ent = index._new(None, r.reg_no, r.name, key, r.district_code, phones)
+            else:
+                index._merge(ent, r.name, key, r.district_code, extra)
+                if phones:
+                    index._add_phones(ent, phones, extra)
+            if ent.id == r.enterprise_id and _same_join(r.reasons, extra):
+                continue
+            kept = [x for x in r.reasons.split(",")
+                    if x and x not in NAME_JOIN_REASONS and x not in CONFLICT_REASONS]
+            reasons = kept + extra
+            status = r.status if r.status in ("rejected", "duplicate") else row_status(reasons)
+            member = None
+            if status != "rejected":
+                item_id, dept_id = place[r.source_file_id]
+                member = member_of.get((ent.id, item_id, dept_id))
+                if member is None:
+                    member = conn.execute(select(im.c.id).where(
+                        im.c.enterprise_id == ent.id, im.c.item_id == item_id,
+                        im.c.department_id == dept_id)).scalar()
+                    if member is None:
+                        member = memberships()
+                        conn.execute(insert(im).values(
+                            id=member, wave_id=wave_id, enterprise_id=ent.id, item_id=item_id,
+                            department_id=dept_id))
+                    member_of[(ent.id, item_id, dept_id)] = member
+            if r.membership_id is not None and r.membership_id != member:
+                left_memberships.append(r.membership_id)
+            if r.enterprise_id not in (ent.id, None, before_id):
+                out.rebuild.add(r.enterprise_id)    # a code or number enterprise lost it
+            targets[r.id] = ent.id
+            updates.append((ent.id, member, ",".join(reasons), status, r.id))
+            out.files.add(r.source_file_id)
+        if before is not None and before.id not in targets.values():
+            emptied.append(before)
+    bulk_update(conn, "listrow", ("enterprise_id", "membership_id", "reasons", "status"), updates)
+    if left_memberships:
+        drop_orphan_memberships(conn, sorted(set(left_memberships)))
+    _drop_empty(conn, index, emptied)
+
+
+def _same_join(stored: str, extra: list[str]) -> bool:
+    """Whether a stored row already has the name-join reason ``extra`` gives it."""
+    have = [x for x in stored.split(",") if x in NAME_JOIN_REASONS]
+    return have == [x for x in extra if x in NAME_JOIN_REASONS]
+
+
+def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseState]) -> None:
+    """Remove enterprises known by name only that kept no row (unless a membership,
+    kept by a sample, still names them)."""
+    if not emptied:
+        return
+    ent = Enterprise.__table__  # type: ignore[attr-defined]
+    im = ItemMembership.__table__  # type: ignore[attr-defined]
+    ids = [e.id for e in emptied]
+    kept: set[int] = set()
+    for part in chunks(ids):
+        kept.update(conn.execute(select(im.c.enterprise_id).where(
+            im.c.enterprise_id.in_(part))).scalars())
+    gone = [e for e in emptied if e.id not in kept]
+    for e in gone:
+        if index.name_only.get(e.name_key) is e:
+            del index.name_only[e.name_key]
+        if e.name_key in index.by_name:
+            index.by_name[e.name_key] = [x for x in index.by_name[e.name_key] if x is not e]
+        index.changed.pop(e.id, None)
+    created = {e.id for e in index.created}
+    index.created = [e for e in index.created if e not in gone]
+    written = [e.id for e in gone if e.id not in created]
+    for part in chunks(written):    # (every row of theirs has moved)
+        conn.execute(delete(ent).where(ent.c.id.in_(part)))
+
+
+def _flag_conflicts(conn: Connection, index: FrameIndex, out: Settled) -> None:
+    """Flag the earlier rows of enterprises that got their first name or district
+    conflict (rows found through their memberships; a rejected row keeps its status
+    whatever it is flagged with)."""
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    im = ItemMembership.__table__  # type: ignore[attr-defined]
+    for what, flag in _FLAGS.items():
+        ids = sorted(index.newly_conflicted[what])
+        index.newly_conflicted[what].clear()
+        updates: list[tuple[object, ...]] = []
+        for part in chunks(ids):
+            members = select(im.c.id).where(im.c.enterprise_id.in_(part)).scalar_subquery()
+            for r in conn.execute(select(lr.c.id, lr.c.source_file_id, lr.c.reasons,
+                                         lr.c.status).where(lr.c.membership_id.in_(members))):
+                reasons = [x for x in r.reasons.split(",") if x]
+                if flag in reasons:
+                    continue
+                reasons.append(flag)
+                status = r.status if r.status in ("rejected", "duplicate") else row_status(reasons)
+                updates.append((",".join(reasons), status, r.id))
+                out.files.add(r.source_file_id)
+        bulk_update(conn, "listrow", ("reasons", "status"), updates)
