@@ -112,6 +112,9 @@ class FrameIndex:
         self.holders: dict[str, list[int]] = {}
         # names whose carriers changed: their rows of earlier files are settled again
         self.dirty: set[str] = set()
+        # enterprise id -> its rows without a valid code (for those without a code:
+        # one left with none goes)
+        self.noncode_rows: dict[int, int] = {}
         # enterprises that got their first name / district conflict: every earlier row
         # of theirs is flagged too (field -> ids)
         self.newly_conflicted: dict[str, set[int]] = {"name": set(), "district": set()}
@@ -145,9 +148,12 @@ class FrameIndex:
                 _phones_from_json(r.phones), orjson.loads(r.conflicts or "{}") or None,
             ))
         lr = ListRow.__table__  # type: ignore[attr-defined]
-        holders = index.holders
-        for row_id, name in conn.execute(select(lr.c.id, lr.c.name).where(
-                lr.c.uscc.is_(None), lr.c.enterprise_id.is_not(None)).order_by(lr.c.id)):
+        holders, counts = index.holders, index.noncode_rows
+        for row_id, name, ent_id in conn.execute(select(lr.c.id, lr.c.name, lr.c.enterprise_id)
+                                                 .where(lr.c.uscc.is_(None),
+                                                        lr.c.enterprise_id.is_not(None))
+                                                 .order_by(lr.c.id)):
+            counts[ent_id] = counts.get(ent_id, 0) + 1
             if name and (key := key_of_normalised(name)):
                 holders.setdefault(key, []).append(row_id)
         index.stamp = cls.db_stamp(conn)
@@ -170,6 +176,23 @@ class FrameIndex:
         if ent not in carriers:
             carriers.append(ent)
             self.dirty.add(key)
+
+    def forget(self, ent: EnterpriseState) -> None:
+        """Take an enterprise that is gone out of the index."""
+        self._uncarry(ent)
+        if ent.uscc and self.by_uscc.get(ent.uscc) is ent:
+            del self.by_uscc[ent.uscc]
+        if ent.reg_no and self.by_regno.get(ent.reg_no) is ent:
+            del self.by_regno[ent.reg_no]
+        for key, ents in list(self.by_name.items()):
+            if ent in ents:
+                self.by_name[key] = [e for e in ents if e is not ent]
+        if self.name_only.get(ent.name_key) is ent:
+            del self.name_only[ent.name_key]
+        self.changed.pop(ent.id, None)
+        self.created = [e for e in self.created if e is not ent]
+        self.vacant.discard(ent.id)
+        self.noncode_rows.pop(ent.id, None)
 
     def _uncarry(self, ent: EnterpriseState) -> None:
         for table in (self.code_keys, self.reg_keys):

@@ -108,7 +108,8 @@ def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_
     member_of: dict[tuple[int, int, int], int] = {}
     updates: list[tuple[object, ...]] = []
     left_memberships: list[int] = []
-    emptied: list[EnterpriseState] = []
+    left: dict[int, EnterpriseState] = {}   # enterprises without a code that lost rows
+    counts = index.noncode_rows
     for key in keys:
         rows = by_key.get(key, [])
         index.holders[key] = [r.id for r in rows]     # (rows since deleted drop out)
@@ -116,7 +117,7 @@ def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_
         rows.sort(key=lambda r: (r.reg_no is None, r.id))
         before = index.name_only.get(key)
         before_id = before.id if before is not None else None
-        targets = {r.id: r.enterprise_id for r in rows}
+        without_code = {e.id: e for e in (before, *index.reg_keys.get(key, ())) if e is not None}
         for r in rows:
             extra: list[str] = []
             ent = index.target(r.reg_no, key, extra)
@@ -151,13 +152,20 @@ def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_
                     member_of[(ent.id, item_id, dept_id)] = member
             if r.membership_id is not None and r.membership_id != member:
                 left_memberships.append(r.membership_id)
-            if r.enterprise_id not in (ent.id, None, before_id):
-                out.rebuild.add(r.enterprise_id)    # a code or number enterprise lost it
-            targets[r.id] = ent.id
+            if r.enterprise_id is not None and r.enterprise_id != ent.id:
+                old = without_code.get(r.enterprise_id) or (
+                    index.by_regno.get(r.reg_no) if r.reg_no else None)
+                if old is not None and old.id == r.enterprise_id and not old.uscc:
+                    counts[old.id] = counts.get(old.id, 1) - 1
+                    left[old.id] = old
+                if r.enterprise_id != before_id:
+                    out.rebuild.add(r.enterprise_id)    # a code or number enterprise lost it
+            if not ent.uscc:
+                counts[ent.id] = counts.get(ent.id, 0) + 1
             updates.append((ent.id, member, ",".join(reasons), status, r.id))
             out.files.add(r.source_file_id)
-        if before is not None and before.id not in targets.values():
-            emptied.append(before)
+    emptied = [e for e in left.values() if counts.get(e.id, 0) <= 0]
+    out.rebuild.difference_update(e.id for e in emptied)
     bulk_update(conn, "listrow", ("enterprise_id", "membership_id", "reasons", "status"), updates)
     if left_memberships:
         drop_orphan_memberships(conn, sorted(set(left_memberships)))
@@ -170,27 +178,37 @@ def _same_join(stored: str, extra: list[str]) -> bool:
     return have == [x for x in extra if x in NAME_JOIN_REASONS]
 
 
+def drop_vacant(conn: Connection, index: FrameIndex) -> None:
+    """Remove the enterprises a replaced file left without rows that no later row
+    refilled, as a fresh import of the files would not have them."""
+    if index.vacant:
+        vacant = [e for e in index.changed.values() if e.id in index.vacant]
+        found = {e.id for e in vacant}
+        vacant += [e for e in (*index.by_uscc.values(), *index.by_regno.values(),
+                               *index.name_only.values())
+                   if e.id in index.vacant and e.id not in found and not found.add(e.id)]
+        _drop_empty(conn, index, vacant)
+
+
 def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseState]) -> None:
-    """Remove enterprises known by name only that kept no row (unless a membership,
-    kept by a sample, still names them)."""
+    """Remove enterprises that kept no row (unless a membership, kept by a sample,
+    still names them)."""
     if not emptied:
         return
     ent = Enterprise.__table__  # type: ignore[attr-defined]
-    im = ItemMembership.__table__  # type: ignore[attr-defined]
     ids = [e.id for e in emptied]
+    from callcentre.db.models import WorkOrder
+    from callcentre.db.models.sample import SampleCase, SampleUnit
+
     kept: set[int] = set()
-    for part in chunks(ids):
-        kept.update(conn.execute(select(im.c.enterprise_id).where(
-            im.c.enterprise_id.in_(part))).scalars())
+    for table in (ItemMembership, WorkOrder, SampleCase, SampleUnit):
+        column = table.__table__.c.enterprise_id  # type: ignore[attr-defined]
+        for part in chunks(ids):
+            kept.update(conn.execute(select(column).where(column.in_(part))).scalars())
     gone = [e for e in emptied if e.id not in kept]
-    for e in gone:
-        if index.name_only.get(e.name_key) is e:
-            del index.name_only[e.name_key]
-        if e.name_key in index.by_name:
-            index.by_name[e.name_key] = [x for x in index.by_name[e.name_key] if x is not e]
-        index.changed.pop(e.id, None)
     created = {e.id for e in index.created}
-    index.created = [e for e in index.created if e not in gone]
+    for e in gone:
+        index.forget(e)
     written = [e.id for e in gone if e.id not in created]
     for part in chunks(written):    # (every row of theirs has moved)
         conn.execute(delete(ent).where(ent.c.id.in_(part)))

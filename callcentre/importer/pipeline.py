@@ -41,7 +41,7 @@ from callcentre.importer.frame_index import (
     replayed,
 )
 from callcentre.importer.jobs import ImportJob
-from callcentre.importer.name_joins import chunks, drop_orphan_memberships, settle
+from callcentre.importer.name_joins import chunks, drop_orphan_memberships, drop_vacant, settle
 from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from callcentre.importer.workorders import relink_workorders
@@ -330,7 +330,7 @@ def _write_file(
     statuses: Counter[str] = Counter()
     added_reasons: Counter[str] = Counter()
     resolve = index.resolve
-    holders = index.holders
+    holders, noncode = index.holders, index.noncode_rows
     extra: list[str] = []       # reasons resolution adds to a row
     out: list[tuple[object, ...]] = [()] * n_rows
     member_id = next_membership.peek()  # counted on here: a million rows
@@ -353,8 +353,11 @@ def _write_file(
                 if status == "accepted" and any(severity(r) == "warning" for r in extra):
                     status = "warning"
                 extra.clear()
-        if uscc is None and key and ent is not None:
-            holders.setdefault(key, []).append(first_row + pos)
+        if uscc is None and ent is not None:
+            if key:
+                holders.setdefault(key, []).append(first_row + pos)
+            if ent.uscc is None:
+                noncode[ent.id] = noncode.get(ent.id, 0) + 1
         ents[pos] = ent
         statuses[status] += 1
         ent_id = member = None
@@ -399,6 +402,8 @@ def _write_file(
     # names this file brought a code for (or took away): earlier files' rows of those
     # names join again; enterprises that got a conflict have their earlier rows flagged
     settled = settle(conn, index, wave_id=wave_id, memberships=next_membership)
+    if touched:
+        drop_vacant(conn, index)
     _write_enterprises(conn, index)
     next_enterprise.finish()
     next_membership.finish()
@@ -544,7 +549,6 @@ def _delete_file_rows(conn: Connection, file_id: int) -> list[int]:
     """Remove a file's rows and the memberships that no other row supports; returns
     the enterprises the rows belonged to."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
-    im = ItemMembership.__table__  # type: ignore[attr-defined]
     touched = conn.execute(
         select(lr.c.enterprise_id)
         .where(lr.c.source_file_id == file_id, lr.c.enterprise_id.is_not(None))
