@@ -124,6 +124,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.sheet.files": ("文件", "Files"),
     "check.sheet.reasons": ("原因说明", "Reason codes"),
     "check.sheet.overlap": ("部门重叠", "Overlap"),
+    "check.sheet.scope": ("可能不在范围内的企业", "Possibly out of scope"),
     "check.col.sheet": ("工作表", "Sheet"),
     "check.col.row": ("行号", "Row"),
     "check.col.status": ("状态", "Status"),

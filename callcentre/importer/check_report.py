@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.models import Department, ListRow, SourceFile, Wave
@@ -77,9 +78,10 @@ def file_labels(conn: Connection, wave_id: int) -> dict[int, str]:
 
 
 def iter_check_rows(
-    conn: Connection, *, wave: str, department: str | None = None
+    conn: Connection, *, wave: str, department: str | None = None, where: Any = None,
 ) -> Iterator[CheckRow]:
-    """Every stored list row of the wave (optionally one department), in file order."""
+    """Every stored list row of the wave (optionally one department; ``where``: only
+    those meeting that condition), in file order."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     d = Department.__table__  # type: ignore[attr-defined]
@@ -98,6 +100,8 @@ def iter_check_rows(
     )
     if department is not None:
         stmt = stmt.where(d.c.name == department)
+    if where is not None:
+        stmt = stmt.where(where)
     for r in conn.execution_options(yield_per=10_000).execute(stmt):
         yield CheckRow(
             file=labels[r.file], department=r.department, sheet=r.sheet, row=r.row,
@@ -242,6 +246,7 @@ def write_check_workbook(
             overlap = (_all_department_enterprises(conn, wave) if department
                        else tally.ents_by_dept)
             yield _summary_sheet(tally, overlap)
+            yield _scope_sheet(conn, wave=wave, department=department)
             yield _overlap_sheet(overlap)
             yield _files_sheet(conn, wave=wave, department=department,
                                failed_files=failed_files or [])
@@ -282,6 +287,34 @@ def _summary_sheet(tally: _Tally, overlap: dict[str, set[int]]) -> StreamSheet:
         for code, count in tally.reasons_by_dept[dept].most_common():
             rows.append([dept, code, t(f"severity.{severity(code)}"), t(f"reason.{code}"), count])
     return StreamSheet(t("check.sheet.summary"), rows, header_rows=1)
+
+
+#: reasons that put an enterprise possibly out of the survey's scope (a deregistered or
+#: revoked code, an address outside Tianjin): listed for the supervisor before sampling
+SCOPE_REASONS = ("uscc_note_deregistered", "uscc_note_revoked", "uscc_note_other",
+                 "address_outside_tianjin")
+
+
+def possibly_out_of_scope(conn: Connection, *, wave: str,
+                          department: str | None = None) -> list[CheckRow]:
+    """The rows of the wave (optionally one department's) whose enterprise may be out
+    of scope (:data:`SCOPE_REASONS`), in file order."""
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    like = or_(*[lr.c.reasons.like(f"%{code}%") for code in SCOPE_REASONS])
+    return [r for r in iter_check_rows(conn, wave=wave, department=department, where=like)
+            if any(code in r.reasons for code in SCOPE_REASONS)]
+
+
+def _scope_sheet(conn: Connection, *, wave: str, department: str | None) -> StreamSheet:
+    rows: list[list[object]] = [[
+        t("check.col.enterprise_id"), t("check.col.uscc"), t("check.col.name"),
+        t("check.col.explanation"), t("import.col.file"), t("import.col.department"),
+        t("check.col.sheet"), t("check.col.row")]]
+    for r in possibly_out_of_scope(conn, wave=wave, department=department):
+        notes = tuple(code for code in r.reasons if code in SCOPE_REASONS)
+        rows.append([r.enterprise_id or "", r.uscc or "", r.name, _explain(notes), r.file,
+                     r.department, r.sheet, r.row])
+    return StreamSheet(t("check.sheet.scope"), rows, header_rows=1)
 
 
 def _overlap_sheet(ents_by_dept: dict[str, set[int]]) -> StreamSheet:
