@@ -224,10 +224,13 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
     # column: names are words as labels are)
     uscc, seq = sheet.header.columns.get("uscc"), sheet.header.columns.get("seq")
     name_col = sheet.header.columns.get("name")
+    name_at = 0 if name_col is None else name_col
     probe = uscc if uscc is not None else sheet.header.columns["name"]
     by_name = uscc is None
     kinds = sheet.note_kinds
     units_until = first + 2          # a units row comes right under the header
+    hint = _EXAMPLE_HINT
+    f0_hint = may_be_signoff
     notes_sheet = _NOTES_SHEET.search(sheet.name) is not None
 
     def other_line(raw: Sequence[object], index: int) -> str | None:
@@ -266,7 +269,10 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             elif not by_name and (not v or type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff") \
                     and (other := _header_at(grid, index)) is not None:
                 return other, index
-            elif (kind := other_line(raw, index)) is not None:
+            # (cheap looks first: most rows start with a 序号 and have a plain name)
+            elif (index < units_until or notes_sheet or f0_hint(raw[0])
+                  or name_at < n and type(nm := raw[name_at]) is str and hint(nm)) \
+                    and (kind := other_line(raw, index)) is not None:
                 note_rows.append(index + 1)
                 kinds[index + 1] = kind
             else:
@@ -340,6 +346,8 @@ _CODE_LIKE = re.compile(r"\s*[0-9A-Za-z]{15,20}\s*")
 _DIGITS = re.compile(r"\d")
 
 
+# a character an example row's placeholder name holds (XX, ××, 某某, 示例, ***)
+_EXAMPLE_HINT = re.compile("[XxＸｘ×某例*]").search
 _NOTES_SHEET = re.compile(r"说明|须知|注意|备注|指引|示例|样例|填表|目录")
 
 
