@@ -182,12 +182,12 @@ def drop_vacant(conn: Connection, index: FrameIndex) -> None:
     """Remove the enterprises a replaced file left without rows that no later row
     refilled, as a fresh import of the files would not have them."""
     if index.vacant:
-        vacant = [e for e in index.changed.values() if e.id in index.vacant]
-        found = {e.id for e in vacant}
-        vacant += [e for e in (*index.by_uscc.values(), *index.by_regno.values(),
-                               *index.name_only.values())
-                   if e.id in index.vacant and e.id not in found and not found.add(e.id)]
-        _drop_empty(conn, index, vacant)
+        vacant: dict[int, EnterpriseState] = {}
+        for e in (*index.changed.values(), *index.by_uscc.values(), *index.by_regno.values(),
+                  *index.name_only.values()):
+            if e.id in index.vacant:
+                vacant.setdefault(e.id, e)
+        _drop_empty(conn, index, list(vacant.values()))
 
 
 def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseState]) -> None:
@@ -202,7 +202,7 @@ def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseSta
 
     kept: set[int] = set()
     for table in (ItemMembership, WorkOrder, SampleCase, SampleUnit):
-        column = table.__table__.c.enterprise_id  # type: ignore[attr-defined]
+        column = table.__table__.c.enterprise_id  # type: ignore[attr-defined,union-attr]
         for part in chunks(ids):
             kept.update(conn.execute(select(column).where(column.in_(part))).scalars())
     gone = [e for e in emptied if e.id not in kept]
