@@ -85,7 +85,7 @@ class ImportSummary:
     wave: str
     files: list[FileResult] = field(default_factory=list)
     #: the writer process's CPU seconds by phase (resolve, enterprises, memberships,
-    #: rows, commit): where an import's time goes, for the benchmark
+    #: rows, settle, commit): where an import's time goes, for the benchmark
     writer_cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def total(self, status: str) -> int:
