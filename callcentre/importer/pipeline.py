@@ -404,7 +404,7 @@ def _write_file(
     settled = settle(conn, index, wave_id=wave_id, memberships=next_membership)
     if touched:
         drop_vacant(conn, index)
-    _write_enterprises(conn, index)
+    result.new_enterprises += _write_enterprises(conn, index)
     next_enterprise.finish()
     next_membership.finish()
     cpu["settle"] += process_time() - lap
