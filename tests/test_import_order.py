@@ -22,7 +22,7 @@ from callcentre.importer.jobs import ImportJob, read_manifest
 from callcentre.importer.pipeline import import_files
 from sampling.identifiers.names import key_of_normalised
 
-Snapshot = tuple[frozenset, frozenset, dict]  # type: ignore[type-arg]
+Snapshot = tuple[frozenset, frozenset, dict, dict]  # type: ignore[type-arg]
 
 
 def snapshot(url: str) -> Snapshot:
@@ -42,8 +42,16 @@ def snapshot(url: str) -> Snapshot:
                 for r in conn.execute(text(
                     "SELECT f.name AS file, l.sheet, l.row, l.status, l.enterprise_id "
                     "FROM listrow l JOIN sourcefile f ON f.id = l.source_file_id"))}
+        counts = {r.name: tuple(r)[1:] for r in conn.execute(text(
+            "SELECT name, rows_total, rows_accepted, rows_warning, rows_rejected, rows_duplicate "
+            "FROM sourcefile WHERE kind = 'list'"))}
+        stored = {r.name: tuple(r)[1:] for r in conn.execute(text(
+            "SELECT f.name, count(*), sum(l.status = 'accepted'), sum(l.status = 'warning'), "
+            "sum(l.status = 'rejected'), sum(l.status = 'duplicate') FROM listrow l "
+            "JOIN sourcefile f ON f.id = l.source_file_id GROUP BY f.name"))}
     engine.dispose()
-    return frozenset(keys.values()), members, rows
+    assert counts == stored                  # each file's counts are its rows'
+    return frozenset(keys.values()), members, rows, counts
 
 
 def import_in_order(url: str, jobs: list[ImportJob]) -> Snapshot:
@@ -57,6 +65,7 @@ def _assert_same(a: Snapshot, b: Snapshot) -> None:
     diff = {k: (a[2].get(k), b[2].get(k)) for k in a[2].keys() | b[2].keys()
             if a[2].get(k) != b[2].get(k)}
     assert not diff                          # every row: status and enterprise
+    assert a[3] == b[3]                      # each file's counts
 
 
 def test_the_demo_lists_give_one_frame_in_any_order(tmp_path: Path) -> None:
@@ -116,7 +125,7 @@ def name_only_lists(folder: Path) -> list[ImportJob]:
 def test_name_only_rows_join_the_enterprise_whose_code_carries_the_name(tmp_path: Path) -> None:
     jobs = name_only_lists(tmp_path / "lists")
     url = f"sqlite:///{tmp_path / 'names-first.db'}"
-    ents, members, rows = import_in_order(url, jobs)    # the names come first
+    ents, members, rows, _counts = import_in_order(url, jobs)    # the names come first
     assert rows[("names.xlsx", "名单", 2)][1] == CODE_A
     assert rows[("names.xlsx", "名单", 3)][1] == CODE_B
     assert rows[("names.xlsx", "名单", 4)][1] == rows[("names.xlsx", "名单", 6)][1] \

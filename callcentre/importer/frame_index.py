@@ -178,26 +178,28 @@ class FrameIndex:
             self.dirty.add(key)
 
     def forget(self, ent: EnterpriseState) -> None:
-        """Take an enterprise that is gone out of the index."""
+        """Take an enterprise that is gone out of the index (the caller flushes first:
+        it is not among those created since)."""
         self._uncarry(ent)
         if ent.uscc and self.by_uscc.get(ent.uscc) is ent:
             del self.by_uscc[ent.uscc]
         if ent.reg_no and self.by_regno.get(ent.reg_no) is ent:
             del self.by_regno[ent.reg_no]
-        for key, ents in list(self.by_name.items()):
-            if ent in ents:
-                self.by_name[key] = [e for e in ents if e is not ent]
+        if ent in (ents := self.by_name.get(ent.name_key, ())):
+            self.by_name[ent.name_key] = [e for e in ents if e is not ent]
         if self.name_only.get(ent.name_key) is ent:
             del self.name_only[ent.name_key]
         self.changed.pop(ent.id, None)
-        self.created = [e for e in self.created if e is not ent]
         self.vacant.discard(ent.id)
         self.noncode_rows.pop(ent.id, None)
 
     def _uncarry(self, ent: EnterpriseState) -> None:
+        """``ent`` no longer carries the names it did (before its name and conflicts
+        change)."""
         for table in (self.code_keys, self.reg_keys):
-            for key, carriers in table.items():
-                if ent in carriers:
+            for key in self.carried_keys(ent):
+                carriers = table.get(key)
+                if carriers is not None and ent in carriers:
                     carriers.remove(ent)
                     self.dirty.add(key)
 

@@ -11,14 +11,15 @@ the enterprise, so the rows written before the conflict appeared are flagged her
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from callcentre.db.engine import IdAllocator, bulk_update
+from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update
 from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
 from callcentre.importer.frame_index import CONFLICT_REASONS, EnterpriseState, FrameIndex
 from sampling.identifiers.names import key_of_normalised
@@ -32,10 +33,27 @@ _FLAGS = {"name": "conflict_name", "district": "conflict_district"}
 
 @dataclass(slots=True)
 class Settled:
-    """What settling changed: files whose rows changed (to be recounted), and code or
-    registration enterprises that lost rows (to be rebuilt from the rows they keep)."""
+    """What settling changed: files whose rows changed (to be recounted), and code
+    enterprises that lost rows (to be rebuilt from the rows they keep: rare, as it takes
+    two code enterprises coming to carry one name). An enterprise without a code that
+    lost rows goes when it has none left; one that keeps some keeps what the others
+    said (their phones, say) until a replacement rebuilds it."""
 
     files: set[int] = field(default_factory=set)
+    #: per file: rows by status, and by reason, gained (+) and lost (-)
+    statuses: defaultdict[int, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter))
+    reasons: defaultdict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def changed(self, file_id: int, before: tuple[str, str], after: tuple[str, str]) -> None:
+        """A row of ``file_id`` went from (status, reasons text) ``before`` to ``after``."""
+        self.files.add(file_id)
+        if before[0] != after[0]:
+            self.statuses[file_id][before[0]] -= 1
+            self.statuses[file_id][after[0]] += 1
+        counts = self.reasons[file_id]
+        counts.subtract(x for x in before[1].split(",") if x)
+        counts.update(x for x in after[1].split(",") if x)
     rebuild: set[int] = field(default_factory=set)
 
 
@@ -105,9 +123,7 @@ def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_
     for part in chunks(sorted(files)):
         place.update({r.id: (r.item_id, r.department_id) for r in conn.execute(
             select(sf.c.id, sf.c.item_id, sf.c.department_id).where(sf.c.id.in_(part)))})
-    member_of: dict[tuple[int, int, int], int] = {}
-    updates: list[tuple[object, ...]] = []
-    left_memberships: list[int] = []
+    moved: list[tuple[Any, int, str, str]] = []    # (row, enterprise, reasons, status)
     left: dict[int, EnterpriseState] = {}   # enterprises without a code that lost rows
     counts = index.noncode_rows
     for key in keys:
@@ -136,36 +152,40 @@ def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_
                     if x and x not in NAME_JOIN_REASONS and x not in CONFLICT_REASONS]
             reasons = kept + extra
             status = r.status if r.status in ("rejected", "duplicate") else row_status(reasons)
-            member = None
-            if status != "rejected":
-                item_id, dept_id = place[r.source_file_id]
-                member = member_of.get((ent.id, item_id, dept_id))
-                if member is None:
-                    member = conn.execute(select(im.c.id).where(
-                        im.c.enterprise_id == ent.id, im.c.item_id == item_id,
-                        im.c.department_id == dept_id)).scalar()
-                    if member is None:
-                        member = memberships()
-                        conn.execute(insert(im).values(
-                            id=member, wave_id=wave_id, enterprise_id=ent.id, item_id=item_id,
-                            department_id=dept_id))
-                    member_of[(ent.id, item_id, dept_id)] = member
-            if r.membership_id is not None and r.membership_id != member:
-                left_memberships.append(r.membership_id)
             if r.enterprise_id is not None and r.enterprise_id != ent.id:
                 old = without_code.get(r.enterprise_id) or (
                     index.by_regno.get(r.reg_no) if r.reg_no else None)
                 if old is not None and old.id == r.enterprise_id and not old.uscc:
                     counts[old.id] = counts.get(old.id, 1) - 1
                     left[old.id] = old
-                if r.enterprise_id != before_id:
-                    out.rebuild.add(r.enterprise_id)    # a code or number enterprise lost it
+                elif r.enterprise_id != before_id and any(
+                        e.id == r.enterprise_id for e in index.code_keys.get(key, ())):
+                    out.rebuild.add(r.enterprise_id)    # a code enterprise lost it
             if not ent.uscc:
                 counts[ent.id] = counts.get(ent.id, 0) + 1
-            updates.append((ent.id, member, ",".join(reasons), status, r.id))
-            out.files.add(r.source_file_id)
+            moved.append((r, ent.id, ",".join(reasons), status))
+            out.changed(r.source_file_id, (r.status, r.reasons), (status, ",".join(reasons)))
+    # their memberships: found (one query per 500 enterprises) or made
+    member_of: dict[tuple[int, int, int], int] = {}
+    wanted = {(e, *place[r.source_file_id]) for r, e, _, status in moved if status != "rejected"}
+    for part in chunks(sorted({e for e, _, _ in wanted})):
+        for m in conn.execute(select(im.c.id, im.c.enterprise_id, im.c.item_id,
+                                     im.c.department_id).where(im.c.enterprise_id.in_(part))):
+            member_of[(m.enterprise_id, m.item_id, m.department_id)] = m.id
+    new_members = []
+    for triple in sorted(wanted - member_of.keys()):
+        member_of[triple] = memberships()
+        new_members.append((member_of[triple], wave_id, *triple))
+    bulk_insert(conn, "itemmembership", ("id", "wave_id", "enterprise_id", "item_id",
+                                         "department_id"), new_members)
+    updates: list[tuple[object, ...]] = []
+    left_memberships: list[int] = []
+    for r, ent_id, reasons_text, status in moved:
+        member = None if status == "rejected" else member_of[(ent_id, *place[r.source_file_id])]
+        if r.membership_id is not None and r.membership_id != member:
+            left_memberships.append(r.membership_id)
+        updates.append((ent_id, member, reasons_text, status, r.id))
     emptied = [e for e in left.values() if counts.get(e.id, 0) <= 0]
-    out.rebuild.difference_update(e.id for e in emptied)
     bulk_update(conn, "listrow", ("enterprise_id", "membership_id", "reasons", "status"), updates)
     if left_memberships:
         drop_orphan_memberships(conn, sorted(set(left_memberships)))
@@ -209,6 +229,8 @@ def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseSta
     created = {e.id for e in index.created}
     for e in gone:
         index.forget(e)
+    if created & {e.id for e in gone}:
+        index.created = [e for e in index.created if e.id not in {g.id for g in gone}]
     written = [e.id for e in gone if e.id not in created]
     for part in chunks(written):    # (every row of theirs has moved)
         conn.execute(delete(ent).where(ent.c.id.in_(part)))
@@ -234,5 +256,5 @@ def _flag_conflicts(conn: Connection, index: FrameIndex, out: Settled) -> None:
                 reasons.append(flag)
                 status = r.status if r.status in ("rejected", "duplicate") else row_status(reasons)
                 updates.append((",".join(reasons), status, r.id))
-                out.files.add(r.source_file_id)
+                out.changed(r.source_file_id, (r.status, r.reasons), (status, ",".join(reasons)))
         bulk_update(conn, "listrow", ("reasons", "status"), updates)

@@ -407,16 +407,23 @@ def _write_file(
     result.new_enterprises += _write_enterprises(conn, index)
     next_enterprise.finish()
     next_membership.finish()
-    cpu["settle"] += process_time() - lap
-    if touched or settled.rebuild:
-        _rebuild_enterprises(conn, index, chain(touched, settled.rebuild,
-                                                (e.id for e in ents if e is not None)
-                                                if touched else ()),
-                             refill_index=False)
+    # the files whose rows settling changed: their counts by status follow (before a
+    # rebuild, which counts its files' rows again)
     for other in settled.files - {file_id}:
-        _recount(conn, other)
-    if touched or file_id in settled.files:
+        _count_changes(conn, other, settled.statuses[other])
+    if file_id in settled.files:
+        result.counts.update(settled.statuses[file_id])
+        result.reasons.update(settled.reasons[file_id])
+        result.reasons = +result.reasons
+    if touched:
+        _rebuild_enterprises(conn, index, chain(touched, settled.rebuild,
+                                                (e.id for e in ents if e is not None)),
+                             refill_index=False)
+    elif settled.rebuild:
+        _rebuild_enterprises(conn, index, settled.rebuild, refill_index=False, in_place=True)
+    if touched or settled.rebuild:
         _recount(conn, file_id, result)     # the replay may change this file's rows too
+    cpu["settle"] += process_time() - lap
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
@@ -464,14 +471,16 @@ def _existing_memberships(conn: Connection, *, file_id: int, item_id: int,
 
 
 def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int], *,
-                         refill_index: bool) -> None:
+                         refill_index: bool, in_place: bool = False) -> None:
     """Make enterprises again from the rows they have now (:func:`replayed`, rows in
     the order a fresh import of the files would meet them: by file, then row), so that
     what a replaced file's old rows said does not linger (an old primary phone, say).
 
     ``refill_index``: before the new rows are resolved, bring the index's copies up to
     date too (so that they are not flagged against the old values), emptying those
-    left without rows; after, the index is just reloaded for the next file.
+    left without rows; after, the index is just reloaded for the next file, unless
+    ``in_place`` (a few enterprises that settling took rows from): then its copies are
+    brought up to date.
     """
     lr = ListRow.__table__  # type: ignore[attr-defined]
     ent = Enterprise.__table__  # type: ignore[attr-defined]
@@ -508,7 +517,12 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
         bulk_update(conn, "listrow", ("reasons", "status"), flagged)
         for file_id in files:
             _recount(conn, file_id)
-        index.stale = True   # its copies of them are out of date: reloaded for the next file
+        if not in_place:
+            index.stale = True   # its copies of them are out of date: reloaded for the next file
+            return
+        for fresh in rebuilt:
+            if (known := index.find(fresh.id, fresh.uscc, fresh.reg_no, fresh.name_key)):
+                index.refill(known, fresh)
 
 
 def _with_conflicts(reasons: str, conflicts: list[str]) -> str:
@@ -536,6 +550,16 @@ def _recount(conn: Connection, file_id: int, result: FileResult | None = None) -
                                     .group_by(lr.c.reasons)).all():
             for reason in text.split(",") if text else ():
                 result.reasons[reason] += n
+
+
+def _count_changes(conn: Connection, file_id: int, statuses: Counter[str]) -> None:
+    """Add a file's changes of rows by status (a row that moved from one to another)
+    to its counts."""
+    if not any(statuses.values()):
+        return
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    conn.execute(update(sf).where(sf.c.id == file_id).values(
+        {f"rows_{s}": sf.c[f"rows_{s}"] + statuses[s] for s in STATUSES if statuses[s]}))
 
 
 def _stored_phones(text: str) -> tuple[PhoneTuple, ...]:
