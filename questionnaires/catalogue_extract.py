@@ -256,10 +256,10 @@ def find_limits(text: str) -> list[dict[str, object]]:
 def extract(text: str) -> list[dict[str, object]]:
     """Parse the responsibility list in ``text`` into one record per item."""
     lines = text.split("\n")
-    start = next(i for i, l in enumerate(lines) if l.strip() == HEADING_2021)
-    end = next((i for i, l in enumerate(lines) if l.strip().startswith(END_MARK)), len(lines))
+    start = next(i for i, ln in enumerate(lines) if ln.strip() == HEADING_2021)
+    end = next((i for i, ln in enumerate(lines) if ln.strip().startswith(END_MARK)), len(lines))
     body = lines[start + 1:end]
-    item_rows = [i for i, l in enumerate(body) if _ITEM.match(l.strip())]
+    item_rows = [i for i, ln in enumerate(body) if _ITEM.match(ln.strip())]
     # keep only the running sequence 1, 2, 3 … (numbers can occur in evidence text)
     numbered: list[tuple[int, int]] = []
     for i in item_rows:

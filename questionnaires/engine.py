@@ -59,6 +59,14 @@ class Thresholds:
         if not 0 <= self.partial <= self.complete <= 1:
             raise ValueError(f"need 0 <= partial <= complete <= 1, got {self}")
 
+    def status(self, share: float) -> Status:
+        """``complete``, ``partial`` or ``breakoff`` for a share of applicable questions."""
+        if share >= self.complete:
+            return "complete"
+        if share >= self.partial:
+            return "partial"
+        return "breakoff"
+
 
 @dataclass(frozen=True)
 class AnswerResult:
@@ -398,12 +406,7 @@ class Interview:
 
     def status(self) -> Status:
         """``complete``, ``partial`` or ``breakoff`` by the share answered."""
-        share = self.progress().share
-        if share >= self.thresholds.complete:
-            return "complete"
-        if share >= self.thresholds.partial:
-            return "partial"
-        return "breakoff"
+        return self.thresholds.status(self.progress().share)
 
     def results(self) -> dict[str, Value]:
         """Answers and calculated values of applicable fields (what to save as data)."""

@@ -18,6 +18,16 @@ rest, repeat until stable"; it is found exactly (the set of strata at a bound is
 located by bisection on ``λ``, then ``λ`` is solved for in closed form). Integers
 come from largest-remainder rounding within the bounds, so ``Σ n_h = n`` exactly
 and no stratum gets more than its population (a cap other libraries forget).
+
+Zero-variance strata (Neyman with ``p_h`` = 0 or 1, or ``S_h`` = 0) have
+``a_h = 0``. The stated rule: such a stratum still gets at least
+``min(zero_sd_minimum, N_h)`` units (default 2, the least that gives a
+within-stratum variance, so the stratum can be estimated and an expected
+proportion of exactly 0 or 1 can be checked); ``zero_sd_minimum=0`` asks for
+none. When every stratum with ``a_h > 0`` is at its upper bound and ``n`` is not
+yet reached, the rest goes to the strata with ``a_h = 0`` in proportion to
+``N_h`` (the only feasible answer: ``allocate([100, 100], 150,
+method="neyman", p=[0.5, 0])`` is ``[100, 50]``).
 """
 
 from __future__ import annotations
@@ -59,6 +69,7 @@ def allocate(
     maximum: ArrayLike | None = None,
     take_all: ArrayLike | None = None,
     fixed: ArrayLike | None = None,
+    zero_sd_minimum: int = 2,
 ) -> NDArray[np.int64]:
     """Allocate ``n`` sample units to strata.
 
@@ -87,6 +98,10 @@ def allocate(
     fixed : array_like of int, optional
         For ``method="fixed"``: the sizes. Otherwise, sizes that are imposed on
         some strata: a negative entry means "allocate this one".
+    zero_sd_minimum : int, optional
+        Neyman only: least sample of a non-empty stratum whose ``S_h`` is 0
+        (``p_h`` = 0 or 1), capped at ``N_h`` and the maximum; default 2, 0 to
+        allow none (see the module notes).
 
     Returns
     -------
@@ -111,6 +126,8 @@ def allocate(
     [5, 48, 47]
     >>> allocate([100, 100], 50, method="neyman", p=[0.5, 0.1]).tolist()
     [31, 19]
+    >>> allocate([100, 100], 50, method="neyman", p=[0.5, 0.0]).tolist()
+    [48, 2]
     """
     big_n = _as_int_array(population_sizes, "population_sizes")
     h = big_n.size
@@ -118,6 +135,11 @@ def allocate(
         raise ValueError("population_sizes is empty")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if isinstance(zero_sd_minimum, bool) or int(zero_sd_minimum) != zero_sd_minimum \
+            or zero_sd_minimum < 0:
+        raise ValueError(f"zero_sd_minimum must be a non-negative integer, got {zero_sd_minimum!r}")
+    a = (None if method == "fixed"
+         else _measure(big_n, method, p=p, sd=sd, power=power))
 
     lower = np.minimum(_per_stratum(minimum, h, "minimum"), big_n)
     upper = big_n.copy()
@@ -163,6 +185,10 @@ def allocate(
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
     n = int(n)
 
+    if method == "neyman" and a is not None:
+        zero = (a == 0) & (big_n > 0)
+        lower = np.where(zero, np.maximum(lower, np.minimum(int(zero_sd_minimum), upper)), lower)
+
     sum_lower, sum_upper = int(lower.sum()), int(upper.sum())
     if sum_lower > n:
         raise InfeasibleAllocation("minimum", sum_lower, n)
@@ -171,8 +197,8 @@ def allocate(
             raise InfeasibleAllocation("maximum", sum_upper, n)
         return upper.astype(np.int64)  # n ≥ Σ N_h: take everything
 
-    a = _measure(big_n, method, p=p, sd=sd, power=power)
-    x = continuous_allocation(a, n, lower, upper)
+    assert a is not None
+    x = continuous_allocation(a, n, lower, upper, fallback=big_n.astype(float))
     return round_largest_remainder(x, n, lower, upper)
 
 
@@ -215,16 +241,32 @@ def continuous_allocation(
     n: float,
     lower: NDArray[np.int64],
     upper: NDArray[np.int64],
+    *,
+    fallback: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
     """``x_h = clip(λ a_h, lower_h, upper_h)`` with ``Σ x_h = n``.
 
     Assumes ``Σ lower ≤ n ≤ Σ upper``. Strata with ``a_h = 0`` stay at their lower
-    bound unless every free stratum has ``a_h = 0`` (then the rest is spread
-    evenly over the strata that can still take units).
+    bound unless the strata with ``a_h > 0`` cannot take ``n`` (all at their upper
+    bound, or none can take more): then the rest goes to the strata with
+    ``a_h = 0`` in proportion to ``fallback`` (equally if it is not given), again
+    within the bounds.
     """
-    lo = lower.astype(float)
-    hi = upper.astype(float)
     a = np.asarray(a, dtype=float)
+    if fallback is not None and not np.any((a > 0) & (upper > lower)):
+        a = np.where(upper > lower, np.asarray(fallback, dtype=float), 0.0)
+    x = _clipped_allocation(a, n, lower.astype(float), upper.astype(float))
+    short = n - float(x.sum())
+    if short > 1e-9 * max(1.0, n):
+        rest = (np.asarray(a) == 0) & (upper > x)
+        b = np.ones(x.size) if fallback is None else np.asarray(fallback, dtype=float)
+        b = np.where(rest, np.where(b > 0, b, 1.0), 0.0)
+        x = _clipped_allocation(b, n, x, upper.astype(float))
+    return x
+
+
+def _clipped_allocation(a: NDArray[np.float64], n: float, lo: NDArray[np.float64],
+                        hi: NDArray[np.float64]) -> NDArray[np.float64]:
     if n <= lo.sum():
         return lo.copy()
     if not np.any((a > 0) & (hi > lo)):

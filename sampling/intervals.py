@@ -15,14 +15,27 @@ sample size ``n`` is used, so every method gives a valid interval at 0 and 1.
                    back to the Korn–Graubard interval
 =================  ===========================================================
 
-``t`` is the Student quantile with ``df = n − H`` degrees of freedom.
+``t`` is the Student quantile with the estimate's degrees of freedom (for a
+domain ``n_d − H_d``, see :mod:`sampling.estimate`); ``df < 1`` falls back to the
+normal quantile.
+
+Zero variance with ``0 < p̂ < 1`` (all the domain's strata taken whole, or
+single-unit strata under ``certainty``) gives ``[p̂, p̂]`` for every method: the
+estimate has no sampling error under the design, and every method says so alike
+(R gives zero width with Wald/logit and NaN with ``beta``).
+
+These are R's ``svyciprop``: ``korn_graubard`` is ``method="beta"``
+(``n* = n_eff (t_{n−1}/t_{df})²``), ``logit`` is ``method="xlogit"`` (the
+closed form; ``method="logit"`` fits a glm to the same interval within its
+convergence tolerance). At ``p̂`` = 0 or 1 R gives NaN for ``beta``; here
+``n_eff = n`` is used so the interval stays valid.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import special
 
 __all__ = ["CI_METHODS", "effective_n", "proportion_ci"]
 
@@ -77,10 +90,19 @@ def proportion_ci(
     p, se, n, df = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (p, se, n, df)))
     alpha = 1.0 - confidence
     df_safe = np.where(df >= 1, df, np.inf)  # df < 1: fall back to the normal quantile
-    t = stats.t.ppf(1.0 - alpha / 2.0, df_safe)
+    t = special.stdtrit(df_safe, 1.0 - alpha / 2.0)
     var = se * se
     ne = effective_n(p, var, n)
+    lo, hi = _interval(p, se, n, ne, t, alpha, method)
+    fixed = (var == 0) & (p > 0) & (p < 1)
+    if np.any(fixed):
+        lo, hi = np.where(fixed, p, lo), np.where(fixed, p, hi)
+    return lo, hi
 
+
+def _interval(p: NDArray[np.float64], se: NDArray[np.float64], n: NDArray[np.float64],
+              ne: NDArray[np.float64], t: NDArray[np.float64], alpha: float,
+              method: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     if method == "wald":
         return np.clip(p - t * se, 0.0, 1.0), np.clip(p + t * se, 0.0, 1.0)
     if method == "wilson":
@@ -93,7 +115,7 @@ def proportion_ci(
         return lo, hi
     if method in ("korn_graubard", "clopper_pearson"):
         if method == "korn_graubard":
-            t_n = stats.t.ppf(1.0 - alpha / 2.0, np.where(n > 1, n - 1.0, np.inf))
+            t_n = special.stdtrit(np.where(n > 1, n - 1.0, np.inf), 1.0 - alpha / 2.0)
             ne = ne * (t_n / t) ** 2
         return _clopper_pearson(p, ne, alpha)
     # logit
@@ -105,7 +127,7 @@ def proportion_ci(
         hi = special.expit(lp + t * scale)
     if np.all(inner):
         return lo, hi
-    kg_lo, kg_hi = proportion_ci(p, se, n, df, confidence=confidence, method="korn_graubard")
+    kg_lo, kg_hi = _interval(p, se, n, ne, t, alpha, "korn_graubard")
     return np.where(inner, lo, kg_lo), np.where(inner, hi, kg_hi)
 
 
@@ -113,6 +135,6 @@ def _clopper_pearson(p: NDArray[np.float64], ne: NDArray[np.float64],
                      alpha: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     x = p * ne
     with np.errstate(divide="ignore", invalid="ignore"):
-        lo = np.where(p > 0, stats.beta.ppf(alpha / 2.0, x, ne - x + 1.0), 0.0)
-        hi = np.where(p < 1, stats.beta.ppf(1.0 - alpha / 2.0, x + 1.0, ne - x), 1.0)
+        lo = np.where(p > 0, special.betaincinv(x, ne - x + 1.0, alpha / 2.0), 0.0)
+        hi = np.where(p < 1, special.betaincinv(x + 1.0, ne - x, 1.0 - alpha / 2.0), 1.0)
     return np.nan_to_num(lo, nan=0.0), np.nan_to_num(hi, nan=1.0)

@@ -4,6 +4,8 @@ unknown eligibility and nonresponse within weighting classes.
 Base weight (DESIGN §4): ``N_h / n_h(released)`` — the released sample of a
 stratum is a prefix of its PRN order, hence a simple random sample, so this is the
 exact inverse inclusion probability; recompute it whenever replicates are released.
+(Not so for a :func:`sampling.selection.cap_burden` draw that excluded units: its
+``DrawResult.base_weights()`` refuses, see there.)
 
 Adjustments, within each weighting class ``c`` (by default the strata), from
 each released unit's status:
@@ -16,11 +18,13 @@ each released unit's status:
 2. nonresponse: respondents get ``Σ_c w(R,N) / Σ_c w(R)``, ``N`` units get 0;
    ``X`` units keep their weight (they estimate the out-of-scope part of the frame).
 
-Small cells are collapsed by a fixed, logged rule: a class with fewer than
-``min_respondents`` respondents, or whose nonresponse factor exceeds
-``max_factor``, is merged into the next class in sorted label order (the last
+Small cells are collapsed by a fixed, logged rule: a class without an eligible
+respondent (whatever its other units: ``N``, ``U`` or ``X``; its weight could not
+be carried otherwise), a class with fewer than ``min_respondents`` respondents,
+or one whose nonresponse factor exceeds ``max_factor``, is merged into the next class in sorted label order (the last
 one into the previous); this repeats until no class breaks the rule. Every merge
-is returned in ``AdjustmentResult.collapsed`` and logged.
+is returned in ``AdjustmentResult.collapsed`` and logged. A sample without any
+respondent cannot be weighted: ``ValueError``.
 """
 
 from __future__ import annotations
@@ -147,16 +151,21 @@ def adjust_weights(
             f_e = np.where(w_known > 0, w_all / w_known, 1.0)
             f_nr = np.where(w_r > 0, w_rn / w_r, np.inf)
         has_elig = w_rn > 0
+        no_resp = n_r == 0
         too_few = has_elig & (n_r < min_respondents)
         too_big = has_elig & (f_nr > max_factor) if max_factor is not None else np.zeros(k, bool)
-        bad_groups = [c for c in live if too_few[c] or too_big[c]]
+        bad_groups = [c for c in live if no_resp[c] or too_few[c] or too_big[c]]
         if not bad_groups or live.size == 1:
             break
         c = bad_groups[0]
         pos = int(np.searchsorted(live, c))
         target = live[pos + 1] if pos + 1 < live.size else live[pos - 1]
-        reason = (f"{int(n_r[c])} respondents < {min_respondents}" if too_few[c]
-                  else f"factor {f_nr[c]:.3g} > {max_factor:g}")
+        if no_resp[c]:
+            reason = "no eligible respondent"
+        elif too_few[c]:
+            reason = f"{int(n_r[c])} respondents < {min_respondents}"
+        else:
+            reason = f"factor {f_nr[c]:.3g} > {max_factor:g}"
         src = _label(labels[np.flatnonzero(group == c)[0]])
         dst = _label(labels[np.flatnonzero(group == target)[0]])
         collapsed.append((src, dst, reason))
@@ -164,6 +173,9 @@ def adjust_weights(
         group[group == c] = target
         group = np.unique(group, return_inverse=True)[1]
 
+    if not np.any(is_r) and np.any(~_is_x):
+        raise ValueError("no eligible respondent (status 'R') in the sample: "
+                         "the weights cannot be adjusted")
     g = group[code]
     f_nr_final = np.where(np.isfinite(f_nr), f_nr, 0.0)
     out = w * f_e[g]

@@ -12,6 +12,10 @@ from tests.test_import_pipeline import tax_rows, write_list
 
 
 def run(*args: str) -> tuple[int, str]:
+    """The command on a database that has its wave (created if missing)."""
+    if "--db" in args:
+        db = args[args.index("--db") + 1]
+        CliRunner().invoke(main_group, ["--db", db, "wave", "new", "2021"])
     result = CliRunner().invoke(main_group, list(args), catch_exceptions=False)
     return result.exit_code, result.output
 

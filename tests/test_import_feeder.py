@@ -5,6 +5,7 @@ again when a helper fails or dies."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -35,39 +36,70 @@ def test_helpers_give_what_one_process_gives(list_paths: list[Path]) -> None:
     assert sum(len(d[3]) for d in helped) > 200
 
 
-def _failing_in_helpers(how: str):  # type: ignore[no-untyped-def]
-    def parse(path: Path, *, transfer: bool = False) -> ParsedFile:
-        # transfer=True only ever happens in a helper process: every file a helper
-        # takes fails there
-        if transfer:
-            if how == "die":
-                os._exit(3)
-            raise RuntimeError("helper failed")
-        return parse_list_file(path, transfer=transfer)
-    return parse
+# parse functions for the helpers: module-level, as they go to the (spawned) helper
+# processes by name; transfer=True only ever happens in a helper process, so every
+# file a helper takes fails there. The writer parses slowly, so that the helpers,
+# which take a moment to start, do take files.
 
 
-@pytest.mark.parametrize("how", ["raise", "die"])
-def test_a_failing_helper_leaves_its_files_to_the_writer(
-    list_paths: list[Path], monkeypatch: pytest.MonkeyPatch, how: str
-) -> None:
+def _parse_slowly_here(path: Path) -> ParsedFile:
+    time.sleep(0.3)
+    return parse_list_file(path)
+
+
+def _raising_in_helpers(path: Path, *, transfer: bool = False) -> ParsedFile:
+    if transfer:
+        raise RuntimeError("helper failed")
+    return _parse_slowly_here(path)
+
+
+def _dying_in_helpers(path: Path, *, transfer: bool = False) -> ParsedFile:
+    if transfer:
+        os._exit(3)
+    return _parse_slowly_here(path)
+
+
+def _helpers_took_files(path: Path, *, transfer: bool = False) -> ParsedFile:
+    """Parses, and leaves a mark that a helper parsed ``path``."""
+    if transfer:
+        (path.parent / f"{path.name}.by-helper").touch()
+        return parse_list_file(path, transfer=True)
+    return _parse_slowly_here(path)
+
+
+def _broken_third(path: Path, *, transfer: bool = False) -> ParsedFile:
+    if path.name.endswith(BROKEN):
+        raise RuntimeError("bug in the parser")
+    return parse_list_file(path, transfer=transfer)
+
+
+BROKEN = "#broken"
+
+
+@pytest.mark.parametrize("parse", [_raising_in_helpers, _dying_in_helpers])
+def test_a_failing_helper_leaves_its_files_to_the_writer(list_paths: list[Path], parse) -> None:  # type: ignore[no-untyped-def]
     expected = _digest(feeder.parsed_in_order(list_paths, 0, skip=set()))
-    monkeypatch.setattr(feeder, "parse_list_file", _failing_in_helpers(how))
-    got = _digest(feeder.parsed_in_order(list_paths, 1, skip=set()))
+    got = _digest(feeder.parsed_in_order(list_paths, 1, skip=set(), parse=parse))
     assert got == expected
 
 
-def test_an_error_the_writer_meets_too_is_raised(
-    list_paths: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(path: Path, *, transfer: bool = False) -> ParsedFile:
-        if path == list_paths[2]:
-            raise RuntimeError("bug in the parser")
-        return parse_list_file(path, transfer=transfer)
+def test_helpers_parse_files(list_paths: list[Path], tmp_path: Path) -> None:
+    """(So the tests above do make helpers fail.)"""
+    copies = []
+    for p in list_paths:
+        copies.append(tmp_path / p.name)
+        copies[-1].write_bytes(p.read_bytes())
+    _digest(feeder.parsed_in_order(copies, 1, skip=set(), parse=_helpers_took_files))
+    assert list(tmp_path.glob("*.by-helper"))
 
-    monkeypatch.setattr(feeder, "parse_list_file", broken)
+
+def test_an_error_the_writer_meets_too_is_raised(list_paths: list[Path], tmp_path: Path) -> None:
+    copies = []
+    for i, p in enumerate(list_paths):
+        copies.append(tmp_path / (p.name + (BROKEN if i == 2 else "")))
+        copies[-1].write_bytes(p.read_bytes())
     with pytest.raises(RuntimeError, match="bug in the parser"):
-        list(feeder.parsed_in_order(list_paths, 1, skip=set()))
+        list(feeder.parsed_in_order(copies, 1, skip=set(), parse=_broken_third))
 
 
 def test_default_helpers_leave_the_writer_a_core() -> None:

@@ -167,3 +167,36 @@ def test_re_importing_a_file_gives_the_frame_a_fresh_import_gives(tmp_path: Path
     import_files(open_engine(url), [jobs[1]], workers=0)
     fresh = import_in_order(f"sqlite:///{tmp_path / 'fresh.db'}", jobs)
     _assert_same(fresh, snapshot(url))
+
+
+def test_removing_a_file_gives_the_frame_of_an_import_without_it(tmp_path: Path) -> None:
+    from sqlalchemy import select as sql_select
+
+    from callcentre.db.models import SourceFile
+    from callcentre.importer.pipeline import remove_file
+
+    jobs = name_only_lists(tmp_path / "lists")
+    url = f"sqlite:///{tmp_path / 'removed.db'}"
+    engine = open_engine(url)
+    import_files(engine, jobs, workers=0)
+    with engine.connect() as conn:
+        codes_id = conn.execute(sql_select(SourceFile.id).where(
+            SourceFile.name == "codes.xlsx")).scalar_one()
+    remove_file(engine, codes_id)
+    engine.dispose()
+    without = import_in_order(f"sqlite:///{tmp_path / 'without.db'}", [jobs[0], jobs[2]])
+    _assert_same(without, snapshot(url))
+
+
+def test_a_file_re_sent_without_a_code_frees_the_rows_that_joined_it(tmp_path: Path) -> None:
+    """codes.xlsx re-sent without 宏盛 (whose code only it had): the name-only row that
+    had joined 宏盛 is an enterprise known by name only, as in a fresh import."""
+    jobs = name_only_lists(tmp_path / "lists")
+    url = f"sqlite:///{tmp_path / 'resent.db'}"
+    import_files(open_engine(url), jobs, workers=0)
+    _write(jobs[1].path, [[1, "天津华泰科技有限公司", CODE_A, "13900000001", "和平区"],
+                          [3, "天津鼎新电子有限公司", CODE_C, "13900000003", "河北区"]])
+    import_files(open_engine(url), [jobs[1]], workers=0)
+    fresh = import_in_order(f"sqlite:///{tmp_path / 'fresh.db'}", jobs)
+    _assert_same(fresh, snapshot(url))
+    assert fresh[2][("names.xlsx", "名单", 3)][1] == "name:天津宏盛商贸有限公司"

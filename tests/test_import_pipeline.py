@@ -230,16 +230,17 @@ def test_reimport_keeps_memberships_a_sample_refers_to(db_url: str, tmp_path: Pa
     from sqlmodel import Session
 
     from callcentre.db.models.sample import SampleUnit
-    from callcentre.sampling_service import DesignOptions, plan_design, store_draw
+    from callcentre.services.sampling import draw_sample
+    from callcentre.services.sampling_options import DesignOptions
+    from tests.helpers import admin
 
     engine = open_engine(db_url)
     path = write_list(tmp_path / "tax.xlsx", tax_rows())
     import_files(engine, [ImportJob(path, "市税务局", 1)])
     with Session(engine) as session:
-        plan = plan_design(session, wave="2021", options=DesignOptions(by=("item",), n=3))
-        design = store_draw(session, plan=plan, seed=1, name="main")
-        sampled = set(session.execute(select(SampleUnit.membership_id).where(
-            SampleUnit.design_id == design.id)).scalars())
+        draw_sample(session=session, actor=admin(engine), wave="2021",
+                    options=DesignOptions(by=("item",), n=3), seed=1, name="main")
+        sampled = set(session.execute(select(SampleUnit.membership_id)).scalars())
     assert sampled
     write_list(path, [])  # the department withdraws every row
     assert import_files(engine, [ImportJob(path, "市税务局", 1)]).files[0].outcome == "replaced"

@@ -67,3 +67,32 @@ def test_pure_packages_load_without_database_modules(package: str) -> None:
                          check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_fieldwork_rules_are_pure() -> None:
+    """callcentre/fieldwork (calendar, hours, dispositions, scheduler, rates) imports neither
+    the database, the CLI nor Textual: the database layer builds on it, not the reverse."""
+    offenders = []
+    for path in (ROOT / "callcentre" / "fieldwork").rglob("*.py"):
+        for name in _imports(path):
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_PURE):
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+            if name.startswith("callcentre") and not name.startswith(
+                    ("callcentre.fieldwork", "callcentre.i18n")):
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []
+    mods = [m.name for m in pkgutil.walk_packages([str(ROOT / "callcentre" / "fieldwork")],
+                                                  prefix="callcentre.fieldwork.")]
+    assert "callcentre.fieldwork.rules" in mods
+    code = (
+        "import importlib, sys\n"
+        f"for m in {mods!r}:\n"
+        "    importlib.import_module(m)\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'sqlalchemy', 'sqlmodel')"
+        " or m.startswith(('callcentre.db', 'callcentre.cli', 'callcentre.importer'))]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

@@ -85,4 +85,4 @@ def test_load(tmp_path: Path) -> None:
     again = run("--db", db, "questionnaire", "load", "--wave", "2021", str(module_path(5)))
     assert "内容相同" in again.output
     missing = run("--db", db, "questionnaire", "load", "--wave", "1999", str(module_path(5)))
-    assert missing.exit_code == 1 and "没有代码为“1999”的调查轮次" in missing.output
+    assert missing.exit_code == 1 and "没有调查轮次 1999" in missing.output

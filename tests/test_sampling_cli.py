@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from callcentre.cli import main_group
 from callcentre.db.engine import open_engine
-from callcentre.db.models import Department, Enterprise, Item, ItemMembership, Wave
+from callcentre.db.models import AppSetting, Department, Enterprise, Item, ItemMembership, Wave
 from callcentre.db.models.frame import ListRow, SourceFile
 from callcentre.db.models.sample import (
     SampleCase,
@@ -48,6 +48,7 @@ def build_frame(url: str, *, order_seed: int | None = None, n_ent: int = 240) ->
     with Session(engine) as s:
         wave = Wave(code="2021", name="2021 年度")
         s.add(wave)
+        s.add(AppSetting(key="current_wave", value="2021"))
         depts = [Department(name="市政务服务办"), Department(name="市场监管委")]
         s.add_all(depts)
         s.flush()
@@ -81,7 +82,7 @@ def build_frame(url: str, *, order_seed: int | None = None, n_ent: int = 240) ->
 def run(url: str, *args: str) -> str:
     result = CliRunner().invoke(main_group, ["--db", url, "--lang", "zh", *args])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_size_command() -> None:
@@ -209,7 +210,7 @@ def test_user_errors(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'e.db'}"
     r = CliRunner().invoke(main_group, ["--db", url, "--lang", "zh", "sample", "design",
                                         "--n", "5"])
-    assert r.exit_code == 1 and "没有调查批次" in r.output
+    assert r.exit_code == 1 and "还没有调查轮次" in r.output
     build_frame(url)
     for args, text in (
         (["sample", "design", "--by", "colour", "--n", "5"], "未知的分层字段"),
@@ -242,6 +243,14 @@ def test_margin_per_stratum_and_neyman(tmp_path: Path) -> None:
     sizes = {r["stratum"]: r["size"] for r in plan["strata"]}
     assert sum(sizes.values()) == 30
     assert sizes["item=1"] > sizes["item=2"]
+    # p = 0 or 1 is accepted for Neyman: such a stratum keeps min(2, N_h) units
+    plan = json.loads(run(url, "sample", "design", "--by", "item", "--n", "30", "--method",
+                          "neyman", "--p-stratum", "item=2=0", "--p-stratum", "item=3=1",
+                          "--json"))
+    rows = {r["stratum"]: r for r in plan["strata"]}
+    for lab in ("item=2", "item=3"):
+        assert rows[lab]["size"] == min(2, rows[lab]["population"])
+    assert sum(r["size"] for r in rows.values()) == 30
     listing = run(url, "sample", "list")
     assert "尚未抽取" in listing
 
@@ -259,7 +268,7 @@ def test_draw_with_burden_cap(tmp_path: Path) -> None:
 
 
 def test_stratum_display_names() -> None:
-    from callcentre.sampling_service import stratum_display
+    from callcentre.i18n.display import stratum_display
 
     assert stratum_display("item=12|district=120101") == "第12项 · 和平区"
     assert stratum_display("area=3|department=市税务局") == "第3领域 · 市税务局"

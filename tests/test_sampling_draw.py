@@ -198,3 +198,35 @@ def test_cap_burden_limits_items_per_enterprise() -> None:
     assert np.array_equal(again.selected, capped.selected)
     with pytest.raises(ValueError, match="max_items"):
         cap_burden(item, keys, sizes, keys, 0, seed=8)
+
+
+def test_cap_burden_draw_is_refused_for_estimation() -> None:
+    """Inclusion probabilities after the cap are not n_h/N_h: shown by simulation,
+    then the capped draw's base weights are refused with the reason."""
+    from sampling import cap_burden
+
+    ent = np.array([f"E{i:04d}" for i in range(200)])
+    # enterprises 0-49 in all 4 items, the rest in one item each
+    keys = np.concatenate([np.tile(ent[:50], 4), ent[50:]])
+    item = np.concatenate([np.repeat([1, 2, 3, 4], 50), 1 + np.arange(150) % 4])
+    sizes = np.array([30, 30, 30, 30])
+    big_n = np.bincount(item)[1:]
+    nominal = sizes / big_n  # 30 / 87.5 each
+    hits = np.zeros(keys.size)
+    seeds = range(200)
+    for seed in seeds:
+        hits += cap_burden(item, keys, sizes, keys, 1, seed=seed).selected
+    freq = hits / len(seeds)
+    multi = np.isin(keys, ent[:50])
+    # the multi-item enterprises are taken far less often than nominal in each item
+    assert freq[multi].mean() < 0.75 * nominal.mean() < freq[~multi].mean()
+    capped = cap_burden(item, keys, sizes, keys, 1, seed=3)
+    assert not capped.exact_inclusion
+    with pytest.raises(ValueError, match="not valid for estimation"):
+        capped.base_weights()
+    # without exclusions the draw stays an SRS and its weights are exact
+    plain = cap_burden(item, keys, sizes, keys, 4, seed=3)
+    assert plain.exact_inclusion
+    w = plain.base_weights()
+    assert np.allclose(w[plain.selected], (big_n / sizes)[plain.stratum_index[plain.selected]])
+    assert np.all(w[~plain.selected] == 0)

@@ -187,3 +187,35 @@ def test_allocation_monotone_in_population_for_proportional() -> None:
 def test_round_largest_remainder() -> None:
     assert round_largest_remainder([0.5, 0.5, 0.5, 0.5], 2).tolist() == [1, 1, 0, 0]
     assert round_largest_remainder([2.9999999999, 1.0000000001], 4).tolist() == [3, 1]
+
+
+# --- Neyman with zero-variance strata (issue 14) -----------------------------
+
+
+def test_neyman_zero_variance_stratum_takes_the_rest_when_others_are_full() -> None:
+    # The p = 0.5 stratum is taken whole (100); the only feasible answer puts the
+    # other 50 in the zero-variance stratum (was: "cannot round to n=150").
+    got = allocate([100, 100], 150, method="neyman", p=[0.5, 0.0])
+    assert got.tolist() == [100, 50]
+    got = allocate([100, 100, 300], 350, method="neyman", p=[0.5, 1.0, 0.0])
+    assert got.sum() == 350 and got[0] == 100
+    # the rest by N_h: 250 · 100/400 = 62.5, 250 · 300/400 = 187.5
+    assert np.all(np.abs(got[1:] - [62.5, 187.5]) == 0.5)
+
+
+def test_neyman_zero_variance_stratum_keeps_a_floor_unless_asked() -> None:
+    # Stated rule: a non-empty stratum with S_h = 0 gets at least min(2, N_h)
+    # units (was: none, so it could never be estimated).
+    assert allocate([100, 100], 50, method="neyman", p=[0.5, 0.0]).tolist() == [48, 2]
+    assert allocate([100, 1], 50, method="neyman", p=[0.5, 1.0]).tolist() == [49, 1]
+    assert allocate([100, 100], 50, method="neyman", sd=[3.0, 0.0]).tolist() == [48, 2]
+    # asked for: no floor
+    assert allocate([100, 100], 50, method="neyman", p=[0.5, 0.0],
+                    zero_sd_minimum=0).tolist() == [50, 0]
+    # an explicit minimum above the floor wins
+    assert allocate([100, 100], 50, method="neyman", p=[0.5, 0.0],
+                    minimum=5).tolist() == [45, 5]
+    # every stratum without variance: floors first, the rest by N_h
+    assert allocate([100, 300], 42, method="neyman", p=[0.0, 1.0]).tolist() == [11, 31]
+    with pytest.raises(ValueError, match="zero_sd_minimum"):
+        allocate([100, 100], 50, method="neyman", p=[0.5, 0.0], zero_sd_minimum=-1)

@@ -137,6 +137,10 @@ def run_cli(*args: str) -> tuple[int, str]:
 
     from callcentre.cli import main_group
 
+    if "--db" in args:  # the wave must exist (created explicitly)
+        db = args[args.index("--db") + 1]
+        CliRunner().invoke(main_group, ["--db", db, "wave", "new", "2021"])
+        CliRunner().invoke(main_group, ["--db", db, "wave", "use", "2021"])
     result = CliRunner().invoke(main_group, list(args), catch_exceptions=False)
     return result.exit_code, result.output
 

@@ -12,9 +12,18 @@ import sys
 import click
 
 from callcentre import __version__
-from callcentre.cli.common import main_group
+from callcentre.cli.app_cmd import (
+    audit_command,
+    login_command,
+    logout_command,
+    users_group,
+    wave_group,
+    whoami_command,
+)
+from callcentre.cli.common import main_group, translate_help
 from callcentre.cli.db_cmd import db_group
 from callcentre.cli.demo_cmd import demo_command
+from callcentre.cli.files_cmd import departments_group, files_group
 from callcentre.cli.import_cmd import import_command, workorders_command
 from callcentre.cli.questionnaire_cmd import questionnaire_group
 from callcentre.cli.sample_cmd import sample_group
@@ -25,6 +34,10 @@ main_group.add_command(demo_command)
 main_group.add_command(db_group)
 main_group.add_command(sample_group)
 main_group.add_command(questionnaire_group)
+for _command in (wave_group, users_group, login_command, logout_command, whoami_command,
+                 audit_command, files_group, departments_group):
+    main_group.add_command(_command)
+translate_help(main_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,6 +36,12 @@ _CLICK_TEXTS = {
     "{value!r} is not a valid {number_type}.": "cli.click.not_number",
     "{value} is not in the range {range}.": "cli.click.not_in_range",
     "Aborted!": "cli.click.aborted",
+    "{name} {filename!r} does not exist.": "cli.click.not_exist",
+    "{name} {filename!r} is a file.": "cli.click.is_file",
+    "{name} {filename!r} is a directory.": "cli.click.is_dir",
+    "{name} {filename!r} is not readable.": "cli.click.not_readable",
+    "{name} {filename!r} is not writable.": "cli.click.not_writable",
+    "{value!r} is not a valid UUID.": "cli.click.not_uuid",
 }
 _CLICK_PLURALS = {
     "Option {name!r} requires an argument.": ("cli.click.needs_value", "cli.click.needs_values"),

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import click
 
-from callcentre.cli.common import AppContext, console, pass_app, user_errors
-from callcentre.i18n import t
+from callcentre.cli.common import AppContext, pass_app, say, shown_url, user_errors
 
 
-@click.group("db", help=t("cli.db.help"))
+@click.group("db", help="cli.db.help")
 def db_group() -> None:
     pass
 
 
-@db_group.command("upgrade", help=t("cli.db.upgrade.help"))
+@db_group.command("upgrade", help="cli.db.upgrade.help")
 @pass_app
 @user_errors
 def db_upgrade(app: AppContext) -> None:
-    engine = app.engine  # opening runs the migrations
-    console.print(t("db.upgraded", url=engine.url.render_as_string(hide_password=True)))
+    app.engine_for(creates=True)  # opening runs the migrations
+    say("db.upgraded", url=shown_url(app.db_url))

@@ -1,26 +1,34 @@
-"""``callcentre demo``: generate messy department lists, import them, show the result.
+"""``callcentre demo``: generate messy department lists, import them, draw a sample,
+load the questionnaires, create the demo's users, show the result.
 
-Later stages (sample, fieldwork) extend the demo by adding steps here.
+Later stages (fieldwork, reports) extend the demo by adding steps to ``_STEPS``.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import click
 
-from callcentre.cli.common import AppContext, console, user_errors
-from callcentre.i18n import t
+from callcentre.cli.common import AppContext, say, user_errors
 
 DEMO_DB = "callcentre-demo.db"
+DEMO_WAVE = "2021"
+#: (user name, role, display name, password): the demo's own people
+DEMO_USERS = (
+    ("supervisor", "supervisor", "李督导", "demo-supervisor"),
+    ("wangfang", "caller", "王芳", "demo-caller"),
+    ("zhangwei", "caller", "张伟", "demo-caller"),
+)
 
 
-@click.command("demo", help=t("cli.demo.help"))
+@click.command("demo", help="cli.demo.help")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-output"),
-              show_default=True, help=t("cli.demo.out"))
-@click.option("--seed", type=int, default=2021, show_default=True, help=t("cli.demo.seed"))
-@click.option("--enterprises", type=click.IntRange(min=50), default=3000, show_default=True,
-              help=t("cli.demo.enterprises"))
+              show_default=True, help="cli.demo.out")
+@click.option("--seed", type=int, default=2021, show_default=True, help="cli.demo.seed")
+@click.option("--enterprises", type=click.IntRange(min=50, max=200_000), default=3000,
+              show_default=True, help="cli.demo.enterprises")
 @click.pass_context
 @user_errors
 def demo_command(ctx: click.Context, out: Path, seed: int, enterprises: int) -> None:
@@ -30,56 +38,68 @@ def demo_command(ctx: click.Context, out: Path, seed: int, enterprises: int) -> 
 
     app: AppContext = ctx.obj
     if not app.db_explicit:
+        # the demo's database lives in its own folder, made afresh each time
         db_file = out / DEMO_DB
         out.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        app = AppContext(f"sqlite:///{db_file}")
-    console.print(t("demo.step.generate", out=str(out)))
+        app = AppContext(app.settings.with_overrides(db_url=f"sqlite:///{db_file}", wave=None))
+        ctx.obj = app
+    _setup(app)
+    say("demo.step.generate", out=str(out))
     generate_demo(out / "lists", seed=seed, n_enterprises=enterprises)
     jobs = read_manifest(out / "lists" / "manifest.csv")
-    console.print(t("demo.step.import", n=len(jobs), db=app.db_url))
-    summary = run_import(app, jobs, wave="2021")
+    say("demo.step.import", n=len(jobs), db=app.db_url)
+    summary = run_import(app, jobs, wave=DEMO_WAVE, yes=True)
     print_summary(app, summary)
-    write_outputs(app, summary, wave="2021", report=out / "核查表.xlsx",
+    write_outputs(app, summary, wave=DEMO_WAVE, report=out / "核查表.xlsx",
                   report_dir=out / "departments", rows_csv=out / "rows.csv", mask_phones=False)
-    ctx.obj = app
     for step in _STEPS:
-        step(ctx, out)
-    console.print(t("demo.done", db=app.db_url, out=str(out)))
+        step(app, out)
+    say("demo.done", db=app.db_url, out=str(out))
 
 
-def _draw_sample(ctx: click.Context, out: Path) -> None:
+def _setup(app: AppContext) -> None:
+    """The wave and the demo's users (the OS account is the first administrator)."""
+    from callcentre.errors import Conflict
+    from callcentre.services.accounts import create_user
+    from callcentre.services.waves import create_wave
+
+    with app.open(creates=True) as (session, actor):
+        with suppress(Conflict):
+            create_wave(session=session, actor=actor, code=DEMO_WAVE, name="2021年度评估",
+                        make_current=True)
+        for username, role, name, password in DEMO_USERS:
+            with suppress(Conflict):
+                create_user(session=session, actor=actor, username=username, role=role,
+                            password=password, display_name=name)
+    say("demo.users", users="、".join(f"{u}（{p}）" for u, _, _, p in DEMO_USERS))
+
+
+def _draw_sample(app: AppContext, out: Path) -> None:
     """Stratified by item: 300 completes at a 50 % response rate, at least 20 per item."""
-    from callcentre.cli.sample_cmd import draw_command, export_command
+    from callcentre.services.sampling import draw_sample, export_sample
+    from callcentre.services.sampling_options import DesignOptions
 
-    console.print(t("demo.step.sample"))
-    _run(draw_command, ctx, ["--by", "item", "--completes", "300", "--response-rate", "0.5",
-                             "--minimum", "20", "--seed", "20210601"])
-    _run(export_command, ctx, ["--out", str(out / "样本.xlsx")])
-
-
-def _load_questionnaires(ctx: click.Context, out: Path) -> None:
-    from sqlmodel import Session
-
-    from callcentre.cli.questionnaire_cmd import _item_of
-    from callcentre.questionnaire_store import load_questionnaire_file
-    from questionnaires.bank import bundled_paths
-
-    console.print(t("demo.step.questionnaires"))
-    paths = bundled_paths(2021)
-    with Session(ctx.obj.engine) as session:
-        for path in paths:
-            load_questionnaire_file(session=session, wave_code="2021", path=path,
-                                    item_number=_item_of(path))
-        session.commit()
-    console.print(t("demo.questionnaires_loaded", n=len(paths)))
+    say("demo.step.sample")
+    options = DesignOptions(by=("item",), completes=300, response_rate=0.5, minimum=20)
+    with app.open() as (session, actor):
+        res = draw_sample(session=session, actor=actor, wave=DEMO_WAVE, options=options,
+                          seed=20210601, name="main")
+        say("sample.drawn", name=res.design, seed=res.seed, size=res.size, cases=res.cases)
+        path = export_sample(session=session, actor=actor, wave=DEMO_WAVE, name="main",
+                             path=out / "样本.xlsx")
+    say("sample.exported", path=str(path))
 
 
-def _run(command: click.Command, ctx: click.Context, args: list[str]) -> None:
-    """Run another subcommand exactly as a user would type it, on the demo database."""
-    command.main(args=args, obj=ctx.obj, standalone_mode=False,
-                 prog_name=f"callcentre {command.name}")
+def _load_questionnaires(app: AppContext, out: Path) -> None:
+    from callcentre.services.questionnaires import bundled_for, load_questionnaires
+
+    say("demo.step.questionnaires")
+    with app.open() as (session, actor):
+        loaded = load_questionnaires(session=session, actor=actor, wave=DEMO_WAVE,
+                                     paths=bundled_for(DEMO_WAVE))
+    say("demo.questionnaires_loaded", n=len(loaded))
 
 
 # The demo's steps after the import; later stages (fieldwork, reports) add theirs.

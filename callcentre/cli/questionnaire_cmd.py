@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from callcentre.cli.common import console, err_console, pass_app, user_errors
 from callcentre.i18n import t
 
 
-@click.group("questionnaire", help=t("cli.questionnaire.help"))
+@click.group("questionnaire", help="cli.questionnaire.help")
 def questionnaire_group() -> None:
     pass
 
@@ -23,9 +24,9 @@ def _bundled(year: int | None) -> list[Path]:
     return bundled_paths(year)
 
 
-@questionnaire_group.command("validate", help=t("cli.questionnaire.validate.help"))
+@questionnaire_group.command("validate", help="cli.questionnaire.validate.help")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--bundled", is_flag=True, help=t("cli.questionnaire.validate.bundled"))
+@click.option("--bundled", is_flag=True, help="cli.questionnaire.validate.bundled")
 @user_errors
 def validate_command(files: tuple[Path, ...], bundled: bool) -> None:
     from questionnaires.xlsform import check_sheets, read_sheets, validate_xlsform
@@ -58,10 +59,10 @@ def _parse_context(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@questionnaire_group.command("preview", help=t("cli.questionnaire.preview.help"))
+@questionnaire_group.command("preview", help="cli.questionnaire.preview.help")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False,
                                                          path_type=Path))
-@click.option("--items", default="", metavar="1,28,33", help=t("cli.questionnaire.preview.items"))
+@click.option("--items", default="", metavar="1,28,33", help="cli.questionnaire.preview.items")
 @click.option("--year", default=2021, show_default=True, type=int)
 @click.option("--set", "context", multiple=True, metavar="NAME=VALUE",
               help="caller=… enterprise=…")
@@ -78,8 +79,7 @@ def preview_command(file: Path | None, items: str, year: int, context: tuple[str
             err_console.print(str(exc), markup=False)
             raise SystemExit(1) from None
     else:
-        numbers = [int(n) for n in items.replace(",", " ").split()] if items else [1]
-        form = interview_form(numbers, year)
+        form = interview_form(_preview_items(items, year), year)
     ctx = {"caller": "(调研员姓名)", "enterprise": "(企业名称)", **_parse_context(context)}
     interview = Interview(form, context=ctx)
     try:
@@ -87,6 +87,24 @@ def preview_command(file: Path | None, items: str, year: int, context: tuple[str
     except (click.Abort, EOFError):
         console.print()
         _summary(interview)
+
+
+def _preview_items(text: str, year: int) -> list[int]:
+    """``--items 1,28`` checked against the year's catalogue, in Chinese."""
+    from callcentre.errors import InvalidInput
+    from questionnaires.catalogue import available_years, load_catalogue
+
+    if year not in available_years():
+        raise InvalidInput("questionnaire.no_catalogue", year=year,
+                           years="、".join(map(str, available_years())))
+    known = {i.item for i in load_catalogue(year)}
+    numbers = []
+    for part in text.replace(",", " ").replace("，", " ").split() or ["1"]:
+        if not part.isdigit() or int(part) not in known:
+            raise InvalidInput("questionnaire.bad_item", value=part, year=year,
+                               lo=min(known), hi=max(known))
+        numbers.append(int(part))
+    return numbers
 
 
 def run_preview(interview: Interview) -> None:  # type: ignore[name-defined]  # noqa: F821
@@ -99,7 +117,7 @@ def run_preview(interview: Interview) -> None:  # type: ignore[name-defined]  # 
             console.rule(" / ".join(prompt.groups))
         shown_groups = prompt.groups
         star = "[red]*[/]" if prompt.required else ""
-        console.print(f"\n{star}[bold]{prompt.label}[/]  [dim]({prompt.name})[/]")
+        console.print(f"\n{star}[bold]{escape(prompt.label)}[/]")
         if prompt.hint:
             console.print(f"[dim]{prompt.hint}[/]")
         if prompt.type == "note":
@@ -150,23 +168,24 @@ def _summary(interview: Interview) -> None:  # type: ignore[name-defined]  # noq
     table.add_column(t("cli.questionnaire.preview.col.name"))
     table.add_column(t("cli.questionnaire.preview.col.value"))
     for name, value in interview.results().items():
-        table.add_row(name, interview.display_value(name) or str(value))
+        label = interview.fill(interview.form.question(name).label())
+        table.add_row(escape(label), escape(interview.display_value(name) or str(value)))
     console.print(table)
 
 
-@questionnaire_group.command("catalogue", help=t("cli.questionnaire.catalogue.help"))
+@questionnaire_group.command("catalogue", help="cli.questionnaire.catalogue.help")
 @click.option("--year", default=2021, show_default=True, type=int,
-              help=t("cli.questionnaire.catalogue.year"))
-@click.option("--json", "as_json", is_flag=True, help=t("cli.questionnaire.catalogue.json"))
+              help="cli.questionnaire.catalogue.year")
+@click.option("--json", "as_json", is_flag=True, help="cli.questionnaire.catalogue.json")
 @user_errors
 def catalogue_command(year: int, as_json: bool) -> None:
-    from questionnaires.catalogue import load_catalogue
+    from callcentre.errors import InvalidInput
+    from questionnaires.catalogue import available_years, load_catalogue
 
-    try:
-        items = load_catalogue(year)
-    except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise SystemExit(1) from None
+    if year not in available_years():
+        raise InvalidInput("questionnaire.no_catalogue", year=year,
+                           years="、".join(map(str, available_years())))
+    items = load_catalogue(year)
     if as_json:
         click.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=1))
         return
@@ -180,43 +199,30 @@ def catalogue_command(year: int, as_json: bool) -> None:
     console.print(table)
 
 
-@questionnaire_group.command("load", help=t("cli.questionnaire.load.help"))
+@questionnaire_group.command("load", help="cli.questionnaire.load.help")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--wave", "wave_code", required=True, help=t("cli.questionnaire.load.wave"))
-@click.option("--bundled", is_flag=True, help=t("cli.questionnaire.load.bundled"))
+@click.option("--wave", "wave_code", default=None, help="cli.questionnaire.load.wave")
+@click.option("--bundled", is_flag=True, help="cli.questionnaire.load.bundled")
 @pass_app
 @user_errors
-def load_command(app, files: tuple[Path, ...], wave_code: str, bundled: bool) -> None:  # type: ignore[no-untyped-def]
-    from sqlmodel import Session
-
-    from callcentre.questionnaire_store import load_questionnaire_file
+def load_command(app, files: tuple[Path, ...], wave_code: str | None, bundled: bool) -> None:  # type: ignore[no-untyped-def]
+    from callcentre.services.questionnaires import bundled_for, load_questionnaires
+    from callcentre.services.waves import resolve_wave
     from questionnaires.xlsform import XLSFormError
 
-    paths = [*files, *(_bundled(int(wave_code)) if bundled and wave_code.isdigit() else [])]
-    if not paths:
-        err_console.print(t("cli.questionnaire.validate.nothing"))
-        raise SystemExit(2)
-    with Session(app.engine) as session:
+    with app.open() as (session, actor):
+        wave = resolve_wave(session, wave=wave_code or app.settings.wave).code
+        paths = [*files, *(bundled_for(wave) if bundled else [])]
+        if not paths:
+            err_console.print(t("cli.questionnaire.validate.nothing"), markup=False)
+            raise SystemExit(2)
         try:
-            for path in paths:
-                item = _item_of(path)
-                result = load_questionnaire_file(session=session, wave_code=wave_code, path=path,
-                                                 item_number=item)
-                row = result.version
-                key = "cli.questionnaire.load.same" if result.outcome == "unchanged" \
-                    else "cli.questionnaire.load.done"
-                console.print(t(key, form_id=row.form_id, version=row.version, wave=wave_code,
-                                count=row.question_count), markup=False)
+            loaded = load_questionnaires(session=session, actor=actor, wave=wave, paths=paths)
         except XLSFormError as exc:
-            session.rollback()
             err_console.print(str(exc), markup=False)
             raise SystemExit(1) from None
-        session.commit()
-
-
-def _item_of(path: Path) -> int | None:
-    """The catalogue item of a bundled module file name (``item_2021_028.xlsx`` → 28)."""
-    parts = path.stem.split("_")
-    if len(parts) == 3 and parts[0] == "item" and parts[2].isdigit():
-        return int(parts[2])
-    return None
+    for row in loaded:
+        key = "cli.questionnaire.load.same" if row.outcome == "unchanged" \
+            else "cli.questionnaire.load.done"
+        console.print(t(key, form_id=row.form_id, version=row.version, wave=wave,
+                        count=row.questions), markup=False)

@@ -3,24 +3,29 @@
 SQLite (default, one file, WAL) and PostgreSQL (by URL) run the same code. For
 SQLite the pysqlite driver's own transaction handling is switched off and BEGIN
 is emitted by us, so that ``BEGIN IMMEDIATE`` can be used where a writer must
-take the lock up front (the call queue's claim).
+take the lock up front: :func:`write_session` / :func:`begin_write` for services on a
+``Session``, :func:`write_transaction` for bulk writers on a ``Connection``.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.sql import Select
 from sqlmodel import Session, create_engine
 
 ENV_DB = "CALLCENTRE_DB"
 DEFAULT_SQLITE = "callcentre.db"
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
 def default_url() -> str:
@@ -51,8 +56,16 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     return engine
 
 
-def _bind_none_cheaply() -> None:
-    """Let Python's sqlite3 bind ``None`` without its slow adaptation lookup.
+_NONE_ADAPTER = (type(None), sqlite3.PrepareProtocol)
+_none_lock = threading.Lock()
+_none_users = 0
+_none_added = False
+
+
+@contextmanager
+def none_bound_cheaply() -> Iterator[None]:
+    """While the block runs, Python's sqlite3 binds ``None`` without its slow
+    adaptation lookup: for bulk writers (the list import).
 
     The driver passes every parameter that is not exactly an int, float, str or
     bytearray through its adapter registry; for ``None``, which has no adapter,
@@ -60,15 +73,30 @@ def _bind_none_cheaply() -> None:
     time. A list row binds five ``None`` on average: measured, a million rows took
     5.3 s to insert, and 3.5 s with this adapter. The adapter (``{}.get``, a C
     function that returns ``None`` for ``None``) changes nothing else: ``None`` is
-    still bound as NULL. Registered once for the process.
+    still bound as NULL.
+
+    The registry is the process's: the adapter is added by the first of nested or
+    concurrent blocks and removed by the last (left alone when someone else had
+    registered one), so a long-lived process is as it was once imports end.
     """
-    if type(None) not in {t for t, _proto in sqlite3.adapters}:
-        sqlite3.register_adapter(type(None), {}.get)  # type: ignore[arg-type]
+    global _none_users, _none_added
+    with _none_lock:
+        if _none_users == 0:
+            _none_added = _NONE_ADAPTER not in sqlite3.adapters
+            if _none_added:
+                sqlite3.register_adapter(type(None), {}.get)  # type: ignore[arg-type]
+        _none_users += 1
+    try:
+        yield
+    finally:
+        with _none_lock:
+            _none_users -= 1
+            if _none_users == 0 and _none_added:
+                sqlite3.adapters.pop(_NONE_ADAPTER, None)
+                _none_added = False
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    _bind_none_cheaply()
-
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
@@ -83,16 +111,66 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        mode = conn.info.pop("sqlite_begin", "")
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        conn.info[SQLITE_BEGAN] = mode
 
 
-def begin_immediate(session: Session) -> None:
-    """Ask for the next transaction on this session to take SQLite's write lock
-    at BEGIN (no-op elsewhere). Call before the session's first statement."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        conn.info["sqlite_begin"] = "IMMEDIATE"
+#: execution option read at BEGIN on SQLite: "IMMEDIATE" takes the write lock there
+SQLITE_BEGIN = "sqlite_begin"
+#: connection info: how the connection's current transaction began (SQLite)
+SQLITE_BEGAN = "sqlite_began"
+
+
+def begin_write(session: Session) -> Connection:
+    """Begin ``session``'s transaction holding the write lock from its first statement.
+
+    SQLite: ``BEGIN IMMEDIATE``, so the rows read to decide what to write cannot
+    change before the write (one writer at a time; another waits up to the busy
+    timeout instead of failing with "database is locked" when it upgrades a read).
+    PostgreSQL: an ordinary transaction; lock the rows to be read, modified and
+    written back with :func:`lock_rows` (``SELECT … FOR UPDATE``).
+
+    A read-only transaction the session has open (a look-up made before deciding
+    to write) is ended first, so the lock covers everything read from here on; a
+    transaction with pending changes raises ``RuntimeError`` (they would be lost).
+    Only this transaction is affected; the session's next one begins as usual
+    unless this is called again.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write: the session has pending changes")
+        session.rollback()
+    conn = session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+    if conn.dialect.name == "sqlite" and conn.info.get(SQLITE_BEGAN) != "IMMEDIATE":
+        raise RuntimeError("begin_write: the session's transaction had already begun")
+    return conn
+
+
+@contextmanager
+def write_session(engine: Engine, **session_options: Any) -> Iterator[Session]:
+    """A ``Session`` whose transaction holds the write lock from its start
+    (:func:`begin_write`); committed when the block ends, rolled back on error.
+
+    A caller that commits inside the block may call :func:`begin_write` again
+    before going on writing.
+    """
+    with Session(engine, **session_options) as session:
+        begin_write(session)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def lock_rows(stmt: SelectT) -> SelectT:
+    """``stmt`` as ``SELECT … FOR UPDATE``: on PostgreSQL the rows read are locked
+    until the transaction ends, so a read-modify-write cannot lose another's update.
+    SQLite has no row locks and renders no clause: there :func:`begin_write` has
+    already taken the database's write lock."""
+    return stmt.with_for_update()
 
 
 def migrations_dir() -> Path:
@@ -146,7 +224,7 @@ def write_transaction(
         sqlite = conn.dialect.name == "sqlite"
         raw = conn.connection.dbapi_connection if sqlite else None
         if sqlite:
-            conn.info["sqlite_begin"] = "IMMEDIATE"
+            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
             if sqlite_bulk:
                 raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
                 raw.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]

@@ -231,7 +231,7 @@ def xls_available() -> bool:
 
 
 def save_xls(path: Path, sheets: Sequence[Sheet]) -> None:
-    """Write a BIFF8 .xls with ``xlwt`` (optional dependency, ``dev`` extra)."""
+    """Write a BIFF8 .xls with ``xlwt`` (a runtime dependency; the demo skips it if absent)."""
     import xlwt
 
     wb = xlwt.Workbook(encoding="utf-8")

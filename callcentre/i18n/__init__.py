@@ -25,6 +25,9 @@ _AREAS = (
     "messages_sampling",
     "messages_questionnaire",
     "messages_workorders",
+    "messages_app",
+    "messages_fieldwork",
+    "messages_reports",
 )
 _language: str | None = None
 
@@ -57,13 +60,23 @@ def set_language(lang: str | None) -> None:
     _language = lang
 
 
+class Key(str):
+    """A parameter value that is itself a catalogue key, translated when shown
+    (``t("auth.forbidden", role=Key("role.caller"))``)."""
+
+    __slots__ = ()
+
+
 def t(key: str, /, lang: str | None = None, **params: object) -> str:
     """Translate ``key`` and fill ``{name}`` placeholders from ``params``.
 
-    An unknown key is returned as is (so a missing message never hides the error
-    it was meant to describe); a test checks that every key used exists.
+    A parameter given as :class:`Key` is translated too. An unknown key is
+    returned as is (so a missing message never hides the error it was meant to
+    describe); a test checks that every key used exists.
     """
     texts = catalogue().get(key)
+    if params:
+        params = {k: t(v, lang) if isinstance(v, Key) else v for k, v in params.items()}
     if texts is None:
         return key if not params else f"{key} {params}"
     text = texts[LANGUAGES.index(lang or language())]

@@ -125,4 +125,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.click.did_you_mean": ("是否想输入 {possibility}？", "Did you mean {possibility}?"),
     "cli.click.did_you_mean_any": ("（是否想输入以下之一：{possibilities}？）",
                                    "(Did you mean one of: {possibilities}?)"),
+    "cli.click.not_exist": ("路径 {filename!r} 不存在。", "{name} {filename!r} does not exist."),
+    "cli.click.is_file": ("{filename!r} 是文件，不是文件夹。", "{name} {filename!r} is a file."),
+    "cli.click.is_dir": ("{filename!r} 是文件夹，不是文件。",
+                         "{name} {filename!r} is a directory."),
+    "cli.click.not_readable": ("{filename!r} 无法读取（没有权限）。",
+                               "{name} {filename!r} is not readable."),
+    "cli.click.not_writable": ("{filename!r} 无法写入（没有权限）。",
+                               "{name} {filename!r} is not writable."),
+    "cli.click.not_uuid": ("{value!r} 不是有效的 UUID。", "{value!r} is not a valid UUID."),
 }

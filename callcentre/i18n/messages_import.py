@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unsupported file type {detail}: {file}. Use xlsx, xls or csv.",
     ),
     "import.file.unreadable": (
-        "文件已损坏或不是表格文件，无法读取：{file}（{detail}）",
+        "文件已损坏或不是表格文件，无法读取：{file}",
         "File is damaged or not a spreadsheet: {file} ({detail})",
     ),
     "import.file.no_header": (

@@ -8,32 +8,33 @@ enterprises contributed and overlap with other departments.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+import orjson
+from sqlalchemy import literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.models import Department, ListRow, SourceFile, Wave
 from callcentre.i18n import t
-from callcentre.xlsx_stream import MAX_ROWS, StreamSheet, save_xlsx_stream
+from callcentre.reports.csv_file import write_csv
+from callcentre.reports.notes import note_lines, notes_sheet, shanghai_time
+from callcentre.reports.xlsx import MAX_ROWS, StreamSheet, write_workbook
 from sampling.identifiers.district import DISTRICTS
 from sampling.identifiers.phone import mask_phone
+from sampling.listfile.headers import phone_columns
 from sampling.listfile.normalise import rejection_kind, severity
 from sampling.listfile.notes import NOTE_KINDS
 
 CSV_COLUMNS = ("file", "sheet", "row", "status", "reasons", "uscc", "phone_e164", "phones",
                "district_code", "enterprise_id")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class CheckRow:
     district_code: str | None
     enterprise_id: int | None
     duplicate_of: str | None
+    file_id: int = 0
+    contact: str = ""
+    raw: str = "[]"
 
 
 def _wave_id(conn: Connection, wave: str) -> int | None:
@@ -78,10 +82,12 @@ def file_labels(conn: Connection, wave_id: int) -> dict[int, str]:
 
 
 def iter_check_rows(
-    conn: Connection, *, wave: str, department: str | None = None, where: Any = None,
+    conn: Connection, *, wave: str, department: str | None = None, cells: bool = False,
+    where: Any = None,
 ) -> Iterator[CheckRow]:
     """Every stored list row of the wave (optionally one department; ``where``: only
-    those meeting that condition), in file order."""
+    those meeting that condition), in file order; with ``cells``, its cells as sent
+    too (``raw``; else ``"[]"``)."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     d = Department.__table__  # type: ignore[attr-defined]
@@ -92,7 +98,8 @@ def iter_check_rows(
     stmt = (
         select(sf.c.id.label("file"), d.c.name.label("department"), lr.c.sheet, lr.c.row,
                lr.c.status, lr.c.reasons, lr.c.name, lr.c.uscc, lr.c.phone_e164, lr.c.phones,
-               lr.c.district_code, lr.c.enterprise_id, lr.c.duplicate_of)
+               lr.c.district_code, lr.c.enterprise_id, lr.c.duplicate_of, lr.c.contact,
+               (lr.c.raw if cells else literal("[]")).label("raw"))
         .join(sf, sf.c.id == lr.c.source_file_id)
         .join(d, d.c.id == sf.c.department_id)
         .where(sf.c.wave_id == wave_id)
@@ -108,7 +115,8 @@ def iter_check_rows(
             status=r.status,
             reasons=tuple(x for x in r.reasons.split(",") if x), name=r.name, uscc=r.uscc,
             phone_e164=r.phone_e164, phones=r.phones, district_code=r.district_code,
-            enterprise_id=r.enterprise_id, duplicate_of=r.duplicate_of,
+            enterprise_id=r.enterprise_id, duplicate_of=r.duplicate_of, file_id=r.file,
+            contact=r.contact, raw=r.raw,
         )
 
 
@@ -130,76 +138,217 @@ def count_rows(engine: Engine, *, wave: str, department: str | None = None) -> i
 
 def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | None = None,
                    progress: Callable[[int], None] | None = None) -> int:
-    """The row table as CSV with exactly :data:`CSV_COLUMNS`; returns rows written."""
-    n = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with engine.connect() as conn, open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(CSV_COLUMNS)
+    """The row table as CSV with exactly :data:`CSV_COLUMNS`; returns rows written.
+    Written whole or not at all, text neutralised (:mod:`callcentre.reports`)."""
+
+    def rows(conn: Connection) -> Iterator[list[object]]:
+        n = 0
         for r in iter_check_rows(conn, wave=wave, department=department):
-            writer.writerow([r.file, r.sheet, r.row, r.status, ",".join(r.reasons),
-                             r.uscc or "", r.phone_e164 or "", r.phones,
-                             r.district_code or "", r.enterprise_id or ""])
+            yield [r.file, r.sheet, r.row, r.status, ",".join(r.reasons), r.uscc,
+                   r.phone_e164, r.phones, r.district_code, r.enterprise_id]
             n += 1
             if progress is not None and n % 10_000 == 0:
                 progress(10_000)
-    if progress is not None:
-        progress(n % 10_000)
-    return n
+        if progress is not None:
+            progress(n % 10_000)
+
+    with engine.connect() as conn:
+        return write_csv(path, CSV_COLUMNS, rows(conn), create_folder=True)
 
 
 def _explain(reasons: tuple[str, ...]) -> str:
     return "；".join(t(f"reason.{code}") for code in reasons)
 
 
-def _phone(value: str | None, mask: bool) -> str:
-    if not value:
+_NUMBER_RUN = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits, single spaces or dashes between
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    text = match.group()
+    digits = sum(ch.isdigit() for ch in text)
+    keep_head = 3 if digits >= 10 else 0
+    out, seen = [], 0
+    for ch in text:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= keep_head or seen > digits - 4 else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _mask_digits(text: str) -> str:
+    """Every number of 7 or more digits in a cell as sent, masked: the first 3 (of
+    10 or more) and the last 4 digits stay, as :func:`mask_phone` shows a number."""
+    return _NUMBER_RUN.sub(_mask_number, text)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
         return ""
-    return mask_phone(value) if mask else value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)  # 13812345678.0: as Excel stored it
+    return str(value)
+
+
+class RowView:
+    """One list row as the rows sheet shows it: the stored row, why it was rejected,
+    and its cells as sent (by field, from the sheet's column map)."""
+
+    __slots__ = ("cells", "columns", "kind", "mask", "phone_cols", "r", "texts")
+
+    def __init__(self, r: CheckRow, columns: tuple[dict[str, int], list[int]] | None,
+                 mask: bool, texts: dict[object, str]) -> None:
+        self.r = r
+        self.texts = texts
+        self.kind = rejection_kind(r.reasons) if r.status == "rejected" else None
+        self.cells: list[object] = orjson.loads(r.raw) if r.raw else []
+        self.columns, self.phone_cols = columns if columns else ({}, [])
+        self.mask = mask
+
+    def text(self, key: str) -> str:
+        """``t(key)``, looked up once per workbook (a million rows, a few dozen texts)."""
+        found = self.texts.get(key)
+        if found is None:
+            found = self.texts[key] = t(key)
+        return found
+
+    def explanation(self) -> str:
+        """The row's reasons in words, once per combination of reasons."""
+        reasons = self.r.reasons
+        found = self.texts.get(reasons)
+        if found is None:
+            found = self.texts[reasons] = _explain(reasons)
+        return found
+
+    def original(self, field: str) -> object:
+        """The cell as sent for ``field`` (text, number or empty)."""
+        if not self.columns:
+            return None
+        if field == "phone":
+            values = [self.cells[c] for c in self.phone_cols if c < len(self.cells)
+                      and self.cells[c] not in (None, "")]
+            if not values:
+                return None
+            if len(values) == 1 and not self.mask:
+                return values[0]
+            text = " / ".join(_cell_text(v) for v in values)
+            return _mask_digits(text) if self.mask else text
+        col = self.columns.get(field)
+        return self.cells[col] if col is not None and col < len(self.cells) else None
+
+    def whole_row(self) -> str:
+        """Every cell as sent, in column order (phone cells masked when asked)."""
+        cells = self.cells
+        end = len(cells)
+        while end and cells[end - 1] in (None, ""):
+            end -= 1
+        texts = [_cell_text(v) for v in cells[:end]]
+        if self.mask:
+            cols = self.phone_cols if self.columns else range(end)
+            for c in cols:
+                if c < end:
+                    texts[c] = _mask_digits(texts[c])
+        return " | ".join(texts)
+
+    def phone(self, value: str | None) -> str:
+        if not value:
+            return ""
+        return mask_phone(value) if self.mask else value
+
+
+@dataclass(frozen=True, slots=True)
+class CheckColumn:
+    """A column of the rows sheet: its header (a message key), its width in
+    characters, what it shows for a row, and whether its text differs from row to
+    row (written in the cell instead of the shared-string table, so that memory
+    stays flat). To add a column, add a spec to :data:`CHECK_COLUMNS`."""
+
+    key: str
+    width: float
+    value: Callable[[RowView], object]
+    inline: bool = False
+
+
+CHECK_COLUMNS: list[CheckColumn] = [
+    CheckColumn("import.col.file", 18, lambda v: v.r.file),
+    CheckColumn("import.col.department", 14, lambda v: v.r.department),
+    CheckColumn("check.col.sheet", 10, lambda v: v.r.sheet),
+    CheckColumn("check.col.row", 7, lambda v: v.r.row),
+    CheckColumn("check.col.status", 12, lambda v: v.text(f"status.{v.r.status}")),
+    CheckColumn("check.col.rejection", 20,
+                lambda v: v.text(f"reject.{v.kind}") if v.kind else ""),
+    CheckColumn("check.col.reasons", 18, lambda v: ",".join(v.r.reasons)),
+    CheckColumn("check.col.explanation", 40, RowView.explanation),
+    CheckColumn("check.col.name_raw", 30, lambda v: v.original("name"), inline=True),
+    CheckColumn("check.col.name", 30, lambda v: v.r.name, inline=True),
+    CheckColumn("check.col.uscc_raw", 22, lambda v: v.original("uscc"), inline=True),
+    CheckColumn("check.col.uscc", 22, lambda v: v.r.uscc or "", inline=True),
+    CheckColumn("check.col.contact", 12, lambda v: v.r.contact, inline=True),
+    CheckColumn("check.col.phone_raw", 24, lambda v: v.original("phone"), inline=True),
+    CheckColumn("check.col.phone", 18, lambda v: v.phone(v.r.phone_e164), inline=True),
+    CheckColumn("check.col.phones", 24, lambda v: ";".join(
+        v.phone(p) for p in v.r.phones.split(";") if p), inline=True),
+    CheckColumn("check.col.district_raw", 14, lambda v: v.original("district")),
+    CheckColumn("check.col.district_code", 10, lambda v: v.r.district_code or ""),
+    CheckColumn("check.col.district_name", 10,
+                lambda v: DISTRICTS.get(v.r.district_code or "", "")),
+    CheckColumn("check.col.enterprise_id", 10, lambda v: v.r.enterprise_id or ""),
+    CheckColumn("check.col.duplicate_of", 12, lambda v: v.r.duplicate_of or ""),
+    CheckColumn("check.col.raw_row", 60, RowView.whole_row, inline=True),
+]
 
 
 def _row_labels() -> list[object]:
-    return [t("import.col.file"), t("import.col.department"), t("check.col.sheet"),
-            t("check.col.row"), t("check.col.status"), t("check.col.rejection"),
-            t("check.col.reasons"), t("check.col.explanation"), t("check.col.name"),
-            t("check.col.uscc"), t("check.col.phone"), t("check.col.phones"),
-            t("check.col.district_code"), t("check.col.district_name"),
-            t("check.col.enterprise_id"), t("check.col.duplicate_of")]
+    return [t(c.key) for c in CHECK_COLUMNS]
+
+
+SheetColumns = dict[tuple[int, str], tuple[dict[str, int], list[int]]]
+
+
+def sheet_columns(conn: Connection, *, wave: str) -> SheetColumns:
+    """(source file id, sheet) -> (field -> 0-based column, the phone columns), as
+    the importer found them (files imported before the map was stored have none)."""
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    wave_id = _wave_id(conn, wave)
+    out: SheetColumns = {}
+    for r in conn.execute(select(sf.c.id, sf.c.sheets).where(sf.c.wave_id == wave_id)):
+        for sheet in json.loads(r.sheets or "[]"):
+            columns = sheet.get("column_index")
+            if isinstance(columns, dict):
+                out[(r.id, sheet["sheet"])] = (columns, phone_columns(columns))
+    return out
 
 
 class _Tally:
     """What the summary sheets need, gathered while the row sheet streams out."""
 
-    def __init__(self, mask_phones: bool, progress: Callable[[int], None] | None) -> None:
+    def __init__(self, mask_phones: bool, progress: Callable[[int], None] | None,
+                 columns: SheetColumns) -> None:
         self.mask = mask_phones
         self.progress = progress
+        self.columns = columns
+        self.texts: dict[object, str] = {}
         self.n = 0
         self.per_dept: dict[str, Counter[str]] = defaultdict(Counter)
         self.reasons_by_dept: dict[str, Counter[str]] = defaultdict(Counter)
         self.ents_by_dept: dict[str, set[int]] = defaultdict(set)
 
     def row(self, r: CheckRow) -> list[object]:
-        kind = rejection_kind(r.reasons) if r.status == "rejected" else None
+        view = RowView(r, self.columns.get((r.file_id, r.sheet)), self.mask, self.texts)
         self.n += 1
         if self.progress is not None and self.n % 10_000 == 0:
             self.progress(10_000)
         c = self.per_dept[r.department]
         c[r.status] += 1
-        if kind:
-            c[f"rejected_{'identify' if kind in ('identify', 'both') else 'call'}"] += 1
+        if view.kind:
+            c[f"rejected_{'identify' if view.kind in ('identify', 'both') else 'call'}"] += 1
         for code in r.reasons:
             if severity(code) != "info":
                 self.reasons_by_dept[r.department][code] += 1
         if r.enterprise_id and r.status in ("accepted", "warning"):
             self.ents_by_dept[r.department].add(r.enterprise_id)
-        return [
-            r.file, r.department, r.sheet, r.row, t(f"status.{r.status}"),
-            t(f"reject.{kind}") if kind else "", ",".join(r.reasons), _explain(r.reasons),
-            r.name, r.uscc or "", _phone(r.phone_e164, self.mask),
-            ";".join(_phone(p, self.mask) for p in r.phones.split(";") if p),
-            r.district_code or "", DISTRICTS.get(r.district_code or "", ""),
-            r.enterprise_id or "", r.duplicate_of or "",
-        ]
+        return [col.value(view) for col in CHECK_COLUMNS]
 
 
 def _row_sheets(rows: Iterator[list[object]]) -> Iterator[StreamSheet]:
@@ -212,7 +361,9 @@ def _row_sheets(rows: Iterator[list[object]]) -> Iterator[StreamSheet]:
             return
         name = t("check.sheet.rows") + (str(number) if number > 1 else "")
         body = [] if first is None else [first]
-        yield StreamSheet(name, chain([labels], body, islice(rows, MAX_ROWS - 2)), header_rows=1)
+        yield StreamSheet(name, chain([labels], body, islice(rows, MAX_ROWS - 2)), header_rows=1,
+                          widths=[c.width for c in CHECK_COLUMNS], freeze=True, autofilter=True,
+                          inline=frozenset(i for i, c in enumerate(CHECK_COLUMNS) if c.inline))
         if first is None:
             return
         number += 1
@@ -234,10 +385,10 @@ def write_check_workbook(
     read at all, so the department sees those too. Streams: memory stays flat however
     many rows there are.
     """
-    tally = _Tally(mask_phones, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
-        rows = (tally.row(r) for r in iter_check_rows(conn, wave=wave, department=department))
+        tally = _Tally(mask_phones, progress, sheet_columns(conn, wave=wave))
+        rows = (tally.row(r) for r in iter_check_rows(conn, wave=wave, department=department,
+                                                      cells=True))
 
         def sheets() -> Iterator[StreamSheet]:
             yield from _row_sheets(rows)
@@ -251,16 +402,23 @@ def write_check_workbook(
             yield _files_sheet(conn, wave=wave, department=department,
                                failed_files=failed_files or [])
             yield _reason_legend_sheet()
+            yield notes_sheet([t("check.notes.rows"), *note_lines(masked=mask_phones)])
 
-        save_xlsx_stream(path, sheets())
+        write_workbook(path, sheets(), create_folder=True)
     return tally.n
 
 
 def _all_department_enterprises(conn: Connection, wave: str) -> dict[str, set[int]]:
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    d = Department.__table__  # type: ignore[attr-defined]
     out: dict[str, set[int]] = defaultdict(set)
-    for r in iter_check_rows(conn, wave=wave):
-        if r.enterprise_id and r.status in ("accepted", "warning"):
-            out[r.department].add(r.enterprise_id)
+    stmt = (select(d.c.name, lr.c.enterprise_id)
+            .join(sf, sf.c.id == lr.c.source_file_id).join(d, d.c.id == sf.c.department_id)
+            .where(sf.c.wave_id == _wave_id(conn, wave), lr.c.enterprise_id.is_not(None),
+                   lr.c.status.in_(("accepted", "warning"))))
+    for name, enterprise_id in conn.execution_options(yield_per=10_000).execute(stmt):
+        out[name].add(enterprise_id)
     return out
 
 
@@ -286,7 +444,7 @@ def _summary_sheet(tally: _Tally, overlap: dict[str, set[int]]) -> StreamSheet:
     for dept in sorted(tally.reasons_by_dept):
         for code, count in tally.reasons_by_dept[dept].most_common():
             rows.append([dept, code, t(f"severity.{severity(code)}"), t(f"reason.{code}"), count])
-    return StreamSheet(t("check.sheet.summary"), rows, header_rows=1)
+    return StreamSheet(t("check.sheet.summary"), rows, header_rows=1, freeze=True)
 
 
 #: reasons that put an enterprise possibly out of the survey's scope (a deregistered or
@@ -321,7 +479,7 @@ def _overlap_sheet(ents_by_dept: dict[str, set[int]]) -> StreamSheet:
     depts = sorted(ents_by_dept)
     rows: list[list[object]] = [[t("import.col.department"), *depts]]
     rows += [[a, *[len(ents_by_dept[a] & ents_by_dept[b]) for b in depts]] for a in depts]
-    return StreamSheet(t("check.sheet.overlap"), rows, header_rows=1)
+    return StreamSheet(t("check.sheet.overlap"), rows, header_rows=1, freeze=True)
 
 
 def _files_sheet(conn: Connection, *, wave: str, department: str | None,
@@ -340,14 +498,13 @@ def _files_sheet(conn: Connection, *, wave: str, department: str | None,
     if department is not None:
         stmt = stmt.where(d.c.name == department)
     for r in conn.execute(stmt):
-        when = r.imported_at.replace(tzinfo=UTC).astimezone(SHANGHAI)
         rows.append([labels[r.id], r.department, t("import.outcome.imported"), r.rows_total,
                      r.rows_accepted, r.rows_warning, r.rows_rejected, r.rows_duplicate,
-                     r.sha256, when.strftime("%Y-%m-%d %H:%M"), describe_sheets(r.sheets)])
+                     r.sha256, shanghai_time(r.imported_at), describe_sheets(r.sheets)])
     for name, dept, message in failed_files:
         if department is None or dept == department:
             rows.append([name, dept, t("import.outcome.failed"), 0, 0, 0, 0, 0, "", "", message])
-    return StreamSheet(t("check.sheet.files"), rows, header_rows=1)
+    return StreamSheet(t("check.sheet.files"), rows, header_rows=1, freeze=True, autofilter=True)
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -391,4 +548,5 @@ def _reason_legend_sheet() -> StreamSheet:
                                  t("check.col.explanation")]]
     rows += [[code, t(f"severity.{severity(code)}"), t(f"reason.{code}")]
              for code in [*REASONS, *ROW_REASONS]]
-    return StreamSheet(t("check.sheet.reasons"), rows, header_rows=1)
+    return StreamSheet(t("check.sheet.reasons"), rows, header_rows=1, freeze=True,
+                       autofilter=True)

@@ -21,24 +21,46 @@ first written) made the writer take files a helper finished 0.2 s later; parsed
 files then piled up, the helper blocked at ``AHEAD``, and at the end the writer was
 still writing for 8 s while the helper had nothing left to do (timeline of the
 1,000,000-row benchmark).
+
+Helpers are safe to start from a long-lived process (a TUI running imports): they
+are *spawned* (a fresh interpreter), never forked, as the importing process has
+threads (the WAL checkpointer, a TUI's workers) and a forked child may inherit a
+lock another thread held, and would inherit the writer's open database. A helper
+ignores SIGINT (Ctrl-C reaches the whole process group; the parent alone answers
+it, and tells its helpers to stop), and never outlives its parent: on Linux the
+kernel kills it when the parent dies (``PR_SET_PDEATHSIG``), elsewhere it checks
+its parent between files and while it waits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any
 
 from callcentre.importer.parse import ParsedFile, ParsedRow, parse_list_file
 
+ParseFn = Callable[..., ParsedFile]
+
 AHEAD = 2  # parsed files a helper may hold ready before the writer takes them
 #: the file wanted is "nearly parsed" when less than this share of a parse is left
 NEARLY = 0.1
+#: seconds between a waiting helper's checks that it should go on
+POLL = 0.5
+#: seconds the parent waits for its helpers to stop when told, before killing them
+STOP_GRACE = 0.2
+_PR_SET_PDEATHSIG = 1   # <linux/prctl.h>
 
 
 def worth_taking(wait: float | None, parse: float | None, writes_left: float | None,
@@ -90,12 +112,36 @@ def default_helpers() -> int:
     return max(0, min(3, (os.cpu_count() or 1) - 1))
 
 
-def _helper(paths: Sequence[Path], counter: Any, room: Any, out: Any, started: Any) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """In a helper: ignore SIGINT, and be killed when the parent dies (Linux)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):   # blocked by the parent while it started us
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent_pid:   # died before that took effect
+        os._exit(0)
+
+
+def _helper(paths: Sequence[Path], counter: Any, room: Any, out: Any, started: Any,
+            stop: Any, parent_pid: int, parse: ParseFn) -> None:
     """Claim files through ``counter`` and send ``(index, ParsedFile | error text,
     seconds)``; ``started[index]`` is when the parse began (``time.monotonic``, one
-    clock for all processes)."""
+    clock for all processes). Returns when ``stop`` is set; exits when the parent
+    (``parent_pid``) is gone."""
+    _die_with_parent(parent_pid)
+    gc.disable()   # this process only: it builds millions of small objects, no cycles
     while True:
-        room.acquire()
+        while not room.acquire(timeout=POLL):
+            if os.getppid() != parent_pid:
+                os._exit(0)
+            if stop.is_set():
+                break
+        if stop.is_set():
+            out.cancel_join_thread()   # the parent no longer reads: do not wait to flush
+            return
         with counter.get_lock():
             index = counter.value
             if index >= len(paths):
@@ -104,40 +150,74 @@ def _helper(paths: Sequence[Path], counter: Any, room: Any, out: Any, started: A
             counter.value = index + 1
         began = started[index] = time.monotonic()
         try:
-            parsed: ParsedFile | str = parse_list_file(paths[index], transfer=True)
+            parsed: ParsedFile | str = parse(paths[index], transfer=True)
         except Exception:  # noqa: BLE001 - the writer parses it again and meets the error itself
             parsed = traceback.format_exc()
+        if os.getppid() != parent_pid:
+            os._exit(0)
         out.put((index, parsed, time.monotonic() - began))
 
 
+def _start(procs: Sequence[SpawnProcess]) -> None:
+    """Start helpers with SIGINT blocked in this thread, so that a Ctrl-C while a
+    helper's interpreter starts up (before it ignores SIGINT) is not delivered to
+    it; here it stays pending, or goes to another thread, until unblocked."""
+    if not hasattr(signal, "pthread_sigmask"):
+        for proc in procs:
+            proc.start()
+        return
+    was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for proc in procs:
+            proc.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, was)
+
+
+def _stop(procs: Sequence[SpawnProcess], stop: Any) -> None:
+    """Tell the helpers to stop; kill those still busy after :data:`STOP_GRACE`."""
+    stop.set()
+    deadline = time.monotonic() + STOP_GRACE
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in procs:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+
+
 def parsed_in_order(
-    paths: Sequence[Path], helpers: int, *, skip: set[Path]
-) -> Iterator[tuple[ParsedFile, list[ParsedRow]]]:
+    paths: Sequence[Path], helpers: int, *, skip: set[Path], parse: ParseFn = parse_list_file
+) -> Generator[tuple[ParsedFile, list[ParsedRow]], None, None]:
     """Each path's parsed file and rows, in the order given.
 
-    Paths in ``skip`` are not read (they come back marked ``unchanged``).
+    Paths in ``skip`` are not read (they come back marked ``unchanged``). ``parse``
+    reads a file, here and in the helpers (a module-level function: it goes to them
+    by name).
     """
     todo = [p for p in paths if p not in skip]
-    if helpers <= 0 or len(todo) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if helpers <= 0 or len(todo) < 2:
         for p in paths:
             if p in skip:
                 yield ParsedFile(path=p, unchanged=True), []
             else:
-                parsed = parse_list_file(p)
+                parsed = parse(p)
                 yield parsed, parsed.rows()
         return
 
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")
     counter = ctx.Value("i", 0)
     room = ctx.Semaphore(AHEAD * helpers)
     out = ctx.Queue()
+    stop = ctx.Event()
     started = ctx.Array("d", len(todo), lock=False)  # 0: not claimed by a helper
     sizes = [_size(p) for p in todo]
     pace, write_pace = _Pace(), _Pace()
-    procs = [ctx.Process(target=_helper, args=(todo, counter, room, out, started), daemon=True)
+    procs = [ctx.Process(target=_helper, daemon=True,
+                         args=(todo, counter, room, out, started, stop, os.getpid(),
+                               parse))
              for _ in range(min(helpers, len(todo) - 1))]
-    for proc in procs:
-        proc.start()
+    _start(procs)
     ready: dict[int, ParsedFile | str] = {}
     from_helper: set[int] = set()   # each holds a place in ``room`` until taken
     running = len(procs)
@@ -169,7 +249,7 @@ def parsed_in_order(
         if mine is None:
             return False
         began = time.monotonic()
-        ready[mine] = parse_list_file(todo[mine])
+        ready[mine] = parse(todo[mine])
         pace.add(time.monotonic() - began, sizes[mine])
         return True
 
@@ -209,7 +289,7 @@ def parsed_in_order(
                     continue
                 if running == 0:
                     # a helper died holding this file: parse it here
-                    ready[want] = parse_list_file(todo[want])
+                    ready[want] = parse(todo[want])
                     break
                 receive(block=True)
             got = ready.pop(want)
@@ -217,13 +297,10 @@ def parsed_in_order(
                 from_helper.discard(want)
                 room.release()
             # a helper's traceback: parse here, to succeed or fail with the error itself
-            parsed = parse_list_file(todo[want]) if isinstance(got, str) else got
+            parsed = parse(todo[want]) if isinstance(got, str) else got
             handed = time.monotonic()
             yield parsed, parsed.rows()
             write_pace.add(time.monotonic() - handed, sizes[want])
     finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
+        _stop(procs, stop)
         out.close()

@@ -65,7 +65,7 @@ class EnterpriseState:
 
     def changes(self) -> tuple[object, ...]:
         """The values of :data:`ENTERPRISE_UPDATABLE`, then the id."""
-        return self.row(None)[3:11] + (self.id,)
+        return (*self.row(None)[3:11], self.id)
 
 
 #: Enterprise columns written by the import, in the order of EnterpriseState.row().
@@ -112,6 +112,9 @@ class FrameIndex:
         self.holders: dict[str, list[int]] = {}
         # names whose carriers changed: their rows of earlier files are settled again
         self.dirty: set[str] = set()
+        # enterprises a replaced file rebuilt: the names they carry are their code rows'
+        # (not always their name's), so each code row of theirs notes its name
+        self.refilled: set[int] = set()
         # enterprise id -> its rows without a valid code (for those without a code:
         # one left with none goes)
         self.noncode_rows: dict[int, int] = {}
@@ -221,9 +224,12 @@ class FrameIndex:
                 return candidate
         return None
 
-    def refill(self, ent: EnterpriseState, fresh: EnterpriseState | None) -> None:
+    def refill(self, ent: EnterpriseState, fresh: EnterpriseState | None,
+               carried: set[str] | None = None) -> None:
         """Make indexed ``ent`` what its rows now say (``fresh``, see :func:`replayed`),
-        or empty it when a replaced file took away all its rows (``None``)."""
+        or empty it when a replaced file took away all its rows (``None``); ``carried``:
+        the names its code (or number) rows carry."""
+        self.refilled.add(ent.id)
         self._uncarry(ent)
         if fresh is None:
             ent.name, ent.district_code, ent.phones, ent.conflicts = "", None, [], None
@@ -237,7 +243,7 @@ class FrameIndex:
         ent.name, ent.name_key, ent.district_code = fresh.name, fresh.name_key, fresh.district_code
         ent.phones, ent.conflicts = fresh.phones, fresh.conflicts
         if ent.uscc or ent.reg_no:
-            for key in self.carried_keys(ent):
+            for key in self.carried_keys(ent) if carried is None else sorted(carried):
                 self._carry(ent, key)
 
     def _add(self, ent: EnterpriseState) -> None:
@@ -287,8 +293,9 @@ class FrameIndex:
                 ent = self._new(uscc, reg_no, name, name_key, district_code, phones)
                 self._flag(ent, reasons)
                 return ent
+            known = ent.name_key
             self._merge(ent, name, name_key, district_code, reasons)
-            if name_key and name_key != ent.name_key:
+            if name_key and (name_key != known or ent.id in self.refilled):
                 self._carry(ent, name_key)
         else:
             ent = self.target(reg_no, name_key, reasons)

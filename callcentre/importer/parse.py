@@ -154,6 +154,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
             "columns": {k: sheet.header.labels[v] for k, v in sheet.header.columns.items()},
             **({"note_kinds": {str(r): k for r, k in sheet.note_kinds.items()}}
                if sheet.note_kinds else {}),
+            "column_index": dict(columns),  # the check workbook shows the cells as sent
             **({"continues": sheet.continues} if sheet.continues else {}),
             **({"hidden": True} if sheet.hidden else {}),
         })

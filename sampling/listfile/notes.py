@@ -65,8 +65,8 @@ def example_row(raw: Sequence[object], name_col: int | None, notes_sheet: bool) 
             return True
     return notes_sheet and any(
         _DUMMY_NUMBER.fullmatch(c if isinstance(c, str) else str(int(c)))
-        for c in raw if isinstance(c, str) or isinstance(c, int | float) and
-        not isinstance(c, bool) and float(c).is_integer())
+        for c in raw if isinstance(c, str) or (isinstance(c, int | float) and
+        not isinstance(c, bool) and float(c).is_integer()))
 
 
 def signoff_row(raw: Sequence[object]) -> bool:

@@ -241,8 +241,8 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
         f0 = raw[0]
         if (f0 is None or type(f0) is str) and may_be_signoff(f0) and signoff_row(raw):
             return SIGNOFF
-        if (notes_sheet or name_col is not None and name_col < len(raw)
-                and may_be_example(raw[name_col])) and example_row(raw, name_col, notes_sheet):
+        if (notes_sheet or (name_col is not None and name_col < len(raw)
+                and may_be_example(raw[name_col]))) and example_row(raw, name_col, notes_sheet):
             return EXAMPLE
         return None
 
@@ -263,15 +263,15 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             elif type(raw[0]) is str and not raw[0].strip() and all(
                     isinstance(c, str) and not c.strip() for c in raw):
                 blank_rows.append(index + 1)
-            elif (not v or by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小") \
+            elif (not v or (by_name and isinstance(v, str) and v.lstrip()[:1] in "合总小")) \
                     and _is_total(raw, uscc):
                 note_rows.append(index + 1)
-            elif not by_name and (not v or type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff") \
+            elif not by_name and (not v or (type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff")) \
                     and (other := _header_at(grid, index)) is not None:
                 return other, index
             # (cheap looks first: most rows start with a 序号 and have a plain name)
             elif (index < units_until or notes_sheet or f0_hint(raw[0])
-                  or name_at < n and type(nm := raw[name_at]) is str and hint(nm)) \
+                  or (name_at < n and type(nm := raw[name_at]) is str and hint(nm))) \
                     and (kind := other_line(raw, index)) is not None:
                 note_rows.append(index + 1)
                 kinds[index + 1] = kind
@@ -283,7 +283,7 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
                 # a numbered row of an empty template: only its 序号 is filled, a number
                 len(filled) == 1 and seq is not None and seq < n and _is_number(raw[seq])):
             blank_rows.append(index + 1)
-        elif len(filled) <= 2 and (isinstance(filled[0], str) and _NOTE.match(filled[0])
+        elif len(filled) <= 2 and ((isinstance(filled[0], str) and _NOTE.match(filled[0]))
                                    or _is_total(raw, uscc)):
             note_rows.append(index + 1)
         elif raw == header_cells:
@@ -317,7 +317,7 @@ def _heading_above(sheet: ListSheet, header_index: int,
     aside), taken from the sheet's note rows to be that table's preamble."""
     if not sheet.note_rows or sheet.note_kinds.get(last := sheet.note_rows[-1]) != HEADING:
         return []
-    if sheet.rows and sheet.rows[-1].row > last or not all(
+    if (sheet.rows and sheet.rows[-1].row > last) or not all(
             r in sheet.blank_rows for r in range(last + 1, header_index + 1)):
         return []
     sheet.note_rows.pop()
@@ -365,7 +365,7 @@ def _continues(name: str, grid: Sequence[Sequence[object]], header: HeaderMatch)
     def looks_like_data(row: Sequence[object]) -> bool:
         if code is not None:
             return code < len(row) and isinstance(row[code], str) \
-                and _CODE_LIKE.fullmatch(row[code]) is not None
+                and _CODE_LIKE.fullmatch(str(row[code])) is not None
         return phone is not None and phone < len(row) and not is_blank(row[phone]) \
             and len(_DIGITS.findall(str(row[phone]))) >= 7
 
@@ -530,9 +530,9 @@ def read_list_file(path: Path | str) -> ListFile:
     hidden_sheets: set[str] = set()
     if not workbook and looks_like_html(head):
         # a web page saved as .xls: Excel shows its tables on one sheet named after the file
-        grid, merged = html_grid(decode_html(path.read_bytes()))
-        raw_sheets = [(path.stem[:31], grid, [], merged)]
-    elif not workbook and (suffix in (".csv", ".txt") or suffix == ".xls" and _is_text(head)):
+        page, merged = html_grid(decode_html(path.read_bytes()))
+        raw_sheets = [(path.stem[:31], page, [], merged)]
+    elif not workbook and (suffix in (".csv", ".txt") or (suffix == ".xls" and _is_text(head))):
         # (text saved as .xls by older systems is read as the csv it is)
         try:
             raw_sheets = [(name, grid, lines, []) for name, grid, lines in _read_csv(path)]
@@ -579,6 +579,9 @@ _DEPARTMENT = re.compile(
     r"(?:上报|报送|提供)?部门(?:[（(]单位[)）])?\s*[:：]\s*([^\s:：]+)(\s*[:：])?")
 
 
+_SEAL_NOTE = re.compile(r"[（(]?(?:加盖公章|盖章|公章|签章|章)[)）]?$")
+
+
 def department_from_preamble(lines: Sequence[str]) -> str | None:
     """The department named in a title row such as "部门：市税务局  联系人：…"."""
     from sampling.identifiers.names import strip_invisible
@@ -593,6 +596,8 @@ def department_from_preamble(lines: Sequence[str]) -> str | None:
             # name goes in a blank template ("部门：   联系人：…")
             label = next((x for x in _NEXT_LABELS if name.endswith(x)), name)
             name = name[: len(name) - len(label)]
+        # a seal note written after the name: "部门：市税务局（盖章）"
+        name = _SEAL_NOTE.sub("", name)
         if name and "×" not in name and "XX" not in name.upper():
             return name.strip()
     return None

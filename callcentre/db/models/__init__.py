@@ -3,6 +3,17 @@
 One module per area; add a line here when adding an area.
 """
 
+from callcentre.db.models.accounts import AppSetting, AuthToken, UserAccount  # noqa: F401
+from callcentre.db.models.audit import AuditEvent  # noqa: F401
+from callcentre.db.models.fieldwork import (  # noqa: F401
+    Answer,
+    CalendarDay,
+    CallAttempt,
+    CallerSession,
+    CasePhone,
+    CaseQueue,
+    DoNotCall,
+)
 from callcentre.db.models.frame import (
     Department,
     Enterprise,

@@ -1,7 +1,7 @@
 """foundation: frame tables
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-22 12:20:39.088300
 """
 from __future__ import annotations

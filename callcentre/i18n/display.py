@@ -1,0 +1,56 @@
+"""Data shown to people: stratum labels, items, districts, phone numbers.
+
+Stored values stay machine-readable (``item=12|district=120101``, ``+862223450003``);
+these functions turn them into what a Chinese reader expects (``第12项 · 和平区``,
+``022-2345 0003 转 103``), in one place for the CLI, the TUI and the reports.
+"""
+
+from __future__ import annotations
+
+from callcentre.i18n import t
+
+
+def district_name(code: str | None) -> str:
+    from sampling.identifiers.district import DISTRICTS
+
+    if not code or code == "None":
+        return t("sample.stratum.no_district")
+    return DISTRICTS.get(code, code)
+
+
+def stratum_display(label: str) -> str:
+    """``item=12|district=120101`` → ``第12项 · 和平区``."""
+    from sampling.strata import parse_label
+
+    if label == "all":
+        return t("sample.stratum.all")
+    parts = []
+    for column, value in parse_label(label).items():
+        if column == "item":
+            parts.append(t("sample.stratum.item", n=value))
+        elif column == "area":
+            parts.append(t("sample.stratum.area", n=value))
+        elif column == "district":
+            parts.append(district_name(value))
+        else:
+            parts.append(value)
+    return " · ".join(parts)
+
+
+def phone_display(e164: str | None, ext: str | None = None) -> str:
+    """A stored number as people dial it: ``+862223450003``/``103`` → ``022-2345 0003 转 103``,
+    ``+8613812345678`` → ``138 1234 5678``."""
+    if not e164:
+        return ""
+    digits = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
+    if e164.startswith("+86") and len(digits) == 11 and digits[0] == "1":
+        text = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    elif e164.startswith("+86"):
+        # area codes 10 and 2x are two digits, the rest three
+        area_len = 2 if digits[0] in "12" else 3
+        area, local = digits[:area_len], digits[area_len:]
+        local = f"{local[:-4]} {local[-4:]}" if len(local) > 4 else local
+        text = f"0{area}-{local}"
+    else:
+        text = e164
+    return f"{text} {t('phone.ext')} {ext}" if ext else text
