@@ -191,3 +191,11 @@ def test_the_header_is_found_below_a_long_block_of_instructions(tmp_path: Path,
     sheet = read_list_file(_xlsx(tmp_path / "long.xlsx", {"名单": rows})).sheets[0]
     assert sheet.header_row == instructions + 1
     assert [r.row for r in sheet.rows] == [instructions + 2]
+
+
+def test_a_header_looked_for_in_one_row_is_looked_for_there_only() -> None:
+    from sampling.listfile.headers import find_header
+
+    rows = [["天津华泰科技有限公司", "王伟", "和平区"], ["企业名称", "统一社会信用代码", "联系电话"]]
+    assert find_header(rows, scan_rows=1, min_fields=2) is None
+    assert find_header(rows).row_index == 1  # type: ignore[union-attr]

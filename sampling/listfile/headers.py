@@ -297,10 +297,10 @@ def find_header(
     """
     first = min(FIRST_ROWS, scan_rows, len(rows))
     found = _best_header(rows, range(first), min_fields)
-    if found is None and len(rows) > first:
+    if found is None and scan_rows > first:
         # (the second table of a sheet, further down, does not outrank the first)
         found = _best_header(rows, range(first, min(scan_rows, len(rows))), min_fields)
-    if found is None and len(rows) > scan_rows:
+    if found is None and scan_rows >= SCAN_ROWS and len(rows) > scan_rows:
         later = _first_labelled(rows, scan_rows)
         if later is not None:
             found = _best_header(rows, range(later, later + 1), min_fields)
