@@ -178,7 +178,8 @@ class FrameIndex:
         carriers = table.setdefault(key, [])
         if ent not in carriers:
             carriers.append(ent)
-            self.dirty.add(key)
+            if key in self.holders:     # (only names some row without a code has matter)
+                self.dirty.add(key)
 
     def forget(self, ent: EnterpriseState) -> None:
         """Take an enterprise that is gone out of the index (the caller flushes first:
@@ -204,7 +205,8 @@ class FrameIndex:
                 carriers = table.get(key)
                 if carriers is not None and ent in carriers:
                     carriers.remove(ent)
-                    self.dirty.add(key)
+                    if key in self.holders:
+                        self.dirty.add(key)
 
     def flush(self) -> tuple[list[EnterpriseState], list[EnterpriseState]]:
         """(created, changed) since the last flush; both lists are then cleared."""
@@ -255,6 +257,13 @@ class FrameIndex:
             self.by_name.setdefault(ent.name_key, []).append(ent)
         if ent.uscc or ent.reg_no:
             table = self.code_keys if ent.uscc else self.reg_keys
+            if ent.conflicts is None:       # (a new one: its name only)
+                if ent.name_key:
+                    if (carriers := table.get(ent.name_key)) is None:
+                        table[ent.name_key] = [ent]
+                    elif ent not in carriers:
+                        carriers.append(ent)
+                return
             for key in self.carried_keys(ent):
                 carriers = table.setdefault(key, [])
                 if ent not in carriers:
@@ -338,7 +347,7 @@ class FrameIndex:
     def _flag(self, ent: EnterpriseState, reasons: list[str]) -> None:
         """A new enterprise's first row: the name it carries (a new carrier, indexed
         by :meth:`_add`) is to be settled again in earlier files."""
-        if (ent.uscc or ent.reg_no) and ent.name_key:
+        if (ent.uscc or ent.reg_no) and ent.name_key in self.holders:
             self.dirty.add(ent.name_key)
 
     def _merge(self, ent: EnterpriseState, name: str, name_key: str,

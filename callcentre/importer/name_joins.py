@@ -16,11 +16,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from callcentre.db.engine import IdAllocator, bulk_insert, bulk_update
-from callcentre.db.models import Enterprise, ItemMembership, ListRow, SourceFile
 from callcentre.importer.frame_index import CONFLICT_REASONS, EnterpriseState, FrameIndex
 from sampling.identifiers.names import key_of_normalised
 from sampling.identifiers.phone import normalise_phones
@@ -33,11 +31,12 @@ _FLAGS = {"name": "conflict_name", "district": "conflict_district"}
 
 @dataclass(slots=True)
 class Settled:
-    """What settling changed: files whose rows changed (to be recounted), and code
-    enterprises that lost rows (to be rebuilt from the rows they keep: rare, as it takes
-    two code enterprises coming to carry one name). An enterprise without a code that
-    lost rows goes when it has none left; one that keeps some keeps what the others
-    said (their phones, say) until a replacement rebuilds it."""
+    """What settling changed: files whose rows changed (their counts follow), and code
+    enterprises that lost rows (two code enterprises came to carry one name): made again
+    from the rows they keep at the end of the import, as finding an enterprise's rows
+    reads the whole row table. An enterprise without a code that lost rows goes when it
+    has none left; one that keeps some keeps what the others said (their phones, say)
+    until a replacement rebuilds it."""
 
     files: set[int] = field(default_factory=set)
     #: per file: rows by status, and by reason, gained (+) and lost (-)
@@ -63,27 +62,33 @@ def chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
         yield ids[start:start + size]
 
 
+def _in(part: Sequence[int]) -> str:
+    """Ids as the text of an ``IN (…)`` list: ints only, so nothing to quote. Plain SQL
+    on the driver here: settling runs after every file, and building the statements
+    with SQLAlchemy cost more than running them."""
+    return ",".join([str(int(i)) for i in part])
+
+
+def _column(conn: Connection, sql: str, ids: Sequence[int]) -> set[int]:
+    """The first column of ``sql`` (with ``{ids}`` for the id list) over ``ids``."""
+    found: set[int] = set()
+    for part in chunks(list(ids)):
+        found.update(r[0] for r in conn.exec_driver_sql(sql.format(ids=_in(part))))
+    return found
+
+
 def drop_orphan_memberships(conn: Connection, affected: Sequence[int]) -> None:
     """Delete the memberships among ``affected`` that no row supports any more, except
     those a sample refers to."""
-    lr = ListRow.__table__  # type: ignore[attr-defined]
-    im = ItemMembership.__table__  # type: ignore[attr-defined]
-    still: set[int] = set()
-    for part in chunks(list(affected)):
-        still.update(conn.execute(select(lr.c.membership_id).where(
-            lr.c.membership_id.in_(part)).distinct()).scalars())
+    still = _column(conn, "SELECT DISTINCT membership_id FROM listrow"
+                    " WHERE membership_id IN ({ids})", affected)
     orphans = [m for m in affected if m not in still]
     if orphans:
-        from callcentre.db.models.sample import SampleUnit
-
-        su = SampleUnit.__table__  # type: ignore[attr-defined]
-        sampled: set[int] = set()
-        for part in chunks(orphans):
-            sampled.update(conn.execute(select(su.c.membership_id).where(
-                su.c.membership_id.in_(part))).scalars())
+        sampled = _column(conn, "SELECT membership_id FROM sampleunit"
+                          " WHERE membership_id IN ({ids})", orphans)
         orphans = [m for m in orphans if m not in sampled]
     for part in chunks(orphans):
-        conn.execute(delete(im).where(im.c.id.in_(part)))
+        conn.exec_driver_sql(f"DELETE FROM itemmembership WHERE id IN ({_in(part)})")
 
 
 def _phones(text: str) -> tuple[tuple[str, str | None, str], ...]:
@@ -98,7 +103,7 @@ def settle(conn: Connection, index: FrameIndex, *, wave_id: int,
     enterprises that got their first conflict (module notes)."""
     out = Settled()
     keys = [k for k in index.dirty if k in index.holders]
-    index.dirty.clear()
+    index.dirty = set()
     if keys:
         _settle_names(conn, index, keys, wave_id=wave_id, memberships=memberships, out=out)
     _flag_conflicts(conn, index, out)
@@ -107,22 +112,19 @@ def settle(conn: Connection, index: FrameIndex, *, wave_id: int,
 
 def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_id: int,
                   memberships: IdAllocator, out: Settled) -> None:
-    lr = ListRow.__table__  # type: ignore[attr-defined]
-    sf = SourceFile.__table__  # type: ignore[attr-defined]
-    im = ItemMembership.__table__  # type: ignore[attr-defined]
     ids = sorted({i for k in keys for i in index.holders[k]})
     by_key: defaultdict[str, list] = defaultdict(list)  # type: ignore[type-arg]
     for part in chunks(ids):
-        for r in conn.execute(select(
-                lr.c.id, lr.c.source_file_id, lr.c.name, lr.c.reg_no, lr.c.district_code,
-                lr.c.phones, lr.c.enterprise_id, lr.c.membership_id, lr.c.reasons,
-                lr.c.status).where(lr.c.id.in_(part), lr.c.uscc.is_(None))):
+        for r in conn.exec_driver_sql(
+                "SELECT id, source_file_id, name, reg_no, district_code, phones, enterprise_id,"
+                " membership_id, reasons, status FROM listrow"
+                f" WHERE id IN ({_in(part)}) AND uscc IS NULL"):
             by_key[key_of_normalised(r.name)].append(r)
     files = {r.source_file_id for rows in by_key.values() for r in rows}
     place: dict[int, tuple[int, int]] = {}
     for part in chunks(sorted(files)):
-        place.update({r.id: (r.item_id, r.department_id) for r in conn.execute(
-            select(sf.c.id, sf.c.item_id, sf.c.department_id).where(sf.c.id.in_(part)))})
+        place.update({r.id: (r.item_id, r.department_id) for r in conn.exec_driver_sql(
+            f"SELECT id, item_id, department_id FROM sourcefile WHERE id IN ({_in(part)})")})
     moved: list[tuple[Any, int, str, str]] = []    # (row, enterprise, reasons, status)
     left: dict[int, EnterpriseState] = {}   # enterprises without a code that lost rows
     counts = index.noncode_rows
@@ -169,8 +171,9 @@ def _settle_names(conn: Connection, index: FrameIndex, keys: list[str], *, wave_
     member_of: dict[tuple[int, int, int], int] = {}
     wanted = {(e, *place[r.source_file_id]) for r, e, _, status in moved if status != "rejected"}
     for part in chunks(sorted({e for e, _, _ in wanted})):
-        for m in conn.execute(select(im.c.id, im.c.enterprise_id, im.c.item_id,
-                                     im.c.department_id).where(im.c.enterprise_id.in_(part))):
+        for m in conn.exec_driver_sql(
+                "SELECT id, enterprise_id, item_id, department_id FROM itemmembership"
+                f" WHERE enterprise_id IN ({_in(part)})"):
             member_of[(m.enterprise_id, m.item_id, m.department_id)] = m.id
     new_members = []
     for triple in sorted(wanted - member_of.keys()):
@@ -215,16 +218,11 @@ def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseSta
     still names them)."""
     if not emptied:
         return
-    ent = Enterprise.__table__  # type: ignore[attr-defined]
     ids = [e.id for e in emptied]
-    from callcentre.db.models import WorkOrder
-    from callcentre.db.models.sample import SampleCase, SampleUnit
-
     kept: set[int] = set()
-    for table in (ItemMembership, WorkOrder, SampleCase, SampleUnit):
-        column = table.__table__.c.enterprise_id  # type: ignore[attr-defined,union-attr]
-        for part in chunks(ids):
-            kept.update(conn.execute(select(column).where(column.in_(part))).scalars())
+    for table in ("itemmembership", "workorder", "samplecase", "sampleunit"):
+        kept |= _column(conn, f"SELECT enterprise_id FROM {table} WHERE enterprise_id IN ({{ids}})",
+                        ids)
     gone = [e for e in emptied if e.id not in kept]
     created = {e.id for e in index.created}
     for e in gone:
@@ -233,26 +231,24 @@ def _drop_empty(conn: Connection, index: FrameIndex, emptied: list[EnterpriseSta
         index.created = [e for e in index.created if e.id not in {g.id for g in gone}]
     written = [e.id for e in gone if e.id not in created]
     for part in chunks(written):    # (every row of theirs has moved)
-        conn.execute(delete(ent).where(ent.c.id.in_(part)))
+        conn.exec_driver_sql(f"DELETE FROM enterprise WHERE id IN ({_in(part)})")
 
 
 def _flag_conflicts(conn: Connection, index: FrameIndex, out: Settled) -> None:
     """Flag the earlier rows of enterprises that got their first name or district
     conflict (rows found through their memberships; a rejected row keeps its status
     whatever it is flagged with)."""
-    lr = ListRow.__table__  # type: ignore[attr-defined]
-    im = ItemMembership.__table__  # type: ignore[attr-defined]
     for what, flag in _FLAGS.items():
         ids = sorted(index.newly_conflicted[what])
-        index.newly_conflicted[what].clear()
+        index.newly_conflicted[what] = set()
         updates: list[tuple[object, ...]] = []
         for part in chunks(ids):
-            members = select(im.c.id).where(im.c.enterprise_id.in_(part)).scalar_subquery()
-            for r in conn.execute(select(lr.c.id, lr.c.source_file_id, lr.c.reasons,
-                                         lr.c.status).where(lr.c.membership_id.in_(members))):
-                reasons = [x for x in r.reasons.split(",") if x]
-                if flag in reasons:
+            for r in conn.exec_driver_sql(
+                    "SELECT id, source_file_id, reasons, status FROM listrow WHERE membership_id"
+                    f" IN (SELECT id FROM itemmembership WHERE enterprise_id IN ({_in(part)}))"):
+                if flag in r.reasons:
                     continue
+                reasons = [x for x in r.reasons.split(",") if x]
                 reasons.append(flag)
                 status = r.status if r.status in ("rejected", "duplicate") else row_status(reasons)
                 updates.append((",".join(reasons), status, r.id))

@@ -195,6 +195,7 @@ def _import_all(
     skip = _unchanged_paths(engine, jobs, paths, wave_id=wave_id)
     stream = parsed_in_order([p for i, p in enumerate(paths) if i not in twice],
                              default_helpers() if workers is None else workers, skip=skip)
+    rebuild: set[int] = set()   # enterprises to make again from their rows, at the end
     with closing(stream):   # helpers stopped at once when the import ends or fails
         for number, job in enumerate(jobs):
             if number in twice:
@@ -224,7 +225,7 @@ def _import_all(
                         index = FrameIndex.load(conn)
                     _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
                                 department=result.department, item=job.item, progress=progress,
-                                cpu=summary.writer_cpu)
+                                cpu=summary.writer_cpu, rebuild=rebuild)
                     # work orders imported before their enterprises' lists link up now
                     relink_workorders(conn)
                     # stale after a replacement rebuilt some enterprises: reloaded next time
@@ -237,6 +238,13 @@ def _import_all(
             summary.files.append(result)
             if on_result is not None:
                 on_result(result)
+    if rebuild:
+        # code enterprises settling took rows from, made again from the rows they keep
+        # (once, at the end: finding an enterprise's rows reads the whole row table)
+        started = process_time()
+        with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
+            _rebuild_enterprises(conn, FrameIndex(), rebuild, refill_index=False)
+        summary.writer_cpu["settle"] += process_time() - started
     return summary
 
 
@@ -265,6 +273,7 @@ def _write_file(
     item: int,
     progress: ProgressFn | None,
     cpu: defaultdict[str, float],
+    rebuild: set[int],
 ) -> None:
     started = process_time()
     sf = SourceFile.__table__  # type: ignore[attr-defined]
@@ -422,14 +431,14 @@ def _write_file(
         _rebuild_enterprises(conn, index, chain(touched, settled.rebuild,
                                                 (e.id for e in ents if e is not None)),
                              refill_index=False)
-    elif settled.rebuild:
-        _rebuild_enterprises(conn, index, settled.rebuild, refill_index=False, in_place=True)
-    if touched:
         # enterprises the old rows made that nothing refers to any more go, as a fresh
         # import of the files would not make them
         _drop_unused_enterprises(conn, touched)
-    if touched or settled.rebuild:
         _recount(conn, file_id, result)     # the replay may change this file's rows too
+    else:
+        # a code enterprise that lost rows keeps what they said until it is made again
+        # at the end of the import (the caller's ``rebuild``); rows are flagged then
+        rebuild.update(settled.rebuild)
     cpu["settle"] += process_time() - lap
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
@@ -478,16 +487,14 @@ def _existing_memberships(conn: Connection, *, file_id: int, item_id: int,
 
 
 def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int], *,
-                         refill_index: bool, in_place: bool = False) -> None:
+                         refill_index: bool) -> None:
     """Make enterprises again from the rows they have now (:func:`replayed`, rows in
     the order a fresh import of the files would meet them: by file, then row), so that
     what a replaced file's old rows said does not linger (an old primary phone, say).
 
     ``refill_index``: before the new rows are resolved, bring the index's copies up to
     date too (so that they are not flagged against the old values), emptying those
-    left without rows; after, the index is just reloaded for the next file, unless
-    ``in_place`` (a few enterprises that settling took rows from): then its copies are
-    brought up to date.
+    left without rows; after, the index is just reloaded for the next file.
     """
     lr = ListRow.__table__  # type: ignore[attr-defined]
     ent = Enterprise.__table__  # type: ignore[attr-defined]
@@ -530,12 +537,7 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
         bulk_update(conn, "listrow", ("reasons", "status"), flagged)
         for file_id in files:
             _recount(conn, file_id)
-        if not in_place:
-            index.stale = True   # its copies of them are out of date: reloaded for the next file
-            return
-        for fresh in rebuilt:
-            if (known := index.find(fresh.id, fresh.uscc, fresh.reg_no, fresh.name_key)):
-                index.refill(known, fresh, carried.get(fresh.id, set()))
+        index.stale = True   # its copies of them are out of date: reloaded for the next file
 
 
 def _with_conflicts(reasons: str, conflicts: list[str]) -> str:
