@@ -23,15 +23,18 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from elementpath import XPath2Parser, XPathContext
 from elementpath.datatypes import UntypedAtomic
 from elementpath.exceptions import ElementPathError
+
+from questionnaires.limits import LIMITS, TooComplex, check_size, reset_budget, spend
+from questionnaires.regex import pattern_problem, regex_search
 
 Value = str | int | float | list[str] | None
 """An answer as the engine stores it (select_multiple: list of choice names)."""
@@ -45,12 +48,19 @@ NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 class ExpressionError(ValueError):
-    """An expression that cannot be parsed (``detail`` says why, in English)."""
+    """An expression that cannot be parsed (``detail`` says why, in English).
 
-    def __init__(self, source: str, detail: str) -> None:
+    ``key`` and ``params``: the catalogue message for users, when it is more specific
+    than ``questionnaire.err.expression`` (an expression over a limit …).
+    """
+
+    def __init__(self, source: str, detail: str, key: str = "questionnaire.err.expression",
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(f"{source!r}: {detail}")
         self.source = source
         self.detail = detail
+        self.key = key
+        self.params = params if params is not None else {"expr": source, "detail": detail}
 
 
 # --- XLSForm functions -----------------------------------------------------------
@@ -74,15 +84,49 @@ def _if(condition: Any, then: Any, otherwise: Any) -> Any:
 
 
 def _regex(value: Any, pattern: Any) -> bool:
-    return re.search(str(pattern), str(value if value is not None else "")) is not None
+    return regex_search(value, pattern)
 
 
 def _int(value: Any) -> int:
     return int(float(str(value)))
 
 
+_RANGE_TOKEN: Any = XPath2Parser.symbol_table["to"]
+
+
+class _BoundedRange(_RANGE_TOKEN):  # type: ignore[misc]
+    """``a to b`` whose items are counted against the limits (:mod:`questionnaires.limits`)."""
+
+    def evaluate(self, context: Any = None) -> Any:
+        try:
+            start, stop = self.get_operands(context)
+            size = int(stop) - int(start) + 1
+        except (TypeError, ValueError, OverflowError):
+            size = 0
+        if size > 0:
+            spend(size)
+        return super().evaluate(context)
+
+
+class _Parser(XPath2Parser):
+    symbol_table: ClassVar[dict[str, Any]] = {  # type: ignore[misc]
+        **XPath2Parser.symbol_table, "to": _BoundedRange}
+
+
+# XPath 2 constructs that XLSForm (ODK's XPath 1 and functions) does not have, and that
+# make work out of nothing: loops over sequences, and regular expressions that
+# backtrack (regex() is the XLSForm function, on RE2)
+_REFUSED = {"for": "for … return", "some": "some … satisfies", "every": "every … satisfies",
+            "matches": "matches()", "replace": "replace()", "tokenize": "tokenize()"}
+
+
+_MAY_REFUSE = re.compile(r"\b(?:" + "|".join(_REFUSED) + r")\b")
+# what check_expression looks at in the token tree: ranges and regex() patterns
+_MAY_CHECK = re.compile(r"\bto\b|\bregex\b")
+
+
 def _make_parser() -> XPath2Parser:
-    parser = XPath2Parser()
+    parser = _Parser()
     parser.external_function(_selected, name="selected")
     parser.external_function(_count_selected, name="count-selected")
     parser.external_function(_selected_at, name="selected-at")
@@ -149,11 +193,13 @@ class Expression:
         variables: dict[str, Any] = {name: as_xpath_value(values.get(name))
                                      for name in self.refs}
         item = node if node is not None else as_xpath_value(current)
+        reset_budget()
         try:
             context = XPathContext(node, item=item, variables=variables) if node is not None \
                 else XPathContext(None, item=item, variables=variables)
             result = self._token.evaluate(context)
-        except (ElementPathError, ArithmeticError, ValueError, TypeError):
+        # TooComplex is a ValueError: a range over the limits has no value
+        except (ElementPathError, ArithmeticError, ValueError, TypeError, RecursionError):
             return NO_VALUE
         return from_xpath_value(result)
 
@@ -162,21 +208,58 @@ class Expression:
         return truthy(self.evaluate(values, current, node))
 
 
+def _tokens(token: Any) -> list[Any]:
+    """Every token of a parsed expression (iteratively: no recursion to overflow)."""
+    out, todo = [], [token]
+    while todo:
+        item = todo.pop()
+        out.append(item)
+        todo.extend(item)
+    return out
+
+
+def _too_complex(source: str, exc: TooComplex) -> ExpressionError:
+    return ExpressionError(source, str(exc), f"questionnaire.err.expression_{exc.limit}",
+                           {"expr": source[:80], "found": exc.found, "allowed": exc.allowed})
+
+
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> Expression:
-    """Parse ``source`` once; raise :class:`ExpressionError` if it is not valid."""
+    """Parse ``source`` once; raise :class:`ExpressionError` if it is not valid, is over
+    a limit (:mod:`questionnaires.limits`) or uses a construct XLSForm does not have."""
     text = source.strip()
     if not text:
         raise ExpressionError(source, "empty expression")
+    try:
+        check_size(text)
+    except TooComplex as exc:
+        raise _too_complex(source, exc) from None
     for name in references(text):
         if not NAME_PATTERN.match(name):
             raise ExpressionError(source, f"bad reference ${{{name}}}")
+    reset_budget()          # the parser evaluates constant parts (ranges too) itself
     try:
         token = _parser().parse(to_xpath(text))
     except ElementPathError as exc:
+        # elementpath evaluates constant parts while parsing, and wraps what they raise
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, TooComplex):
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, TooComplex):
+            raise _too_complex(source, cause) from None
         raise ExpressionError(source, str(exc)) from None
+    except TooComplex as exc:
+        raise _too_complex(source, exc) from None
+    except RecursionError:
+        raise _too_complex(source, TooComplex("too_deep", LIMITS.max_depth + 1,
+                                              LIMITS.max_depth)) from None
     except (ValueError, TypeError, KeyError) as exc:  # elementpath internals on odd input
         raise ExpressionError(source, str(exc)) from None
+    for item in _tokens(token) if _MAY_REFUSE.search(text) else ():
+        if item.symbol in _REFUSED:
+            raise ExpressionError(source, f"{item.symbol} is not supported",
+                                  "questionnaire.err.expression_refused",
+                                  {"expr": source[:80], "construct": _REFUSED[item.symbol]})
     return Expression(source=text, refs=tuple(references(text)), _token=token)
 
 
@@ -242,16 +325,31 @@ def choice_node(columns: Mapping[str, str]) -> ET.Element:
     return root
 
 
-def check_expression(source: str, known: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
-    """Problems with ``source`` as ``(message key, params)``: syntax, unknown names."""
-    problems: list[tuple[str, dict[str, str]]] = []
+def check_expression(source: str, known: Collection[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Problems with ``source`` as ``(message key, params)``: syntax, limits, unknown
+    names, ranges of literal bounds over the limit, regex() patterns RE2 cannot take.
+
+    ``known``: the question names; pass a set (anything else is made one, per call).
+    """
+    problems: list[tuple[str, dict[str, Any]]] = []
     try:
-        compile_expression(source)
+        expression = compile_expression(source)
     except ExpressionError as exc:
-        problems.append(("questionnaire.err.expression", {"expr": source, "detail": exc.detail}))
+        problems.append((exc.key, exc.params))
         return problems
-    known_set = set(known)
-    for name in references(source):
+    known_set = known if isinstance(known, (set, frozenset)) else set(known)
+    for name in expression.refs:
         if name not in known_set:
             problems.append(("questionnaire.err.unknown_reference", {"name": name}))
+    for item in _tokens(expression._token) if _MAY_CHECK.search(source) else ():
+        if item.symbol == "to" and all(op.symbol == "(integer)" for op in item):
+            size = int(item[1].value) - int(item[0].value) + 1
+            if size > LIMITS.max_range:
+                problems.append(("questionnaire.err.expression_range",
+                                 {"expr": source[:80], "found": size,
+                                  "allowed": LIMITS.max_range}))
+        elif item.symbol == "regex" and len(item) == 2 and item[1].symbol == "(string)" and (
+                why := pattern_problem(str(item[1].value))) is not None:
+            problems.append(("questionnaire.err.regex_pattern",
+                             {"pattern": str(item[1].value)[:80], "detail": why}))
     return problems

@@ -22,7 +22,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from questionnaires.expressions import NAME_PATTERN, check_expression
+from questionnaires.cycles import CALCULATION, CONSTRAINT, GROUP, RELEVANT, find_cycles
+from questionnaires.expressions import NAME_PATTERN, check_expression, references
 from questionnaires.messages import message
 from questionnaires.model import (
     GROUP_BEGIN,
@@ -33,6 +34,8 @@ from questionnaires.model import (
     Group,
     Question,
 )
+from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
+from sampling.listfile.sizecheck import check_workbook
 
 Rows = Sequence[Sequence[Any]]
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -175,7 +178,7 @@ def check_sheets(sheets: Mapping[str, Rows], source: str = "") -> tuple[Form | N
     settings = _read_settings(settings_sheet)
     questions, groups, name_rows = _read_survey(survey, choices, issue)
 
-    known = [q.name for q in questions]
+    known = {q.name for q in questions}      # a set, made once: validation stays linear
     for q in questions:
         for header, source_text in (("relevant", q.relevant), ("constraint", q.constraint),
                                     ("calculation", q.calculation),
@@ -192,6 +195,9 @@ def check_sheets(sheets: Mapping[str, Rows], source: str = "") -> tuple[Form | N
         if g.relevant:
             for key, params in check_expression(g.relevant, known):
                 issue(survey, name_rows[g.name], "relevant", key, **params)
+    for cycle in find_cycles(_reference_graph(questions, groups), name_rows):
+        issue(survey, name_rows[cycle.names[0]], cycle.column, "questionnaire.err.cycle",
+              names=" → ".join(f"${{{n}}}" for n in cycle.names))
 
     form_id = settings.get("form_id") or Path(source).stem or "form"
     if not NAME_PATTERN.match(form_id):
@@ -209,6 +215,30 @@ def check_sheets(sheets: Mapping[str, Rows], source: str = "") -> tuple[Form | N
         default_language=_language_of(settings.get("default_language", "")) or "zh",
     )
     return form, []
+
+
+def _reference_graph(questions: Sequence[Question], groups: Mapping[str, Group]
+                     ) -> dict[str, list[tuple[str, str]]]:
+    """Name -> (name its expressions reference, column) for :func:`find_cycles`; a
+    question also points at its innermost group (which points at what its relevant
+    names, and at its own enclosing group through its first member's groups)."""
+    graph: dict[str, list[tuple[str, str]]] = {}
+    for q in questions:
+        targets = graph.setdefault(q.name, [])
+        for kind, text in ((RELEVANT, q.relevant), (CALCULATION, q.calculation),
+                           (CONSTRAINT, q.constraint)):
+            if text:
+                targets.extend((ref, kind) for ref in references(text)
+                               if not (kind == CONSTRAINT and ref == q.name))
+        if q.groups:
+            targets.append((q.groups[-1], GROUP))
+            for outer, inner in zip(q.groups, q.groups[1:], strict=False):
+                if (outer, GROUP) not in graph.setdefault(inner, []):
+                    graph[inner].append((outer, GROUP))
+    for g in groups.values():
+        if g.relevant:
+            graph.setdefault(g.name, []).extend((ref, RELEVANT) for ref in references(g.relevant))
+    return graph
 
 
 def _read_settings(sheet: _Sheet) -> dict[str, str]:
@@ -352,10 +382,28 @@ def _read_survey(sheet: _Sheet, choices: Mapping[str, tuple[Choice, ...]], issue
     return questions, groups, name_rows
 
 
-def read_sheets(path: str | Path) -> dict[str, list[list[Any]]]:
-    """All sheets of a workbook as rows of cell values (python-calamine)."""
+def read_sheets(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> dict[str, list[list[Any]]]:
+    """All sheets of a workbook as rows of cell values (python-calamine).
+
+    The workbook's size is checked first, as for list files
+    (:mod:`sampling.listfile.sizecheck`): one over ``limits`` raises
+    :class:`XLSFormError` with one ``questionnaire.err.over_limit`` issue, before
+    calamine allocates anything for it (a cell at XFD1048576 would abort the process).
+    """
+    import zipfile
+
     from python_calamine import CalamineWorkbook
 
+    path = Path(path)
+    try:
+        check_workbook(path, limits)
+    except LimitExceeded as exc:
+        raise XLSFormError(str(path), [FormIssue(
+            exc.sheet or path.name, 1, "A", "questionnaire.err.over_limit",
+            {"detail": exc.describe(message)})]) from None
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise XLSFormError(str(path), [FormIssue(path.name, 1, "A", "questionnaire.err.unreadable",
+                                                 {"detail": str(exc)})]) from None
     workbook = CalamineWorkbook.from_path(str(path))
     return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in workbook.sheet_names}
@@ -365,6 +413,8 @@ def validate_xlsform(path: str | Path) -> list[FormIssue]:
     """All problems in the workbook at ``path`` (empty when it is valid)."""
     try:
         sheets = read_sheets(path)
+    except XLSFormError as exc:
+        return exc.issues
     except Exception as exc:  # noqa: BLE001 - any unreadable file: one issue, no traceback
         return [FormIssue(Path(path).name, 1, "A", "questionnaire.err.unreadable",
                           {"detail": str(exc)})]
@@ -375,6 +425,8 @@ def read_xlsform(path: str | Path) -> Form:
     """Read and check the workbook at ``path``; raise :class:`XLSFormError` if invalid."""
     try:
         sheets = read_sheets(path)
+    except XLSFormError:
+        raise
     except Exception as exc:  # noqa: BLE001 - as in validate_xlsform
         raise XLSFormError(str(path), [FormIssue(Path(path).name, 1, "A",
                                                  "questionnaire.err.unreadable",

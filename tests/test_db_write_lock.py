@@ -79,12 +79,28 @@ def test_write_transaction_holds_the_lock_from_its_start(tmp_path: Path) -> None
     engine.dispose()
 
 
-def test_begin_write_refuses_a_transaction_already_begun(tmp_path: Path) -> None:
+@pytest.mark.filterwarnings("ignore:Connection is already established")
+def test_begin_write_refuses_a_transaction_that_wrote(tmp_path: Path) -> None:
+    """A read-only transaction (a look-up before deciding to write) is ended and the
+    lock taken afresh; one that wrote, through the ORM or raw SQL, is refused (its
+    writes would be lost or left unlocked)."""
+    import sqlite3
+
     engine = open_engine(f"sqlite:///{tmp_path / 'lock.db'}")
     with Session(engine) as session:
-        session.execute(text("SELECT 1"))      # began deferred: cannot be upgraded
+        session.execute(text("SELECT 1"))      # began deferred, read only
+        begin_write(session)
+        other = sqlite3.connect(tmp_path / "lock.db", timeout=0.1, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")   # the lock is held now
+        other.close()
+        session.rollback()
+        session.execute(text("CREATE TABLE t (x INTEGER)"))  # began deferred, wrote
         with pytest.raises(RuntimeError):
             begin_write(session)
+        session.rollback()
+        session.execute(text("SELECT 1"))
+        begin_write(session)                   # the write above was rolled back: fine
     engine.dispose()
 
 

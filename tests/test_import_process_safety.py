@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from callcentre.db.engine import none_bound_cheaply, open_engine
+from callcentre.db.checkpoint import checkpoints_in_background
+from callcentre.db.engine import none_bound_cheaply, open_engine, write_transaction
 from callcentre.db.models import ListRow
 from callcentre.demo.generator import GeneratedFile, generate_bench_lists
 from callcentre.importer.jobs import ImportJob, read_manifest
@@ -158,12 +159,43 @@ def test_helpers_are_never_forked_from_a_process_with_threads(
     assert [n for n in forks if n > 1] == []         # no fork while threads ran
 
 
+class _Interrupting:
+    """A parameter whose binding raises KeyboardInterrupt, as a Ctrl-C does when it
+    lands while the driver executes a statement."""
+
+
+def _interrupt(_value: object) -> object:
+    raise KeyboardInterrupt
+
+
+def test_an_interrupted_bulk_write_ends_at_once_with_the_interrupt(tmp_path: Path) -> None:
+    """SQLAlchemy closes a connection whose statement was interrupted; its statement
+    still holds the write lock until the exception is dropped. Cleaning up must
+    neither touch that connection (a ProgrammingError replaced the interrupt, and
+    no "已中止") nor wait for its lock (the WAL truncation waited 60 s)."""
+    engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    key = (_Interrupting, sqlite3.PrepareProtocol)
+    sqlite3.register_adapter(_Interrupting, _interrupt)
+    began = time.monotonic()
+    try:
+        with (pytest.raises(KeyboardInterrupt), checkpoints_in_background(engine),
+              write_transaction(engine, sqlite_bulk=True) as conn):
+            conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+            conn.exec_driver_sql("INSERT INTO t (id, v) VALUES (?, ?)",
+                                 [(i, "v") for i in range(100)] + [(100, _Interrupting())])
+    finally:
+        sqlite3.adapters.pop(key, None)
+    assert time.monotonic() - began < 10
+    engine.dispose()
+
+
 # -- real processes killed and interrupted -------------------------------------------
 
 _IMPORTER = """
 import sys
 from pathlib import Path
-from callcentre.db.engine import none_bound_cheaply, open_engine
+from callcentre.db.checkpoint import checkpoints_in_background
+from callcentre.db.engine import none_bound_cheaply, open_engine, write_transaction
 from callcentre.importer.jobs import read_manifest
 from callcentre.importer.pipeline import import_files
 from callcentre.importer.process_state import gc_paused
@@ -253,14 +285,18 @@ def test_a_killed_import_leaves_no_helper_and_a_usable_database(
 
 
 @linux_only
+@pytest.mark.parametrize("delay", [0.0, 1.0, 2.0])
 def test_ctrl_c_stops_an_import_quietly(lists: tuple[list[GeneratedFile], Path],
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, delay: float) -> None:
     """Ctrl-C in a terminal sends SIGINT to the whole process group: the helpers
-    too. Only the Chinese abort message is shown; no helper's traceback."""
+    too. Only the Chinese abort message is shown; no helper's traceback. ``delay``
+    after the helpers are there: while they start up, and while the writer writes."""
     _files, manifest = lists
     cli = Path(sys.executable).with_name("callcentre")   # the console script users run
     assert cli.exists()
     url = f"sqlite:///{tmp_path / 'i.db'}"
+    subprocess.run([str(cli), "--db", url, "wave", "new", "2021"], check=True,
+                   capture_output=True)
     proc = subprocess.Popen([str(cli), "--db", url, "--lang", "zh", "import", "--manifest",
                              str(manifest)], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -268,7 +304,7 @@ def test_ctrl_c_stops_an_import_quietly(lists: tuple[list[GeneratedFile], Path],
     while not (helpers := _descendants(proc.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert helpers
-    time.sleep(1.5)         # helpers started up and parsing; the writer writing
+    time.sleep(delay)
     assert proc.poll() is None
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)

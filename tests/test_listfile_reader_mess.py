@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sampling.listfile.limits import ReadLimits
 from sampling.listfile.reader import ListFileError, department_from_preamble, read_list_file
 
 HEADER: list[object] = ["序号", "企业名称", "统一社会信用代码", "联系电话", "所属区", "联系人", "业务类型"]
@@ -153,13 +154,19 @@ def test_two_row_header_with_merged_cells(tmp_path: Path) -> None:
 
 
 def test_csv_cell_longer_than_default_field_limit(tmp_path: Path) -> None:
+    """A cell longer than the csv module's default field limit (131,072) is read when
+    the cell limit allows it; by default (Excel's 32,767) the file is refused, saying so."""
     data: list[list[object]] = [HEADER, *_rows(3)]
     data[2][6] = "很长的说明" * 40000                  # 200 000 characters
     path = tmp_path / "huge.csv"
     path.write_text(_csv_text(data), encoding="utf-8")
-    sheet = read_list_file(path).sheets[0]
+    sheet = read_list_file(path, limits=ReadLimits(max_cell_chars=200_000)).sheets[0]
     assert [r.row for r in sheet.rows] == [2, 3, 4]
     assert len(sheet.cell(sheet.rows[1], "business")) == 200000  # type: ignore[arg-type]
+    with pytest.raises(ListFileError) as refused:
+        read_list_file(path)
+    assert refused.value.code == "over_limit"
+    assert "200,000" in refused.value.detail and "32,767" in refused.value.detail
 
 
 def test_excel_unicode_text_utf16_tab_separated(tmp_path: Path) -> None:

@@ -42,6 +42,10 @@ A = "91120116592938202F"
 
 
 def run(*args: str) -> tuple[int, str]:
+    """The command on a database that has its wave (created explicitly, if missing)."""
+    if "--db" in args and "import" in args:
+        db = args[args.index("--db") + 1]
+        CliRunner().invoke(main_group, ["--db", db, "wave", "new", "2021"])
     result = CliRunner().invoke(main_group, list(args), catch_exceptions=False)
     return result.exit_code, result.output
 
@@ -450,6 +454,10 @@ def test_sample_export_contact_district_names_and_methods_in_words(
     assert by_code["120101"]["联系人"] == "'=HYPERLINK(\"http://x\")"
     assert all(r["层（说明）"] == "第1项" for r in rows)
     assert all("****" in r["电话"] for r in rows)
+    assert ws.cell(2, header.index("基础权重") + 1).number_format == "0.00"
+    allocation = wb["分配方案"]
+    assert allocation["E2"].number_format == "0.0%" and allocation["K2"].number_format == "0.00"
+    assert isinstance(allocation["E2"].value, float)          # still a number
     lines = [r[0] for r in wb["设计参数"].iter_rows(values_only=True)]
     text = "\n".join(lines)
     assert "{" not in text and "params" not in text             # no raw JSON
@@ -502,3 +510,40 @@ def test_an_output_path_holding_markup_is_shown_as_typed(hostile_db: tuple[str, 
     result = CliRunner().invoke(main_group, ["--db", url, "sample", "export", "--out",
                                              str(target)])
     assert result.exit_code == 1 and str(target.parent) in result.output
+
+
+def test_whole_row_shows_numbers_as_excel_does(tmp_path: Path) -> None:
+    """Whole numbers read from xlsx are floats: the whole row shows 1, not 1.0, and a
+    credit code Excel stored as a number keeps its exponent (its digits are lost)."""
+    from tests.test_import_pipeline import write_list
+
+    url = f"sqlite:///{tmp_path / 'cc.db'}"
+    path = write_list(tmp_path / "a.xlsx", [
+        [1, "和平区", "天津甲科技有限公司", 1.21201023163164e17, "张一", 13812345678.0, "开办", None]])
+    import_files(open_engine(url), [ImportJob(path, "市税务局", 1)])
+    out = tmp_path / "check.xlsx"
+    write_check_workbook(open_engine(url), out, wave="2021")
+    ws = openpyxl.load_workbook(out)["逐行核查"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True))))
+    assert row["原始整行"] == "1 | 和平区 | 天津甲科技有限公司 | 1.21201023163164e+17 | 张一 | " \
+                             "13812345678 | 开办"
+    assert row["统一社会信用代码（原始）"] == 1.21201023163164e17     # a number, as sent
+    assert row["联系电话（原始）"] == 13812345678
+
+
+def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
+        tmp_path: Path) -> None:
+    """The temporary file is made 0600; the file it becomes is not."""
+    from callcentre.reports.csv_file import write_csv
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    new = tmp_path / "new.csv"
+    write_csv(new, ["a"], [[1]])
+    assert new.stat().st_mode & 0o777 == 0o666 & ~mask
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_csv(kept, ["a"], [[1]])
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b"a\r\n1\r\n"

@@ -15,7 +15,8 @@ from callcentre.db.models import WorkOrder
 from callcentre.importer import workorders as workorders_module
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.pipeline import import_files
-from callcentre.importer.workorders import import_workorders, parse_date, parse_days
+from callcentre.importer.workorders import import_workorders
+from sampling.listfile.workorders import parse_date, parse_days
 from tests.test_import_pipeline import A, tax_rows, write_list
 
 
@@ -309,9 +310,11 @@ def test_numbered_empty_template_rows_are_blank(sqlite_url: str, tmp_path: Path)
 
 
 def test_every_work_order_problem_is_explained_in_both_languages() -> None:
+    import sampling.listfile.workorders as pure
     from callcentre.i18n import catalogue
 
-    codes = re.findall(r'"(wo_[a-z_]+)"', Path(workorders_module.__file__).read_text("utf-8"))
+    codes = re.findall(r'"(wo_[a-z_]+)"', Path(workorders_module.__file__).read_text("utf-8")
+                       + Path(pure.__file__).read_text("utf-8"))
     assert len(set(codes)) >= 6
     for key in [f"reason.{c}" for c in codes] + ["import.file.already_list",
                                                  "import.file.not_workorder"]:

@@ -20,12 +20,14 @@ from callcentre.cli.app_cmd import (
     wave_group,
     whoami_command,
 )
+from callcentre.cli.calendar_cmd import calendar_group, dnc_group
 from callcentre.cli.common import main_group, translate_help
 from callcentre.cli.db_cmd import db_group
 from callcentre.cli.demo_cmd import demo_command
 from callcentre.cli.files_cmd import departments_group, files_group
 from callcentre.cli.import_cmd import import_command, workorders_command
 from callcentre.cli.questionnaire_cmd import questionnaire_group
+from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.sample_cmd import sample_group
 
 main_group.add_command(import_command)
@@ -35,7 +37,8 @@ main_group.add_command(db_group)
 main_group.add_command(sample_group)
 main_group.add_command(questionnaire_group)
 for _command in (wave_group, users_group, login_command, logout_command, whoami_command,
-                 audit_command, files_group, departments_group):
+                 audit_command, files_group, departments_group, rates_command,
+                 calendar_group, dnc_group):
     main_group.add_command(_command)
 translate_help(main_group)
 

@@ -107,7 +107,14 @@ def run_import(app: AppContext, jobs: list[ImportJob], *, wave: str | None,  # t
 def file_message(result) -> str:  # type: ignore[no-untyped-def]
     """The Chinese message for a file that failed (an English library detail, such as
     a zip error, is left out: the message says what it means)."""
-    detail = result.detail if result.error == "unsupported" or _is_chinese(result.detail) else ""
+    from sampling.listfile.limits import decode
+
+    limit = decode(result.detail or "")
+    if limit is not None:
+        detail = limit.describe(t)
+    else:
+        detail = result.detail if result.error == "unsupported" or _is_chinese(result.detail) \
+            else ""
     return t(f"import.file.{result.error}", file=str(result.path), detail=detail)
 
 

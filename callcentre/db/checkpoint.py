@@ -79,9 +79,13 @@ class _Checkpointer(threading.Thread):
 def checkpoints_in_background(engine: Engine) -> Iterator[AfterCommit]:
     """For a bulk writer on SQLite: yields a function to call after each commit.
 
-    On leaving, the rest of the WAL is copied and the WAL truncated (also when the
-    import failed, so what it committed is in the database file). Elsewhere
-    (PostgreSQL, in-memory SQLite) the function does nothing.
+    On leaving, the rest of the WAL is copied and the WAL truncated, also when the
+    import failed (so what it committed is in the database file); but then without
+    waiting for locks: a statement interrupted by Ctrl-C leaves its connection
+    closed but holding its lock until the exception is dropped, which the
+    truncation would wait on for the whole busy timeout. (The WAL is part of the
+    database either way; SQLite copies what is left later.) Elsewhere (PostgreSQL, in-memory SQLite) the function
+    does nothing.
     """
     if engine.dialect.name != "sqlite":
         yield _noop
@@ -90,15 +94,33 @@ def checkpoints_in_background(engine: Engine) -> Iterator[AfterCommit]:
     worker = _Checkpointer(path) if path is not None else None
     if worker is not None:
         worker.start()
+    failed = True
     try:
         yield worker.nudge if worker is not None else _noop
+        failed = False
     finally:
         if worker is not None:
             worker.finish()
-        _truncate(engine)
+        if not failed:
+            _truncate(engine)
+        elif path is not None:
+            _truncate_without_waiting(path)
 
 
 def _truncate(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
             "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _truncate_without_waiting(path: str) -> None:
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()

@@ -9,6 +9,7 @@ take the lock up front: :func:`write_session` / :func:`begin_write` for services
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -18,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.sql import Select
 from sqlmodel import Session, create_engine
@@ -53,7 +54,33 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
         _configure_sqlite(engine)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    _track_writes(engine)
     return engine
+
+
+#: connection info: the current transaction has sent a statement that may write
+WROTE = "wrote"
+_READS = ("SELECT", "PRAGMA", "SHOW", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+def _track_writes(engine: Engine) -> None:
+    """Mark a connection's transaction as written to at its first statement that is
+    not a read, so :func:`begin_write` can end a read-only transaction safely and
+    refuse one that wrote (whatever wrote it: the ORM or raw SQL). One string test
+    per statement (bulk inserts are one statement per batch)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _mark(conn, cursor, statement, params, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if not conn.info.get(WROTE) and not statement.lstrip()[:9].upper().startswith(_READS):
+            conn.info[WROTE] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _clear(conn) -> None:  # type: ignore[no-untyped-def]
+        if conn.invalidated:  # an interrupted statement's connection: not touched again
+            return
+        with contextlib.suppress(exc.SQLAlchemyError):
+            conn.info.pop(WROTE, None)
 
 
 _NONE_ADAPTER = (type(None), sqlite3.PrepareProtocol)
@@ -122,6 +149,12 @@ SQLITE_BEGIN = "sqlite_begin"
 SQLITE_BEGAN = "sqlite_began"
 
 
+def _connections(session: Session) -> list[Connection]:
+    """The connections the session's transaction holds (none if it has begun none)."""
+    trans = session.get_transaction()
+    return [] if trans is None else [c for c, *_ in trans._connections.values()]
+
+
 def begin_write(session: Session) -> Connection:
     """Begin ``session``'s transaction holding the write lock from its first statement.
 
@@ -138,8 +171,9 @@ def begin_write(session: Session) -> Connection:
     unless this is called again.
     """
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("begin_write: the session has pending changes")
+        if session.new or session.dirty or session.deleted or any(
+                conn.info.get(WROTE) for conn in _connections(session)):
+            raise RuntimeError("begin_write: the session's transaction has written already")
         session.rollback()
     conn = session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
     if conn.dialect.name == "sqlite" and conn.info.get(SQLITE_BEGAN) != "IMMEDIATE":
@@ -234,7 +268,9 @@ def write_transaction(
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
                 yield conn
         finally:
-            if sqlite and sqlite_bulk:
+            # not on a connection SQLAlchemy invalidated (a statement interrupted by
+            # Ctrl-C): that one is closed and never reused
+            if sqlite and sqlite_bulk and not conn.invalidated:
                 raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
                 raw.execute("PRAGMA wal_autocheckpoint=1000")  # type: ignore[union-attr]
 

@@ -28,6 +28,8 @@ _AREAS = (
     "messages_app",
     "messages_fieldwork",
     "messages_reports",
+    "messages_limits",
+    "messages_rates",
 )
 _language: str | None = None
 

@@ -230,7 +230,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db.write_failed": ("无法写入数据库 {url}：{detail}。请检查磁盘空间和文件权限后重试；已提交的部分不会丢失。",
                         "Cannot write to the database {url}: {detail}. Check disk space and permissions, then retry; what was committed is kept."),
     "db.error": ("数据库出错（{url}）：{detail}", "Database error ({url}): {detail}"),
-    "export.no_folder": ("无法写入 {file}：文件夹 {folder} 不存在。", "Cannot write {file}: the folder {folder} does not exist."),
     "db.detail.readonly": ("数据库文件只读（没有写权限）", "the database file is read-only"),
     "db.detail.full": ("磁盘已满", "the disk is full"),
     "db.detail.locked": ("数据库正被其他程序长时间占用", "the database is held by another program"),

@@ -176,6 +176,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "企业名称为空。",
         "The enterprise name is empty.",
     ),
+    "reason.name_truncated": (
+        "企业名称超过 300 个字符，只保存了前 300 个字符（完整内容保留在原始单元格中），请核对。",
+        ("The company name is longer than 300 characters; only the first 300 are stored "
+        "(the full text is kept in the raw cells)."),
+    ),
     "reason.name_normalised": (
         "企业名称含全角/半角混用、多余空格或括号不统一，已自动规范。",
         (

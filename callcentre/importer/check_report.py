@@ -187,7 +187,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return repr(value)  # 13812345678.0: as Excel stored it
+        return str(int(value))  # 1, not 1.0: as Excel shows it (1.2e+17 stays: digits lost)
     return str(value)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callcentre.errors import UserError
+from callcentre.i18n import t
 from sampling.listfile.headers import normalise_header
 
 _MANIFEST_COLUMNS = {
@@ -40,6 +41,7 @@ def parse_item(value: object, *, where: str) -> int | None:
 
 def read_manifest(path: Path) -> list[ImportJob]:
     """Read a manifest; relative file paths are taken relative to the manifest."""
+    from sampling.listfile.limits import LimitExceeded
     from sampling.listfile.reader import ListFileError, _read_csv, _read_workbook
 
     try:
@@ -47,6 +49,9 @@ def read_manifest(path: Path) -> list[ImportJob]:
             sheets = _read_csv(path)
         else:
             sheets = _read_workbook(path)
+    except LimitExceeded as exc:
+        raise UserError("import.manifest_unreadable", file=str(path),
+                        detail=exc.describe(t)) from None
     except (ListFileError, OSError, UnicodeDecodeError) as exc:
         raise UserError("import.manifest_unreadable", file=str(path), detail=str(exc)) from None
     name, grid, lines = sheets[0]

@@ -14,6 +14,7 @@ import marshal
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sampling.identifiers.names import NAME_MAX, cut_name, key_of_normalised
 from sampling.listfile.normalise import raw_json, row_normaliser, row_status
 from sampling.listfile.reader import (
     ListFile,
@@ -131,6 +132,10 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
             first = seen.get(key, -1)
             (n_name, n_key, uscc, reg_no, district, zone, phones, phones_text, e164, ext,
              contact, business, reasons) = normalise(cells)
+            if len(n_name) > NAME_MAX:       # cut, and said so (raw cells keep it whole)
+                n_name, cut = cut_name(n_name)
+                n_key = key_of_normalised(n_name)
+                reasons += cut
             if first < 0:
                 seen[key] = len(out)
                 duplicate_of = None
@@ -143,7 +148,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
             reasons_text, status = known
             reason_rows[reasons_text] = reason_rows.get(reasons_text, 0) + 1
             out.append((
-                name, excel_row, raw_json(cells), status, reasons_text, n_name[:300], uscc,
+                name, excel_row, raw_json(cells), status, reasons_text, n_name, uscc,
                 reg_no, district, zone, e164, ext, phones_text, contact[:200], business,
                 duplicate_of, n_key, phones, first,
             ))

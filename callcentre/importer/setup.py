@@ -21,11 +21,18 @@ def ensure_wave(conn: Connection, code: str) -> int:
     found = conn.execute(select(t.c.id).where(t.c.code == code)).scalar()
     if found is not None:
         return int(found)
+    from callcentre.db.models.accounts import AppSetting
     from callcentre.db.models.frame import utcnow
 
-    return int(conn.execute(
+    wave_id = int(conn.execute(
         insert(t).returning(t.c.id), {"code": code, "name": code, "created_at": utcnow()}
     ).scalar_one())
+    # as `wave new` does: the first wave (none chosen yet) becomes the current one.
+    # The services create waves explicitly; this path is the library's (tests, benchmarks).
+    s = AppSetting.__table__  # type: ignore[attr-defined]
+    if conn.execute(select(s.c.value).where(s.c.key == "current_wave")).first() is None:
+        conn.execute(insert(s), {"key": "current_wave", "value": code})
+    return wave_id
 
 
 def ensure_department(conn: Connection, name: str) -> int:

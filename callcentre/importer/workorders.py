@@ -11,13 +11,9 @@ by :func:`relink_workorders`.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,40 +24,26 @@ from callcentre.db.engine import write_transaction
 from callcentre.db.models import Enterprise, SourceFile, Wave, WorkOrder
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
-from sampling.identifiers.names import name_key, normalise_name
-from sampling.identifiers.phone import normalise_phones
-from sampling.identifiers.uscc import normalise_credit_code
-from sampling.listfile.headers import is_blank, normalise_header
-from sampling.listfile.normalise import raw_json
+from sampling.identifiers.names import name_key
 from sampling.listfile.reader import (
-    DataRow,
     ListFileError,
     ListSheet,
     department_from_preamble,
     read_list_file,
     sha256_file,
 )
+from sampling.listfile.workorders import (  # noqa: F401 (parse_date, parse_days: re-exported)
+    parse_date,
+    parse_days,
+    read_orders,
+)
 
-_EXCEL_EPOCH = date(1899, 12, 30)
-#: Excel serial numbers taken for dates: 1954-10-03 to 2119-01-10
-_SERIALS = (20000, 80000)
-_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
-#: sub-header words of a stage's start, end and duration columns
-_START, _END, _DAYS = ("开始", "受理"), ("完成", "结束", "办结"), ("时长", "天数")
 _NO_ENTERPRISE = "wo_no_enterprise"
 _CHUNK = 500
 
 SF = SourceFile.__table__  # type: ignore[attr-defined]
 WO = WorkOrder.__table__  # type: ignore[attr-defined]
 ENT = Enterprise.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(slots=True)
-class StageColumns:
-    name: str
-    start: int | None = None
-    end: int | None = None
-    days: int | None = None
 
 
 @dataclass(slots=True)
@@ -75,204 +57,6 @@ class WorkOrderResult:
     reasons: dict[str, int] = field(default_factory=dict)
     blank: int = 0          # empty rows, numbered template rows among them: not stored
     relinked: int = 0       # earlier unlinked orders (any file) linked by this run
-
-
-# --- cell values ---------------------------------------------------------------------
-
-def parse_date(value: object) -> date | None:
-    """A date from an ISO text, a Chinese date text or an Excel serial number (also as
-    text, as csv gives it); only serials of plausible dates count."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if _SERIALS[0] <= value < _SERIALS[1]:
-            return _from_serial(float(value))
-        text = str(int(value)) if float(value).is_integer() else str(value)
-    else:
-        text = str(value).strip()
-    if _SERIAL_TEXT.fullmatch(text):
-        serial = float(text)
-        return _from_serial(serial) if _SERIALS[0] <= serial < _SERIALS[1] else None
-    return _date_from_text(text)
-
-
-def _from_serial(serial: float) -> date:
-    return _EXCEL_EPOCH + timedelta(days=int(serial))
-
-
-def _date_from_text(text: str) -> date | None:
-    text = re.sub(r"[年月/.]", "-", text).replace("日", "")
-    try:
-        return datetime.fromisoformat(text.split(" ")[0].split("T")[0]).date()
-    except ValueError:
-        m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                return None
-        return None
-
-
-def parse_days(value: object) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    m = re.search(r"-?\d+(?:\.\d+)?", str(value))
-    return float(m.group()) if m else None
-
-
-# --- the stage columns ---------------------------------------------------------------
-
-def _sub_kind(cell: object) -> str | None:
-    """start / end / days for a sub-header cell, else ``None``."""
-    text = normalise_header(cell)
-    if text.startswith(_START):
-        return "start"
-    if text.startswith(_END):
-        return "end"
-    return "days" if any(w in text for w in _DAYS) else None
-
-
-def stage_columns(header: tuple[str, ...], sub: Sequence[object]) -> list[StageColumns]:
-    """Stage groups from the merged header row and the sub-header below it."""
-    stages: list[StageColumns] = []
-    current: StageColumns | None = None
-    for col, cell in enumerate(sub):
-        kind = _sub_kind(cell)
-        if kind == "start":
-            label = next((normalise_header(header[b]) for b in range(min(col, len(header) - 1), -1, -1)
-                          if header[b].strip()), "")
-            current = StageColumns(name=label or f"环节{len(stages) + 1}", start=col)
-            stages.append(current)
-        elif current is not None and kind == "end":
-            current.end = col
-        elif current is not None and kind == "days":
-            current.days = col
-    return stages
-
-
-def _sub_header(sheet: ListSheet) -> Sequence[object] | None:
-    """Take the stage sub-header (the first row under the header) off the data rows."""
-    if sheet.rows:
-        kinds = {_sub_kind(c) for c in sheet.rows[0].cells} - {None}
-        if "start" in kinds and len(kinds) > 1:
-            return sheet.rows.pop(0).cells
-    return None
-
-
-# --- one row -------------------------------------------------------------------------
-
-@lru_cache(maxsize=4096)
-def _workdays(start: date, end: date) -> int:
-    """Official workdays after ``start`` up to ``end`` (Mon–Fri beyond the calendar's years)."""
-    if end <= start:
-        return 0
-    first = start + timedelta(days=1)
-    try:
-        import chinese_calendar
-
-        return len(chinese_calendar.get_workdays(first, end, include_weekends=False))
-    except (ImportError, NotImplementedError):
-        return sum((first + timedelta(days=i)).weekday() < 5 for i in range((end - start).days))
-
-
-def _stage_problems(start: date | None, end: date | None, given: float | None) -> list[str]:
-    """End before start; claimed days neither calendar days (±1) nor workdays (−1)."""
-    if start is None or end is None:
-        return []
-    if end < start:
-        return ["wo_end_before_start"]
-    if given is None:
-        return []
-    elapsed = (end - start).days
-    if given < 0 or given > elapsed + 1 or given < _workdays(start, end) - 1:
-        return ["wo_stage_days_mismatch"]
-    return []
-
-
-def _stage_values(cells: Sequence[object], stages: list[StageColumns],
-                  reasons: list[str]) -> tuple[list[dict[str, Any]], float]:
-    def cell(col: int | None) -> object:
-        return cells[col] if col is not None and col < len(cells) else None
-
-    out: list[dict[str, Any]] = []
-    total = 0.0
-    for st in stages:
-        start, end = parse_date(cell(st.start)), parse_date(cell(st.end))
-        if (not is_blank(cell(st.start)) and start is None) or (
-                not is_blank(cell(st.end)) and end is None):
-            reasons.append("wo_bad_date")
-        given = parse_days(cell(st.days))
-        reasons += _stage_problems(start, end, given)
-        days = given
-        if days is None and start and end and end >= start:
-            days = float((end - start).days)
-        total += days or 0.0
-        out.append({"name": st.name, "start": start.isoformat() if start else None,
-                    "end": end.isoformat() if end else None, "days": days})
-    return out, total
-
-
-def _is_template_row(sheet: ListSheet, row: DataRow) -> bool:
-    """Nothing filled but (perhaps) the 序号: a numbered row of an empty template."""
-    seq = sheet.header.columns.get("seq")
-    return all(is_blank(c) for i, c in enumerate(row.cells) if i != seq)
-
-
-def _order_no(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
-
-
-def _order_values(sheet: ListSheet, row: DataRow, stages: list[StageColumns]) -> dict[str, Any]:
-    """The stored values of one row, but for its file, item, department and enterprise;
-    its problem codes so far under ``_reasons``."""
-    reasons: list[str] = []
-    stage_values, total_from_stages = _stage_values(row.cells, stages, reasons)
-    total = parse_days(sheet.cell(row, "total_days"))
-    if total is not None and stage_values and abs(total - total_from_stages) > 0.5:
-        reasons.append("wo_days_mismatch")
-    phones = normalise_phones(sheet.cell(row, "phone"))
-    return {
-        "sheet": sheet.name, "row": row.row,
-        "order_no": _order_no(sheet.cell(row, "order_no")),
-        "name": normalise_name(sheet.cell(row, "name")),
-        "uscc": normalise_credit_code(sheet.cell(row, "uscc")).code,
-        "contact": str(sheet.cell(row, "contact") or "").strip(),
-        "phone_e164": phones.primary.e164 if phones.primary else None,
-        "business": str(sheet.cell(row, "business") or "").strip(),
-        "stages": json.dumps(stage_values, ensure_ascii=False),
-        "total_days": total if total is not None else (total_from_stages if stage_values else None),
-        "raw": raw_json(row.cells), "_reasons": reasons,
-    }
-
-
-def _read_orders(sheets: list[ListSheet], result: WorkOrderResult) -> list[dict[str, Any]]:
-    orders = []
-    for sheet in sheets:
-        sub = _sub_header(sheet)
-        stages = stage_columns(sheet.header.labels, sub) if sub else []
-        result.blank += len(sheet.blank_rows)
-        for row in sheet.rows:
-            if _is_template_row(sheet, row):
-                result.blank += 1
-            else:
-                orders.append(_order_values(sheet, row, stages))
-    return orders
-
-
-def _flag_repeated_order_nos(orders: list[dict[str, Any]]) -> None:
-    seen = Counter(o["order_no"] for o in orders if o["order_no"])
-    for o in orders:
-        if seen[o["order_no"]] > 1:
-            o["_reasons"].append("wo_duplicate_order_no")
 
 
 # --- links to enterprises ------------------------------------------------------------
@@ -380,7 +164,6 @@ def _file_record(conn: Connection, existing: Any, values: dict[str, Any],
 def _store_orders(conn: Connection, orders: list[dict[str, Any]], fixed: dict[str, Any],
                   result: WorkOrderResult) -> None:
     ents = _load_enterprises(conn, (o["uscc"] for o in orders), (o["name"] for o in orders))
-    _flag_repeated_order_nos(orders)
     reasons: Counter[str] = Counter()
     for o in orders:
         found = ents.find(o["uscc"], o["name"])
@@ -461,7 +244,8 @@ def _write(engine: Engine, path: Path, result: WorkOrderResult, *, wave: str, de
                   "kind": "workorder", "path": str(path), "name": path.name, "sha256": sha,
                   "size": path.stat().st_size, "imported_at": utcnow()}
         file_id = _file_record(conn, existing, values, result)
-        _store_orders(conn, _read_orders(sheets, result),
+        orders, result.blank = read_orders(sheets)
+        _store_orders(conn, orders,
                       {"source_file_id": file_id, "item_id": item_id, "department_id": dept_id},
                       result)
         conn.execute(update(SF).where(SF.c.id == file_id).values(

@@ -19,11 +19,25 @@ from pathlib import Path
 from callcentre.errors import UserError
 from callcentre.i18n import has, t
 
+
+def _umask() -> int:
+    """The process umask: from /proc where there is one (reading it by setting it
+    would change it for a moment under other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 # what a new file's permissions would be without the temporary file (mkstemp
 # makes 0600): 0666 less the process umask, read once
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-_NEW_FILE_MODE = 0o666 & ~_UMASK
+_NEW_FILE_MODE = 0o666 & ~_umask()
 
 
 class OutputError(UserError):

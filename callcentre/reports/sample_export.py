@@ -122,9 +122,11 @@ def write_sample_export(path: Path, export: SampleExport) -> Path:
     methods += [[line] for line in note_lines(masked=not export.full_phones)]
     write_workbook(Path(path), [
         StreamSheet(t("sample.sheet.allocation"), allocation, header_rows=1, freeze=True,
-                    autofilter=True),
+                    autofilter=True, formats={ALLOCATION_COLUMNS.index("fraction"): "percent",
+                                              ALLOCATION_COLUMNS.index("weight"): "decimal"}),
         StreamSheet(t("sample.sheet.sample"), sample, header_rows=1, freeze=True,
-                    autofilter=True),
+                    autofilter=True,
+                    formats={SAMPLE_HEADERS.index("sample.col.weight"): "decimal"}),
         StreamSheet(t("sample.sheet.design"), methods, header_rows=1, widths=[150.0]),
     ])
     return Path(path)

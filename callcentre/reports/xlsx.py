@@ -38,22 +38,28 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # styles: 0 normal; 1 header (bold on a light blue fill); 2 text with Excel's quote
-# prefix (shown as typed, never read as a number or formula); 3 a header cell so
-_XF = ('<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"{extra}/>')
+# prefix (shown as typed, never read as a number or formula); 3 a header cell so;
+# 4 a number as a percentage (0.0%); 5 a number with two decimals
+_XF = ('<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"{extra}/>')
 _XFS = "".join((
-    _XF.format(font=0, fill=0, extra=""),
-    _XF.format(font=1, fill=2, extra=' applyFont="1" applyFill="1"'),
-    _XF.format(font=0, fill=0, extra=' quotePrefix="1"'),
-    _XF.format(font=1, fill=2, extra=' applyFont="1" applyFill="1" quotePrefix="1"'),
+    _XF.format(fmt=0, font=0, fill=0, extra=""),
+    _XF.format(fmt=0, font=1, fill=2, extra=' applyFont="1" applyFill="1"'),
+    _XF.format(fmt=0, font=0, fill=0, extra=' quotePrefix="1"'),
+    _XF.format(fmt=0, font=1, fill=2, extra=' applyFont="1" applyFill="1" quotePrefix="1"'),
+    _XF.format(fmt=164, font=0, fill=0, extra=' applyNumberFormat="1"'),
+    _XF.format(fmt=2, font=0, fill=0, extra=' applyNumberFormat="1"'),
 ))
+#: number formats a column may ask for (:attr:`StreamSheet.formats`): style ids
+NUMBER_FORMATS = {"percent": ' s="4"', "decimal": ' s="5"'}
 _STYLES = (
-    f'{_HEAD}<styleSheet xmlns="{_NS}"><fonts count="2"><font><sz val="11"/><name val="宋体"/>'
+    f'{_HEAD}<styleSheet xmlns="{_NS}"><numFmts count="1"><numFmt numFmtId="164" '
+    'formatCode="0.0%"/></numFmts><fonts count="2"><font><sz val="11"/><name val="宋体"/>'
     '</font><font><b/><sz val="11"/><name val="宋体"/></font></fonts><fills count="3"><fill>'
     '<patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/>'
     '</patternFill></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
     '<diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
-    f'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4">{_XFS}</cellXfs>'
+    f'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6">{_XFS}</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
 _CHUNK = 2000  # rows per write to the zip stream
@@ -69,8 +75,9 @@ class StreamSheet:
     ranges like ``"A1:H1"``, how many leading rows are header rows (styled, and
     frozen with ``freeze``), column ``widths`` in characters (``None``: fitted to
     the first rows when ``rows`` is a list, else Excel's default), an
-    ``autofilter`` on the last header row, and the 0-based ``inline`` columns
-    whose text is written in the cell instead of the shared-string table."""
+    ``autofilter`` on the last header row, the 0-based ``inline`` columns whose
+    text is written in the cell instead of the shared-string table, and number
+    ``formats`` by column (``"percent"``, ``"decimal"``: see :data:`NUMBER_FORMATS`)."""
 
     name: str
     rows: Iterable[Sequence[object]]
@@ -80,6 +87,7 @@ class StreamSheet:
     freeze: bool = False
     autofilter: bool = False
     inline: frozenset[int] = frozenset()
+    formats: dict[int, str] = field(default_factory=dict)
 
 
 def display_width(value: object) -> float:
@@ -175,6 +183,7 @@ def save_xlsx_stream(path: Path, sheets: Iterable[StreamSheet], compresslevel: i
             names.append(sheet_name(sheet.name))
             header_rows = sheet.header_rows
             inline = sheet.inline
+            formats = {c: NUMBER_FORMATS[f] for c, f in sheet.formats.items()}
             width = 0
             with zf.open(f"xl/worksheets/sheet{n}.xml", "w") as fh:
                 fh.write(_sheet_head(sheet).encode())
@@ -216,7 +225,8 @@ def save_xlsx_stream(path: Path, sheets: Iterable[StreamSheet], compresslevel: i
                                 cells.append(f'<c r="{cols[c]}{r}"{style} t="inlineStr"><is>'
                                              f"<t>{v!r}</t></is></c>")
                             else:
-                                cells.append(f'<c r="{cols[c]}{r}"{style}><v>{v!r}</v></c>')
+                                s = formats.get(c, style) if formats and not head else style
+                                cells.append(f'<c r="{cols[c]}{r}"{s}><v>{v!r}</v></c>')
                         else:
                             raise TypeError(f"xlsx stream writer cannot store {type(v).__name__}")
                     if cells:

@@ -23,7 +23,7 @@ from callcentre.db.engine import begin_write
 from callcentre.db.models.sample import SampleDesign
 from callcentre.db.queries import samples as q
 from callcentre.db.queries.frame import Frame, load_frame
-from callcentre.errors import Conflict, InvalidInput, NotFound, StorageError, UserError
+from callcentre.errors import Conflict, InvalidInput, NotFound, UserError
 from callcentre.services.actor import Actor, require
 from callcentre.services.audit import record
 from callcentre.services.sampling_options import DesignOptions, check_options
@@ -350,14 +350,7 @@ def export_sample(*, session: Session, actor: Actor, wave: str | None, name: str
 
     require(actor, "sample.export")
     design = get_design(session, wave=wave, name=name)
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise StorageError("export.no_folder", file=str(path), folder=str(path.parent))
-    try:
-        written = export_xlsx(session, design=design, path=path, full_phones=full_phones)
-    except OSError as exc:
-        raise StorageError("import.output_failed", file=str(path),
-                           detail=exc.strerror or str(exc)) from None
+    written = export_xlsx(session, design=design, path=Path(path), full_phones=full_phones)
     session.rollback()
     begin_write(session)
     try:

@@ -25,11 +25,20 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）"
 _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
-# Control and invisible format characters (zero-width spaces, BOM, bidi marks) come
-# in with copy and paste; they are never part of a name and would keep two spellings
-# of one name apart (and some cannot even be written to xlsx).
+# Control and invisible format characters come in with copy and paste; they are never
+# part of a name and would keep two spellings of one name apart, some reorder the text
+# shown around them, and some cannot even be written to xlsx: C0 controls and DEL;
+# soft hyphen; Arabic letter mark; Mongolian vowel separator; zero-width space,
+# non-joiner and joiner, left-to-right and right-to-left marks (U+200B–U+200F); bidi
+# embeddings, overrides and pop (U+202A–U+202E); word joiner and invisible operators
+# (U+2060–U+2064); bidi isolates (U+2066–U+2069); the BOM / zero-width no-break space;
+# interlinear annotation marks; the non-characters U+FFFE and U+FFFF; lone surrogates.
 _INVISIBLE_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]")
+
+#: Characters of a name as stored (longer ones are cut, with ``name_truncated``).
+NAME_MAX = 300
 
 
 def strip_invisible(text: str) -> str:
@@ -109,17 +118,27 @@ def name_key(name: str) -> str:
     return key_of_normalised(normalise_name(name))
 
 
+def cut_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """A normalised name cut to :data:`NAME_MAX` characters, with ``("name_truncated",)``
+    when it was longer (its full text stays in the row's raw cells)."""
+    if len(name) <= NAME_MAX:
+        return name, ()
+    return name[:NAME_MAX].rstrip(), ("name_truncated",)
+
+
 def check_name(value: object) -> tuple[str, tuple[str, ...]]:
-    """Normalised name and reason codes: ``name_missing`` or ``name_normalised``.
+    """Normalised name and reason codes: ``name_missing``, ``name_normalised`` or
+    ``name_truncated``.
 
     A cell with no letter, digit or CJK character at all (``""``, ``"-"``, ``"/"``)
     is missing.  ``name_normalised`` (info) when the stored text differs from the
-    cell's text.
+    cell's text; ``name_truncated`` (warning) when it was longer than
+    :data:`NAME_MAX` characters and was cut.
     """
     name = normalise_name(value)
     if not name_key(name):
         return name, ("name_missing",)
     raw = value if isinstance(value, str) else None
-    if raw is not None and raw != name:
-        return name, ("name_normalised",)
-    return name, ()
+    normalised = ("name_normalised",) if raw is not None and raw != name else ()
+    name, cut = cut_name(name)
+    return name, normalised + cut

@@ -72,6 +72,8 @@ REASONS: dict[str, str] = {
     # --- enterprise names ---------------------------------------------------------------
     "name_missing": "reject_identify",
     "name_normalised": "info",
+    # longer than names.NAME_MAX characters: cut (the full text stays in the raw cells)
+    "name_truncated": "warning",
 }
 
 assert set(REASONS.values()) <= set(SEVERITIES)

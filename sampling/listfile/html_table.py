@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits, check_grid_shape
+
 # ((first row, first col), (last row, last col)), 0-based, as calamine gives merged cells
 MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
@@ -111,16 +113,28 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def html_grid(text: str) -> tuple[list[list[object]], list[MergedRange]]:
+def html_grid(text: str, limits: ReadLimits = DEFAULT_LIMITS
+              ) -> tuple[list[list[object]], list[MergedRange]]:
     """The page's table rows as a rectangular grid (blank cells as ``""``, as
-    calamine gives them), with the ranges its row-spanning cells cover."""
+    calamine gives them), with the ranges its row-spanning cells cover.
+
+    Raises :class:`~sampling.listfile.limits.LimitExceeded` before the grid is built
+    if its rows, columns (spans counted), cells or any cell's text are over ``limits``.
+    """
     parser = _Tables()
     parser.feed(text)
     parser.close()
     parser.close_all()
+    height = len(parser.rows)
+    width = max((sum(span for _, span, _ in cells) for cells in parser.rows), default=0)
+    check_grid_shape(height, width, "", limits)
+    longest = max((len(value) for cells in parser.rows for value, _, _ in cells), default=0)
+    if longest > limits.max_cell_chars:
+        raise LimitExceeded("max_cell_chars", longest, limits.max_cell_chars)
     grid: list[list[object]] = []
     merged: list[MergedRange] = []
     taken: dict[tuple[int, int], bool] = {}       # cells covered by a rowspan from above
+    covered = 0
     for r, cells in enumerate(parser.rows):
         row: list[object] = []
         col = 0
@@ -130,6 +144,11 @@ def html_grid(text: str) -> tuple[list[list[object]], list[MergedRange]]:
                 col += 1
             row.append(value)
             row.extend([""] * (colspan - 1))
+            rowspan = min(rowspan, height - r)     # not beyond the table's last row
+            covered += (rowspan - 1) * colspan
+            if covered > limits.max_cells or col + colspan > limits.max_columns:
+                check_grid_shape(height, col + colspan, "", limits)
+                raise LimitExceeded("max_cells", covered, limits.max_cells)
             if rowspan > 1:
                 merged.append(((r, col), (r + rowspan - 1, col + colspan - 1)))
                 for below in range(r + 1, r + rowspan):

@@ -37,6 +37,7 @@ from sampling.listfile.headers import (
     match_field,
 )
 from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
+from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
 from sampling.listfile.notes import (
     EXAMPLE,
     HEADING,
@@ -49,6 +50,7 @@ from sampling.listfile.notes import (
     signoff_row,
     units_row,
 )
+from sampling.listfile.sizecheck import check_file_size, check_workbook, guard_records
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -72,6 +74,12 @@ class ListFileError(Exception):
         self.path = path
         self.detail = detail
         super().__init__(f"{code}: {path}: {detail}")
+
+    @classmethod
+    def over_limit(cls, path: Path, exc: LimitExceeded) -> ListFileError:
+        """A file over a :class:`ReadLimits` limit (``detail`` is the limit encoded:
+        the application words it, :func:`sampling.listfile.limits.decode`)."""
+        return cls("over_limit", path, exc.encoded())
 
 
 class DataRow(NamedTuple):
@@ -441,7 +449,8 @@ def _sniff_delimiter(text: str, prefer_tab: bool) -> str:
     return best
 
 
-def _read_csv(path: Path) -> list[RawSheet]:
+def _read_csv(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawSheet]:
+    check_file_size(path, limits)
     text = _decode_csv(path.read_bytes())
     # a cell may be longer than csv's default limit (131072): no cell exceeds the text
     if len(text) >= csv.field_size_limit():
@@ -451,27 +460,36 @@ def _read_csv(path: Path) -> list[RawSheet]:
     rows: list[list[object]] = []
     lines: list[int] = []
     last = 0
-    for record in reader:
+    for record in guard_records(reader, path.stem, limits):
         rows.append(list(record))
         lines.append(last + 1)
         last = reader.line_num
     return [(path.stem, rows, lines)]
 
 
-def _read_workbook(path: Path) -> list[RawSheet]:
-    return [(name, grid, []) for name, grid, _merged, _hidden in _load_workbook(path)]
+def _read_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawSheet]:
+    return [(name, grid, []) for name, grid, _merged, _hidden in _load_workbook(path, limits)]
 
 
 LoadedSheet = tuple[str, Sequence[Sequence[object]], list[MergedRange], bool]
 
 
-def _load_workbook(path: Path) -> list[LoadedSheet]:
+def _load_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[LoadedSheet]:
     """Every sheet's grid (from A1), merged ranges and whether it is hidden. The format
-    is taken from the content (zip: xlsx …, OLE: xls), whatever the extension says."""
+    is taken from the content (zip: xlsx …, OLE: xls), whatever the extension says.
+    Its size is checked against ``limits`` first (:mod:`sampling.listfile.sizecheck`)."""
+    import zipfile
+
     import python_calamine as pc
 
     with open(path, "rb") as fh:
         magic = fh.read(8)
+    try:
+        check_workbook(path, limits)
+    except LimitExceeded as exc:
+        raise ListFileError.over_limit(path, exc) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise ListFileError("unreadable", path, str(exc)) from None
     suffix = path.suffix.lower()
     misnamed = (magic.startswith(_ZIP_MAGIC) and suffix not in _ZIP_SUFFIXES) or (
         magic.startswith(_OLE_MAGIC) and suffix != ".xls")
@@ -501,14 +519,15 @@ def _load_workbook(path: Path) -> list[LoadedSheet]:
     return sheets
 
 
-def read_list_file(path: Path | str) -> ListFile:
+def read_list_file(path: Path | str, *, limits: ReadLimits = DEFAULT_LIMITS) -> ListFile:
     """Read a list file: every sheet, header found, data rows numbered as Excel shows.
 
     Raises
     ------
     ListFileError
-        ``missing``, ``empty``, ``encrypted``, ``unsupported``, ``unreadable`` or
-        ``no_header`` (no sheet has a recognisable header).
+        ``missing``, ``empty``, ``encrypted``, ``unsupported``, ``unreadable``,
+        ``no_header`` (no sheet has a recognisable header) or ``over_limit`` (the file
+        is over one of ``limits``, checked before it is read).
     """
     path = Path(path)
     if not path.is_file():
@@ -530,16 +549,24 @@ def read_list_file(path: Path | str) -> ListFile:
     hidden_sheets: set[str] = set()
     if not workbook and looks_like_html(head):
         # a web page saved as .xls: Excel shows its tables on one sheet named after the file
-        page, merged = html_grid(decode_html(path.read_bytes()))
+        try:
+            check_file_size(path, limits)
+            page, merged = html_grid(decode_html(path.read_bytes()), limits)
+        except LimitExceeded as exc:
+            exc.sheet = exc.sheet or path.stem[:31]
+            raise ListFileError.over_limit(path, exc) from None
         raw_sheets = [(path.stem[:31], page, [], merged)]
     elif not workbook and (suffix in (".csv", ".txt") or (suffix == ".xls" and _is_text(head))):
         # (text saved as .xls by older systems is read as the csv it is)
         try:
-            raw_sheets = [(name, grid, lines, []) for name, grid, lines in _read_csv(path)]
+            raw_sheets = [(name, grid, lines, [])
+                          for name, grid, lines in _read_csv(path, limits)]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise ListFileError("unreadable", path, str(exc)) from exc
+        except LimitExceeded as exc:
+            raise ListFileError.over_limit(path, exc) from None
     else:
-        loaded = _load_workbook(path)
+        loaded = _load_workbook(path, limits)
         hidden_sheets = {name for name, _grid, _merged, hidden in loaded if hidden}
         raw_sheets = [(name, grid, [], merged) for name, grid, merged, _hidden in loaded]
     result = ListFile(path=path, sheets=[], skipped=[])

@@ -25,6 +25,7 @@ from callcentre.db.models.frame import (
     WorkOrder,
 )
 from callcentre.db.models.questionnaire import QuestionnaireVersion  # noqa: F401
+from callcentre.db.models.rates import RateCaseOutcome, RateRefresh  # noqa: F401
 from callcentre.db.models.sample import (  # noqa: F401
     SampleCase,
     SampleCaseItem,
