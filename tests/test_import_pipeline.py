@@ -98,10 +98,11 @@ def test_import_keeps_every_row_and_deduplicates(db_url: str, tmp_path: Path) ->
         members = conn.execute(select(func.count()).select_from(ItemMembership)
                                .where(ItemMembership.enterprise_id == ent.id)).scalar_one()
     assert members == 2
-    # rows without a valid code: 戊 (no phone in tax list) then joined by name in power's
+    # rows without a valid code: 戊 (no phone in tax list) and power's 戊 make one
+    # enterprise known by name only (no code row carries the name), whichever came first
     power_rows = [r for r in all_rows if r.source_file_id != tax_file]
     wu = next(r for r in power_rows if r.name == "天津戊有限公司")
-    assert "joined_by_name" in wu.reasons.split(",")
+    assert "name_only" in wu.reasons.split(",") and "name_only" in rows[7].reasons
     assert wu.enterprise_id == rows[7].enterprise_id
 
 

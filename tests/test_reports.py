@@ -374,7 +374,7 @@ def test_check_workbook_columns_widths_frozen_header_and_filter(
     out = folder / "check.xlsx"
     write_check_workbook(open_engine(url), out, wave="2021")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["逐行核查", "部门汇总", "部门重叠", "文件", "原因说明", "说明"]
+    assert wb.sheetnames == ["逐行核查", "部门汇总", "可能不在范围内的企业", "部门重叠", "文件", "原因说明", "说明"]
     ws = wb["逐行核查"]
     header = [c.value for c in ws[1]]
     assert header == [

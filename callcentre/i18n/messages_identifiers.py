@@ -62,6 +62,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "normalised automatically."
         ),
     ),
+    "reason.uscc_note_deregistered": (
+        "统一社会信用代码后注明“已注销”：代码已读取，该企业可能不在调查范围内，请在抽样前核实。",
+        ("The credit code is followed by the note 已注销 (deregistered): the code was read; the "
+        "enterprise may be out of scope, please check before sampling."),
+    ),
+    "reason.uscc_note_revoked": (
+        "统一社会信用代码后注明“吊销”：代码已读取，该企业可能不在调查范围内，请在抽样前核实。",
+        ("The credit code is followed by the note 吊销 (licence revoked): the code was read; "
+        "the enterprise may be out of scope, please check before sampling."),
+    ),
+    "reason.uscc_note_other": (
+        "统一社会信用代码后附有状态说明（如迁出、停业），代码已读取，请核实。",
+        ("The credit code is followed by a status note (moved away, closed …): the code was "
+        "read, please check."),
+    ),
     "reason.orgcode_check": (
         "统一社会信用代码第9–17位（组织机构代码）的校验位不符，请核对（不影响导入）。",
         (
@@ -142,6 +157,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason.district_zone": (
         "所属区填写的是滨海新区内的功能区，已归入滨海新区。",
         "A functional zone inside 滨海新区 was given; mapped to 滨海新区.",
+    ),
+    "reason.district_from_address": (
+        "所属区按地址一栏中的区名确定（没有区一栏或该栏为空）。",
+        "The district was taken from the address (no district column, or its cell is empty).",
+    ),
+    "reason.district_from_sheet": (
+        "所属区按工作表名称确定（每区一张工作表，没有区一栏）。",
+        ("The district was taken from the sheet's name (one sheet per district, no district "
+        "column)."),
+    ),
+    "reason.address_outside_tianjin": (
+        "地址不在天津市，请核实该企业是否属于本次评估范围。",
+        "The address lies outside Tianjin: please check whether the enterprise is in scope.",
     ),
     # --- names ----------------------------------------------------------------------------
     "reason.name_missing": (

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 import orjson
-from sqlalchemy import literal, select
+from sqlalchemy import literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.models import Department, ListRow, SourceFile, Wave
@@ -30,6 +31,7 @@ from sampling.identifiers.district import DISTRICTS
 from sampling.identifiers.phone import mask_phone
 from sampling.listfile.headers import phone_columns
 from sampling.listfile.normalise import rejection_kind, severity
+from sampling.listfile.notes import NOTE_KINDS
 
 CSV_COLUMNS = ("file", "sheet", "row", "status", "reasons", "uscc", "phone_e164", "phones",
                "district_code", "enterprise_id")
@@ -80,10 +82,12 @@ def file_labels(conn: Connection, wave_id: int) -> dict[int, str]:
 
 
 def iter_check_rows(
-    conn: Connection, *, wave: str, department: str | None = None, cells: bool = False
+    conn: Connection, *, wave: str, department: str | None = None, cells: bool = False,
+    where: Any = None,
 ) -> Iterator[CheckRow]:
-    """Every stored list row of the wave (optionally one department), in file order;
-    with ``cells``, its cells as sent too (``raw``; else ``"[]"``)."""
+    """Every stored list row of the wave (optionally one department; ``where``: only
+    those meeting that condition), in file order; with ``cells``, its cells as sent
+    too (``raw``; else ``"[]"``)."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     d = Department.__table__  # type: ignore[attr-defined]
@@ -103,6 +107,8 @@ def iter_check_rows(
     )
     if department is not None:
         stmt = stmt.where(d.c.name == department)
+    if where is not None:
+        stmt = stmt.where(where)
     for r in conn.execution_options(yield_per=10_000).execute(stmt):
         yield CheckRow(
             file=labels[r.file], department=r.department, sheet=r.sheet, row=r.row,
@@ -391,6 +397,7 @@ def write_check_workbook(
             overlap = (_all_department_enterprises(conn, wave) if department
                        else tally.ents_by_dept)
             yield _summary_sheet(tally, overlap)
+            yield _scope_sheet(conn, wave=wave, department=department)
             yield _overlap_sheet(overlap)
             yield _files_sheet(conn, wave=wave, department=department,
                                failed_files=failed_files or [])
@@ -438,6 +445,34 @@ def _summary_sheet(tally: _Tally, overlap: dict[str, set[int]]) -> StreamSheet:
         for code, count in tally.reasons_by_dept[dept].most_common():
             rows.append([dept, code, t(f"severity.{severity(code)}"), t(f"reason.{code}"), count])
     return StreamSheet(t("check.sheet.summary"), rows, header_rows=1, freeze=True)
+
+
+#: reasons that put an enterprise possibly out of the survey's scope (a deregistered or
+#: revoked code, an address outside Tianjin): listed for the supervisor before sampling
+SCOPE_REASONS = ("uscc_note_deregistered", "uscc_note_revoked", "uscc_note_other",
+                 "address_outside_tianjin")
+
+
+def possibly_out_of_scope(conn: Connection, *, wave: str,
+                          department: str | None = None) -> list[CheckRow]:
+    """The rows of the wave (optionally one department's) whose enterprise may be out
+    of scope (:data:`SCOPE_REASONS`), in file order."""
+    lr = ListRow.__table__  # type: ignore[attr-defined]
+    like = or_(*[lr.c.reasons.like(f"%{code}%") for code in SCOPE_REASONS])
+    return [r for r in iter_check_rows(conn, wave=wave, department=department, where=like)
+            if any(code in r.reasons for code in SCOPE_REASONS)]
+
+
+def _scope_sheet(conn: Connection, *, wave: str, department: str | None) -> StreamSheet:
+    rows: list[list[object]] = [[
+        t("check.col.enterprise_id"), t("check.col.uscc"), t("check.col.name"),
+        t("check.col.explanation"), t("import.col.file"), t("import.col.department"),
+        t("check.col.sheet"), t("check.col.row")]]
+    for r in possibly_out_of_scope(conn, wave=wave, department=department):
+        notes = tuple(code for code in r.reasons if code in SCOPE_REASONS)
+        rows.append([r.enterprise_id or "", r.uscc or "", r.name, _explain(notes), r.file,
+                     r.department, r.sheet, r.row])
+    return StreamSheet(t("check.sheet.scope"), rows, header_rows=1)
 
 
 def _overlap_sheet(ents_by_dept: dict[str, set[int]]) -> StreamSheet:
@@ -491,9 +526,14 @@ def describe_sheets(sheets_json: str) -> str:
         else:
             text = t("check.sheet_read", sheet=sheet["sheet"], header=sheet["header_row"],
                      rows=sheet["data_rows"])
+        kinds = {int(r): k for r, k in sheet.get("note_kinds", {}).items()}
         for key in ("blank_rows", "note_rows", "repeated_header_rows"):
-            if sheet.get(key):
-                text += t(f"check.sheet_{key}", rows=_rows_text(sheet[key]))
+            rows = [r for r in sheet.get(key, []) if r not in kinds]
+            if rows:
+                text += t(f"check.sheet_{key}", rows=_rows_text(rows))
+        for kind in NOTE_KINDS:
+            if rows := [r for r, k in kinds.items() if k == kind]:
+                text += t(f"check.sheet_note_{kind}", rows=_rows_text(sorted(rows)))
         if sheet.get("hidden"):
             text += t("check.sheet_hidden")
         parts.append(text)

@@ -4,13 +4,22 @@ rows of an import to enterprises without a query per row.
 Resolution rules (DESIGN §4, issue 2):
 
 * a valid credit code identifies the enterprise, across all files and departments;
-  a different name or district under the same code is a conflict, kept and reported;
-  every phone seen is kept;
-* a row without a valid code but with an old 15-digit registration number joins the
-  one enterprise with that number;
-* otherwise a row is joined by normalised name only where exactly one enterprise has
-  that name; where several do it is kept apart (its own enterprise) and flagged; where
-  none does it becomes a new enterprise known by name only.
+  a different name or district under the same code is a conflict, kept and reported
+  on every row of that enterprise (whichever came first: the flags, and so the rows'
+  statuses, do not depend on the order of imports); every phone seen is kept;
+* a row without a valid code joins the enterprise whose code rows carry its
+  normalised name, where exactly one does (``joined_by_name``);
+* otherwise a row with an old 15-digit registration number joins the enterprise of
+  that number (made by such rows);
+* otherwise a name-only row joins the one enterprise whose registration-number rows
+  carry its name, if exactly one does and no code enterprise does; else all name-only
+  rows of that name make one enterprise known by name only (``name_only``, or
+  ``name_ambiguous`` where several enterprises carry the name).
+
+These are functions of all rows imported, not of their order: a file bringing a code
+later makes the name-only rows of earlier files join it (``dirty`` names, settled by
+:mod:`callcentre.importer.name_joins` after each file), and the writer resolves a
+file's code rows before its other rows.
 
 New enterprises get their final ids at once from an id allocator that the writer
 sets for each transaction (:attr:`FrameIndex.allocate`); :meth:`FrameIndex.flush`
@@ -26,7 +35,7 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from callcentre.db.models import Enterprise, SourceFile
+from callcentre.db.models import Enterprise, ListRow, SourceFile
 from sampling.identifiers.names import key_of_normalised
 
 PhoneTuple = tuple[str, "str | None", str]   # (e164, ext, kind)
@@ -93,6 +102,25 @@ class FrameIndex:
         # enterprises whose every row a replaced file took away: emptied, and the next
         # row naming one refills it as its own (no joined_by_name)
         self.vacant: set[int] = set()
+        # name key -> the code enterprises whose code rows carry it, and the
+        # registration-number enterprises whose rows carry it
+        self.code_keys: dict[str, list[EnterpriseState]] = {}
+        self.reg_keys: dict[str, list[EnterpriseState]] = {}
+        # name key -> the enterprise known by that name only
+        self.name_only: dict[str, EnterpriseState] = {}
+        # name key -> ids of the rows without a valid code that have that name
+        self.holders: dict[str, list[int]] = {}
+        # names whose carriers changed: their rows of earlier files are settled again
+        self.dirty: set[str] = set()
+        # enterprises a replaced file rebuilt: the names they carry are their code rows'
+        # (not always their name's), so each code row of theirs notes its name
+        self.refilled: set[int] = set()
+        # enterprise id -> its rows without a valid code (for those without a code:
+        # one left with none goes)
+        self.noncode_rows: dict[int, int] = {}
+        # enterprises that got their first name / district conflict: every earlier row
+        # of theirs is flagged too (field -> ids)
+        self.newly_conflicted: dict[str, set[int]] = {"name": set(), "district": set()}
 
     # --- keeping in step with the database ---------------------------------------
 
@@ -122,8 +150,63 @@ class FrameIndex:
                 r.id, r.uscc, r.reg_no, r.name, r.name_key, r.district_code,
                 _phones_from_json(r.phones), orjson.loads(r.conflicts or "{}") or None,
             ))
+        lr = ListRow.__table__  # type: ignore[attr-defined]
+        holders, counts = index.holders, index.noncode_rows
+        for row_id, name, ent_id in conn.execute(select(lr.c.id, lr.c.name, lr.c.enterprise_id)
+                                                 .where(lr.c.uscc.is_(None),
+                                                        lr.c.enterprise_id.is_not(None))
+                                                 .order_by(lr.c.id)):
+            counts[ent_id] = counts.get(ent_id, 0) + 1
+            if name and (key := key_of_normalised(name)):
+                holders.setdefault(key, []).append(row_id)
         index.stamp = cls.db_stamp(conn)
         return index
+
+    def carried_keys(self, ent: EnterpriseState) -> list[str]:
+        """The name keys an enterprise's identified rows carry: its name's and those of
+        the other names seen under its code (its name conflicts)."""
+        keys = [ent.name_key] if ent.name_key else []
+        for other in (ent.conflicts or {}).get("name", ()):
+            if other and (k := key_of_normalised(other)) and k not in keys:
+                keys.append(k)
+        return keys
+
+    def _carry(self, ent: EnterpriseState, key: str) -> None:
+        """Note that ``ent``'s identified rows carry ``key`` (a code or registration
+        enterprise); a change of carriers makes ``key``'s rows be settled again."""
+        table = self.code_keys if ent.uscc else self.reg_keys
+        carriers = table.setdefault(key, [])
+        if ent not in carriers:
+            carriers.append(ent)
+            if key in self.holders:     # (only names some row without a code has matter)
+                self.dirty.add(key)
+
+    def forget(self, ent: EnterpriseState) -> None:
+        """Take an enterprise that is gone out of the index (the caller flushes first:
+        it is not among those created since)."""
+        self._uncarry(ent)
+        if ent.uscc and self.by_uscc.get(ent.uscc) is ent:
+            del self.by_uscc[ent.uscc]
+        if ent.reg_no and self.by_regno.get(ent.reg_no) is ent:
+            del self.by_regno[ent.reg_no]
+        if ent in (ents := self.by_name.get(ent.name_key, ())):
+            self.by_name[ent.name_key] = [e for e in ents if e is not ent]
+        if self.name_only.get(ent.name_key) is ent:
+            del self.name_only[ent.name_key]
+        self.changed.pop(ent.id, None)
+        self.vacant.discard(ent.id)
+        self.noncode_rows.pop(ent.id, None)
+
+    def _uncarry(self, ent: EnterpriseState) -> None:
+        """``ent`` no longer carries the names it did (before its name and conflicts
+        change)."""
+        for table in (self.code_keys, self.reg_keys):
+            for key in self.carried_keys(ent):
+                carriers = table.get(key)
+                if carriers is not None and ent in carriers:
+                    carriers.remove(ent)
+                    if key in self.holders:
+                        self.dirty.add(key)
 
     def flush(self) -> tuple[list[EnterpriseState], list[EnterpriseState]]:
         """(created, changed) since the last flush; both lists are then cleared."""
@@ -143,9 +226,13 @@ class FrameIndex:
                 return candidate
         return None
 
-    def refill(self, ent: EnterpriseState, fresh: EnterpriseState | None) -> None:
+    def refill(self, ent: EnterpriseState, fresh: EnterpriseState | None,
+               carried: set[str] | None = None) -> None:
         """Make indexed ``ent`` what its rows now say (``fresh``, see :func:`replayed`),
-        or empty it when a replaced file took away all its rows (``None``)."""
+        or empty it when a replaced file took away all its rows (``None``); ``carried``:
+        the names its code (or number) rows carry."""
+        self.refilled.add(ent.id)
+        self._uncarry(ent)
         if fresh is None:
             ent.name, ent.district_code, ent.phones, ent.conflicts = "", None, [], None
             ent.name_key = ""   # still found under its old key, as vacant
@@ -157,6 +244,9 @@ class FrameIndex:
                 self.by_name[ent.name_key] = [e for e in self.by_name[ent.name_key] if e is not ent]
         ent.name, ent.name_key, ent.district_code = fresh.name, fresh.name_key, fresh.district_code
         ent.phones, ent.conflicts = fresh.phones, fresh.conflicts
+        if ent.uscc or ent.reg_no:
+            for key in self.carried_keys(ent) if carried is None else sorted(carried):
+                self._carry(ent, key)
 
     def _add(self, ent: EnterpriseState) -> None:
         if ent.uscc:
@@ -165,6 +255,21 @@ class FrameIndex:
             self.by_regno.setdefault(ent.reg_no, ent)
         if ent.name_key:
             self.by_name.setdefault(ent.name_key, []).append(ent)
+        if ent.uscc or ent.reg_no:
+            table = self.code_keys if ent.uscc else self.reg_keys
+            if ent.conflicts is None:       # (a new one: its name only)
+                if ent.name_key:
+                    if (carriers := table.get(ent.name_key)) is None:
+                        table[ent.name_key] = [ent]
+                    elif ent not in carriers:
+                        carriers.append(ent)
+                return
+            for key in self.carried_keys(ent):
+                carriers = table.setdefault(key, [])
+                if ent not in carriers:
+                    carriers.append(ent)
+        elif ent.name_key:
+            self.name_only.setdefault(ent.name_key, ent)
 
     def _new(self, uscc: str | None, reg_no: str | None, name: str, name_key: str,
              district_code: str | None, phones: tuple[PhoneTuple, ...]) -> EnterpriseState:
@@ -186,48 +291,93 @@ class FrameIndex:
         district_code: str | None, phones: tuple[PhoneTuple, ...], reasons: list[str],
     ) -> EnterpriseState | None:
         """The enterprise a row belongs to (created if new); appends reason codes
-        for name joins and conflicts. ``None`` when it cannot be identified."""
+        for name joins and conflicts. ``None`` when it cannot be identified.
+
+        Rows with a valid code should come first (the writer resolves a file's code
+        rows before its others): the rules for the rest depend on which names the
+        code rows carry (module notes)."""
         if uscc:
             ent = self.by_uscc.get(uscc)
             if ent is None:
-                return self._new(uscc, reg_no, name, name_key, district_code, phones)
+                ent = self._new(uscc, reg_no, name, name_key, district_code, phones)
+                self._flag(ent, reasons)
+                return ent
+            known = ent.name_key
             self._merge(ent, name, name_key, district_code, reasons)
-        elif reg_no and reg_no in self.by_regno:
-            ent = self.by_regno[reg_no]
-            self._merge(ent, name, name_key, district_code, reasons)
-        elif name_key:
-            candidates = self.by_name.get(name_key, ())
-            if len(candidates) == 1:
-                ent = candidates[0]
-                if ent.id in self.vacant:
-                    self.vacant.discard(ent.id)
-                else:
-                    reasons.append("joined_by_name")
-                self._merge(ent, name, name_key, district_code, reasons)
-            else:
-                reasons.append("name_ambiguous" if candidates else "name_only")
-                return self._new(None, reg_no, name, name_key, district_code, phones)
+            if name_key and (name_key != known or ent.id in self.refilled):
+                self._carry(ent, name_key)
         else:
-            return None
+            ent = self.target(reg_no, name_key, reasons)
+            if ent is None:
+                if not name_key and not reg_no:
+                    return None
+                ent = self._new(None, reg_no, name, name_key, district_code, phones)
+                self._flag(ent, reasons)
+                return ent
+            if ent.id in self.vacant:
+                self.vacant.discard(ent.id)
+                if "joined_by_name" in reasons:
+                    reasons.remove("joined_by_name")
+            self._merge(ent, name, name_key, district_code, reasons)
+            if reg_no and not ent.uscc and name_key and name_key != ent.name_key:
+                self._carry(ent, name_key)
         if phones:
             self._add_phones(ent, phones, reasons)
         return ent
 
+    def target(self, reg_no: str | None, name_key: str,
+               reasons: list[str]) -> EnterpriseState | None:
+        """The enterprise a row without a valid code joins by the rules of the module
+        notes (``None``: a new one is to be made), appending its name-join reason."""
+        carriers = self.code_keys.get(name_key, ()) if name_key else ()
+        if len(carriers) == 1:
+            reasons.append("joined_by_name")
+            return carriers[0]
+        if reg_no:
+            return self.by_regno.get(reg_no)
+        if not name_key:
+            return None
+        regs = self.reg_keys.get(name_key, ())
+        if not carriers and len(regs) == 1:
+            reasons.append("joined_by_name")
+            return regs[0]
+        reasons.append("name_ambiguous" if len(carriers) + len(regs) > 1 else "name_only")
+        return self.name_only.get(name_key)
+
+    def _flag(self, ent: EnterpriseState, reasons: list[str]) -> None:
+        """A new enterprise's first row: the name it carries (a new carrier, indexed
+        by :meth:`_add`) is to be settled again in earlier files."""
+        if (ent.uscc or ent.reg_no) and ent.name_key in self.holders:
+            self.dirty.add(ent.name_key)
+
     def _merge(self, ent: EnterpriseState, name: str, name_key: str,
                district_code: str | None, reasons: list[str]) -> None:
+        """Merge a row's name and district into ``ent``: a differing one is a conflict,
+        and once an enterprise has a conflict, each of its rows is flagged with it."""
+        conflicts = ent.conflicts
         if name_key and ent.name_key and name_key != ent.name_key:
+            if conflicts is None or "name" not in conflicts:
+                self.newly_conflicted["name"].add(ent.id)
             self._conflict(ent, "name", ent.name, name)
             reasons.append("conflict_name")
-        elif name and not ent.name:
-            ent.name, ent.name_key = name, name_key
-            self._touch(ent)
+        else:
+            if name and not ent.name:
+                ent.name, ent.name_key = name, name_key
+                self._touch(ent)
+            if conflicts is not None and "name" in conflicts:
+                reasons.append("conflict_name")
         if district_code:
             if ent.district_code is None:
                 ent.district_code = district_code
                 self._touch(ent)
             elif ent.district_code != district_code:
+                if ent.conflicts is None or "district" not in ent.conflicts:
+                    self.newly_conflicted["district"].add(ent.id)
                 self._conflict(ent, "district", ent.district_code, district_code)
                 reasons.append("conflict_district")
+                return
+        if ent.conflicts is not None and "district" in ent.conflicts:
+            reasons.append("conflict_district")
 
     def _conflict(self, ent: EnterpriseState, field_name: str, *values: str) -> None:
         """Keep every differing value seen for a field, first seen first."""
@@ -282,5 +432,8 @@ def replayed(ent: EnterpriseState, rows: list[tuple[str, str | None, tuple[Phone
         scratch._merge(out, name, key_of_normalised(name) if name else "", district, found)
         if phones:
             scratch._add_phones(out, phones, found)
-        conflicts.append(found)
-    return out, conflicts
+        conflicts.append([r for r in found if r == "conflict_phone"])
+    # a name or district conflict flags every row of the enterprise
+    every = [r for f, r in (("name", "conflict_name"), ("district", "conflict_district"))
+             if out.conflicts and f in out.conflicts]
+    return out, [[*every, *found] for found in conflicts]

@@ -119,7 +119,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
         columns = sheet.header.columns
         seq = columns.get("seq")
         name = sheet.name
-        normalise = row_normaliser(columns)
+        normalise = row_normaliser(columns, sheet.name)
         for excel_row, cells in sheet.rows:
             if seq is not None and seq < len(cells):
                 key_cells = list(cells)
@@ -157,6 +157,8 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
             "blank_rows": sheet.blank_rows, "note_rows": sheet.note_rows,
             "repeated_header_rows": sheet.repeated_header_rows,
             "columns": {k: sheet.header.labels[v] for k, v in sheet.header.columns.items()},
+            **({"note_kinds": {str(r): k for r, k in sheet.note_kinds.items()}}
+               if sheet.note_kinds else {}),
             "column_index": dict(columns),  # the check workbook shows the cells as sent
             **({"continues": sheet.continues} if sheet.continues else {}),
             **({"hidden": True} if sheet.hidden else {}),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
@@ -47,17 +47,18 @@ from callcentre.importer.frame_index import (
     replayed,
 )
 from callcentre.importer.jobs import ImportJob
+from callcentre.importer.name_joins import chunks, drop_orphan_memberships, drop_vacant, settle
 from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
 from callcentre.importer.process_state import gc_paused
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from callcentre.importer.workorders import relink_workorders
-from sampling.identifiers.names import normalise_name
+from sampling.identifiers.names import key_of_normalised, normalise_name
 from sampling.identifiers.phone import normalise_phones
 from sampling.listfile.normalise import STATUSES, row_status, severity
 from sampling.listfile.reader import sha256_file
 
 ProgressFn = Callable[[int], None]
-_LISTROW_COLUMNS = ("source_file_id", *LISTROW_COLUMNS, "enterprise_id", "membership_id")
+_LISTROW_COLUMNS = ("id", "source_file_id", *LISTROW_COLUMNS, "enterprise_id", "membership_id")
 _MEMBERSHIP_COLUMNS = ("id", "wave_id", "enterprise_id", "item_id", "department_id")
 
 
@@ -91,7 +92,7 @@ class ImportSummary:
     wave: str
     files: list[FileResult] = field(default_factory=list)
     #: the writer process's CPU seconds by phase (resolve, enterprises, memberships,
-    #: rows, commit): where an import's time goes, for the benchmark
+    #: rows, settle, commit): where an import's time goes, for the benchmark
     writer_cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     def total(self, status: str) -> int:
@@ -194,6 +195,7 @@ def _import_all(
     skip = _unchanged_paths(engine, jobs, paths, wave_id=wave_id)
     stream = parsed_in_order([p for i, p in enumerate(paths) if i not in twice],
                              default_helpers() if workers is None else workers, skip=skip)
+    rebuild: set[int] = set()   # enterprises to make again from their rows, at the end
     with closing(stream):   # helpers stopped at once when the import ends or fails
         for number, job in enumerate(jobs):
             if number in twice:
@@ -223,7 +225,7 @@ def _import_all(
                         index = FrameIndex.load(conn)
                     _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
                                 department=result.department, item=job.item, progress=progress,
-                                cpu=summary.writer_cpu)
+                                cpu=summary.writer_cpu, rebuild=rebuild)
                     # work orders imported before their enterprises' lists link up now
                     relink_workorders(conn)
                     # stale after a replacement rebuilt some enterprises: reloaded next time
@@ -236,6 +238,13 @@ def _import_all(
             summary.files.append(result)
             if on_result is not None:
                 on_result(result)
+    if rebuild:
+        # code enterprises settling took rows from, made again from the rows they keep
+        # (once, at the end: finding an enterprise's rows reads the whole row table)
+        started = process_time()
+        with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
+            _rebuild_enterprises(conn, FrameIndex(), rebuild, refill_index=False)
+        summary.writer_cpu["settle"] += process_time() - started
     return summary
 
 
@@ -264,6 +273,7 @@ def _write_file(
     item: int,
     progress: ProgressFn | None,
     cpu: defaultdict[str, float],
+    rebuild: set[int],
 ) -> None:
     started = process_time()
     sf = SourceFile.__table__  # type: ignore[attr-defined]
@@ -318,22 +328,31 @@ def _write_file(
 
     # one pass: resolve each row to an enterprise (ids allocated on the spot), link it
     # to its membership, build the row; then write enterprises, memberships, rows.
+    # Rows with a valid code go first, then those with a registration number, then
+    # the rest: where a row without a code goes depends on the names code rows carry
     next_enterprise = IdAllocator(conn, "enterprise")
     next_membership = IdAllocator(conn, "itemmembership")
+    next_row = IdAllocator(conn, "listrow")
     index.allocate = next_enterprise
     members = _existing_memberships(conn, file_id=file_id, item_id=item_id, dept_id=dept_id,
                                     replaced=existing is not None)
     new_members: list[tuple[int, int, int, int, int]] = []
-    ents: list[EnterpriseState | None] = []
+    n_rows = len(rows)
+    ents: list[EnterpriseState | None] = [None] * n_rows
     statuses: Counter[str] = Counter()
     added_reasons: Counter[str] = Counter()
     resolve = index.resolve
+    holders, noncode = index.holders, index.noncode_rows
     extra: list[str] = []       # reasons resolution adds to a row
-    out: list[tuple[object, ...]] = []
+    out: list[tuple[object, ...]] = [()] * n_rows
     member_id = next_membership.peek()  # counted on here: a million rows
-    for row in rows:
+    first_row = next_row.peek()
+    later = [i for i, row in enumerate(rows) if row[6] is None]
+    later.sort(key=lambda i: rows[i][7] is None)     # (stable: registration numbers first)
+    order = [i for i, row in enumerate(rows) if row[6] is not None] if later else range(n_rows)
+    for pos in chain(order, later):
         (sheet, excel_row, raw, status, reasons, name, uscc, reg_no, district, zone, e164,
-         ext, phones_text, contact, business, duplicate_of, key, phones, first) = row
+         ext, phones_text, contact, business, duplicate_of, key, phones, first) = rows[pos]
         if first >= 0:
             ent = ents[first]
         elif status == "rejected" and "not_identifiable" in reasons:
@@ -346,7 +365,12 @@ def _write_file(
                 if status == "accepted" and any(severity(r) == "warning" for r in extra):
                     status = "warning"
                 extra.clear()
-        ents.append(ent)
+        if uscc is None and ent is not None:
+            if key:
+                holders.setdefault(key, []).append(first_row + pos)
+            if ent.uscc is None:
+                noncode[ent.id] = noncode.get(ent.id, 0) + 1
+        ents[pos] = ent
         statuses[status] += 1
         ent_id = member = None
         if ent is not None:
@@ -357,9 +381,10 @@ def _write_file(
                     member = members[ent_id] = member_id
                     member_id += 1
                     new_members.append((member, wave_id, ent_id, item_id, dept_id))
-        out.append((file_id, sheet, excel_row, raw, status, reasons, name, uscc, reg_no,
-                    district, zone, e164, ext, phones_text, contact, business, duplicate_of,
-                    ent_id, member))
+        out[pos] = (first_row + pos, file_id, sheet, excel_row, raw, status, reasons, name, uscc,
+                    reg_no, district, zone, e164, ext, phones_text, contact, business,
+                    duplicate_of, ent_id, member)
+    next_row.advance_to(first_row + n_rows)
     next_membership.advance_to(member_id)
     for status in STATUSES:
         result.counts[status] += statuses[status]
@@ -377,18 +402,44 @@ def _write_file(
     new_members.sort(key=itemgetter(2))
     bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
     cpu["memberships"] += (lap := process_time()) - started
-    next_enterprise.finish()
-    next_membership.finish()
     for start in range(0, len(out), 10_000):
         chunk = out[start:start + 10_000]
         bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
         if progress is not None:
             progress(len(chunk))
-    cpu["rows"] += process_time() - lap
+    next_row.finish()
+    now = process_time()
+    cpu["rows"] += now - lap
+    lap = now
+    # names this file brought a code for (or took away): earlier files' rows of those
+    # names join again; enterprises that got a conflict have their earlier rows flagged
+    settled = settle(conn, index, wave_id=wave_id, memberships=next_membership)
     if touched:
-        _rebuild_enterprises(conn, index, chain(touched, (e.id for e in ents if e is not None)),
+        drop_vacant(conn, index)
+    result.new_enterprises += _write_enterprises(conn, index)
+    next_enterprise.finish()
+    next_membership.finish()
+    # the files whose rows settling changed: their counts by status follow (before a
+    # rebuild, which counts its files' rows again)
+    for other in settled.files - {file_id}:
+        _count_changes(conn, other, settled.statuses[other])
+    if file_id in settled.files:
+        result.counts.update(settled.statuses[file_id])
+        result.reasons.update(settled.reasons[file_id])
+        result.reasons = +result.reasons
+    if touched:
+        _rebuild_enterprises(conn, index, chain(touched, settled.rebuild,
+                                                (e.id for e in ents if e is not None)),
                              refill_index=False)
+        # enterprises the old rows made that nothing refers to any more go, as a fresh
+        # import of the files would not make them
+        _drop_unused_enterprises(conn, touched)
         _recount(conn, file_id, result)     # the replay may change this file's rows too
+    else:
+        # a code enterprise that lost rows keeps what they said until it is made again
+        # at the end of the import (the caller's ``rebuild``); rows are flagged then
+        rebuild.update(settled.rebuild)
+    cpu["settle"] += process_time() - lap
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
         rows_total=result.rows,
@@ -450,16 +501,22 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
     rebuilt: list[EnterpriseState] = []
     flagged: list[tuple[str, str, int]] = []     # rows whose conflicts changed
     files: set[int] = set()                      # … and their files
-    for part in _chunks(sorted(set(ids))):
+    # the names each carries: its code (or number) rows' only; rows that joined it by
+    # name are settled again
+    carried: dict[int, set[str]] = {}
+    for part in chunks(sorted(set(ids))):
         rows: defaultdict[int, list[tuple[str, str | None, tuple[PhoneTuple, ...]]]] = (
             defaultdict(list))
         stored: defaultdict[int, list[Row[Any]]] = defaultdict(list)
         for r in conn.execute(select(lr.c.id, lr.c.source_file_id, lr.c.enterprise_id,
                                      lr.c.name, lr.c.district_code, lr.c.phones, lr.c.reasons,
-                                     lr.c.status).where(lr.c.enterprise_id.in_(part))
+                                     lr.c.status, lr.c.uscc, lr.c.reg_no)
+                              .where(lr.c.enterprise_id.in_(part))
                               .order_by(lr.c.source_file_id, lr.c.id)):
             rows[r.enterprise_id].append((r.name, r.district_code, _stored_phones(r.phones)))
             stored[r.enterprise_id].append(r)
+            if (r.uscc or r.reg_no) and r.name:
+                carried.setdefault(r.enterprise_id, set()).add(key_of_normalised(r.name))
         for e in conn.execute(select(ent.c.id, ent.c.uscc, ent.c.reg_no, ent.c.name_key)
                               .where(ent.c.id.in_(part))):
             fresh = None
@@ -473,7 +530,7 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
                             flagged.append((again, row_status([x for x in again.split(",") if x]), r.id))
                             files.add(r.source_file_id)
             if refill_index and (known := index.find(e.id, e.uscc, e.reg_no, e.name_key)):
-                index.refill(known, fresh)
+                index.refill(known, fresh, carried.get(e.id, set()))
     if not refill_index:   # (before the new rows only the index needs them)
         bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
         # other files' rows, too, were flagged against the old values
@@ -510,6 +567,16 @@ def _recount(conn: Connection, file_id: int, result: FileResult | None = None) -
                 result.reasons[reason] += n
 
 
+def _count_changes(conn: Connection, file_id: int, statuses: Counter[str]) -> None:
+    """Add a file's changes of rows by status (a row that moved from one to another)
+    to its counts."""
+    if not any(statuses.values()):
+        return
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    conn.execute(update(sf).where(sf.c.id == file_id).values(
+        {f"rows_{s}": sf.c[f"rows_{s}"] + statuses[s] for s in STATUSES if statuses[s]}))
+
+
 def _stored_phones(text: str) -> tuple[PhoneTuple, ...]:
     """A list row's phones as stored ("+86… ext 801;+86…") back as (e164, ext, kind)."""
     if not text:
@@ -521,7 +588,6 @@ def _delete_file_rows(conn: Connection, file_id: int) -> list[int]:
     """Remove a file's rows and the memberships that no other row supports; returns
     the enterprises the rows belonged to."""
     lr = ListRow.__table__  # type: ignore[attr-defined]
-    im = ItemMembership.__table__  # type: ignore[attr-defined]
     touched = conn.execute(
         select(lr.c.enterprise_id)
         .where(lr.c.source_file_id == file_id, lr.c.enterprise_id.is_not(None))
@@ -533,32 +599,9 @@ def _delete_file_rows(conn: Connection, file_id: int) -> list[int]:
         .distinct()
     ).scalars().all()
     conn.execute(delete(lr).where(lr.c.source_file_id == file_id))
-    if not affected:
-        return list(touched)
-    still: set[int] = set()
-    for part in _chunks(affected):
-        still.update(conn.execute(select(lr.c.membership_id).where(
-            lr.c.membership_id.in_(part)).distinct()).scalars())
-    orphans = [m for m in affected if m not in still]
-    if orphans:
-        # a membership already drawn into a sample stays (the sample refers to it)
-        from callcentre.db.models.sample import SampleUnit
-
-        su = SampleUnit.__table__  # type: ignore[attr-defined]
-        sampled: set[int] = set()
-        for part in _chunks(orphans):
-            sampled.update(conn.execute(select(su.c.membership_id).where(
-                su.c.membership_id.in_(part))).scalars())
-        orphans = [m for m in orphans if m not in sampled]
-    for part in _chunks(orphans):
-        conn.execute(delete(im).where(im.c.id.in_(part)))
+    if affected:
+        drop_orphan_memberships(conn, affected)
     return list(touched)
-
-
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
-    """``ids`` in pieces small enough for an ``IN (…)`` list on either database."""
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
 
 
 def remove_file(engine: Engine, file_id: int,
@@ -569,14 +612,27 @@ def remove_file(engine: Engine, file_id: int,
     never been imported. ``before_commit`` runs in the same transaction (the audit)."""
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
-        row = conn.execute(select(sf.c.path, sf.c.kind).where(sf.c.id == file_id)).first()
+        row = conn.execute(select(sf.c.path, sf.c.kind, sf.c.wave_id)
+                           .where(sf.c.id == file_id)).first()
         if row is None:
             raise LookupError(file_id)
         result = FileResult(path=Path(row.path), outcome="removed", kind=row.kind)
         if row.kind == "list":
             index = FrameIndex.load(conn)
             touched = _delete_file_rows(conn, file_id)
-            _rebuild_enterprises(conn, index, touched, refill_index=False)
+            # the names the file's code rows carried: other files' rows without a code
+            # join again as if it had never been imported (callcentre.importer.name_joins)
+            _rebuild_enterprises(conn, index, touched, refill_index=True)
+            index.allocate = enterprises = IdAllocator(conn, "enterprise")
+            memberships = IdAllocator(conn, "itemmembership")
+            settled = settle(conn, index, wave_id=row.wave_id, memberships=memberships)
+            _write_enterprises(conn, index)
+            enterprises.finish()
+            memberships.finish()
+            for other in settled.files - {file_id}:
+                _count_changes(conn, other, settled.statuses[other])
+            _rebuild_enterprises(conn, index, chain(touched, settled.rebuild),
+                                 refill_index=False)
             _drop_unused_enterprises(conn, touched)
         else:
             from callcentre.db.models import WorkOrder
@@ -600,7 +656,7 @@ def _drop_unused_enterprises(conn: Connection, ids: Sequence[int]) -> None:
     ent = Enterprise.__table__  # type: ignore[attr-defined]
     refs = [ListRow.__table__, ItemMembership.__table__, SampleUnit.__table__,  # type: ignore[attr-defined]
             SampleCase.__table__, WorkOrder.__table__]  # type: ignore[attr-defined]
-    for part in _chunks(sorted(set(ids))):
+    for part in chunks(sorted(set(ids))):
         cond = [~exists().where(r.c.enterprise_id == ent.c.id) for r in refs]
         conn.execute(delete(ent).where(ent.c.id.in_(part), *cond))
 

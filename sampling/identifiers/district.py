@@ -146,17 +146,24 @@ for _zone, _spellings in ZONES.items():
 # second character to a district: "天津南开区" is 南开区, not 津南区.  Zones whose
 # spelling starts with 天津 are longer and so still win ("天津开发区" is TEDA).
 _SKIP = ("天津市", "天津")
+# A name followed by one of these is a street, not the place: 河北路 and 西青道 lie in
+# 和平区 and 南开区 ("天津市和平区河北路" names one district).
+_STREET = "(?![路道街里巷弄]|大街|大道|胡同|公路|支路|东路|西路|南路|北路)"
 # Longest alias first, so that at each position the longest spelling wins
 # ("滨海高新区" before "高新区", "河西区" before "河西").  "河北" followed by "省" is the
-# province, not the district.
+# province, not the district; a short name (no 区 / 县) followed by a street word is
+# a street.
 _SCAN_RE = re.compile(
     "|".join(
         re.escape(a) + ("(?!省)" if a == "河北" else "")
+        + (_STREET if a not in _SKIP and not a.endswith(("区", "县")) else "")
         for a in sorted((*_ALIASES, *_SKIP), key=len, reverse=True)
     )
 )
 _WS_RE = re.compile(r"\s+")
-_CODE_RE = re.compile(r"[0-9]{6}(?:000000)?")
+# six digits (GB/T 2260), or the 9- and 12-digit statistical division codes of a
+# township or street (120117022, 120117022000): the first six name the district
+_CODE_RE = re.compile(r"[0-9]{6}(?:[0-9]{3}(?:[0-9]{3})?)?")
 
 _MISSING = District(None, None, None, ("district_missing",))
 _UNKNOWN = District(None, None, None, ("district_unknown",))
@@ -225,3 +232,57 @@ def normalise_district(value: object) -> District:
             return _UNKNOWN
         return _from_text(str(int(value)))
     return _from_text(value if isinstance(value, str) else str(value))
+
+
+# --- addresses ---------------------------------------------------------------------------
+
+#: An address outside Tianjin: it starts with another province, region or city.
+_ELSEWHERE_RE = re.compile(
+    r"(?:中国)?(?:北京|上海|重庆|河北省|山西|内蒙古|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南"
+    r"|湖北|湖南|广东|广西|海南|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾"
+    r"|(?!天津)[\u4e00-\u9fff]{2,5}(?:省|自治区|自治州|市))")
+_FROM_ADDRESS = ("district_from_address",)
+_OUTSIDE = District(None, None, None, ("address_outside_tianjin",))
+
+
+@lru_cache(maxsize=1 << 14)
+def _address_text(text: str) -> District:
+    s = _WS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
+    if not s:
+        return _MISSING
+    for m in _SCAN_RE.finditer(s):
+        alias = m.group()
+        if alias in _SKIP:
+            continue
+        if m.start() == 0 or not _ELSEWHERE_RE.match(s):
+            code, zone, old = _ALIASES[alias]
+            reasons = _FROM_ADDRESS + (("district_alias",) if old else
+                                       ("district_zone",) if zone else ())
+            return District(code, DISTRICTS[code], zone, reasons)
+        break
+    if _ELSEWHERE_RE.match(s):
+        return _OUTSIDE
+    return _UNKNOWN
+
+
+def district_from_address(value: object) -> District:
+    """The district an address lies in: the first district, old county or district
+    name, or functional zone named in it that is a place (河北路 and 西青道 are
+    streets: ``天津市和平区河北路`` is 和平区), with ``district_from_address``.
+
+    An address that starts with another province or city (``北京市朝阳区…``,
+    ``河北省廊坊市…``) gives ``address_outside_tianjin`` and no code; one that names
+    no district gives ``district_unknown`` (``district_missing`` when empty).
+    """
+    if value is None:
+        return _MISSING
+    return _address_text(value if isinstance(value, str) else str(value))
+
+
+def district_from_sheet_name(name: str) -> District | None:
+    """The district a sheet is named after (``和平区``, ``滨海新区名单``), or None:
+    workbooks with one sheet per district have no district column."""
+    found = _from_text(name)
+    if found.code is None:
+        return None
+    return District(found.code, found.name, found.zone, ("district_from_sheet",))

@@ -191,9 +191,17 @@ def _cn_type(nn: str) -> int:
 _Classified = tuple[str, int] | None
 
 
+#: Five-digit hotlines (public-service 12345, 12315 …, utilities' and banks' 95xxx,
+#: 96xxx, carriers' 100xx): callable, but they never reach the enterprise itself.
+_HOTLINE_RE = re.compile(r"(?:12|95|96)[0-9]{3}|100[0-9]{2}", re.ASCII)
+
+
 @lru_cache(maxsize=1 << 16)
 def _classify_slow(digits: str) -> _Classified:
-    """Full ``phonenumbers`` parse and validation of ``digits`` (``+`` allowed first)."""
+    """Full ``phonenumbers`` parse and validation of ``digits`` (``+`` allowed first);
+    a bare five-digit hotline counts as a special (non-personal) number."""
+    if len(digits) == 5 and _HOTLINE_RE.fullmatch(digits) is not None:
+        return "+86" + digits, PhoneNumberType.UAN
     try:
         num = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException:
@@ -291,7 +299,8 @@ def _sci_digits(text: str) -> str | None:
 class _Builder:
     """Accumulates the result of one cell."""
 
-    __slots__ = ("invalid", "last_valid", "phones", "reasons", "seen", "service", "short")
+    __slots__ = ("invalid", "last_valid", "phones", "reasons", "seen", "service", "short",
+                 "special")
 
     def __init__(self) -> None:
         self.phones: list[Phone] = []
@@ -300,6 +309,7 @@ class _Builder:
         self.service: list[str] = []
         self.reasons: set[str] = set()
         self.seen: set[tuple[str, str | None]] = set()
+        self.special: set[str] = set()  # E.164 of 400/800/hotline numbers
         self.last_valid = False
 
     def add(self, e164: str, ptype: int, ext: str | None) -> bool:
@@ -314,6 +324,7 @@ class _Builder:
         self.seen.add((e164, ext))
         if ptype not in _ORDINARY:
             self.reasons.add("phone_special")
+            self.special.add(e164)
         if ext:
             self.reasons.add("phone_extension")
         self.phones.append(Phone(e164, ext, _KIND.get(ptype, "fixed")))
@@ -330,12 +341,22 @@ class _Builder:
             reasons.add("phone_invalid")
         if not self.phones:
             reasons.add("phone_none_valid")
+        phones = self.phones
+        if self.special:
+            phones = _ordinary_first(phones, self.special)
         return PhoneResult(
-            tuple(self.phones),
+            tuple(phones),
             tuple(self.invalid),
             tuple(sorted(reasons, key=_ORDER.__getitem__)),
             tuple(self.service),
         )
+
+
+def _ordinary_first(phones: list[Phone], special: set[str]) -> list[Phone]:
+    """Toll-free, shared-cost and hotline numbers after the numbers that reach a person
+    (each group in cell order): they are never primary while another is callable."""
+    return ([p for p in phones if p.e164 not in special]
+            + [p for p in phones if p.e164 in special])
 
 
 def _candidate(tokens: list[_Token], i: int, j: int) -> tuple[_Classified, bool]:
@@ -387,8 +408,12 @@ def _run(text: str, tokens: list[_Token], out: _Builder) -> None:
             i += 1
             continue
         found = False
+        # "25508690-77": a Tianjin landline and its extension, never one number of
+        # another area (0255 0869077)
+        local_ext = (i + 1 < n and len(tok.digits) == 8 and tok.digits[0] in "23456789"
+                     and tokens[i + 1].dash and len(tokens[i + 1].digits) <= 5)
         for j in range(n, i, -1):
-            if j > i + 1 and any(t.digits[0] == "+" for t in tokens[i + 1 : j]):
+            if j > i + 1 and (local_ext or any(t.digits[0] == "+" for t in tokens[i + 1 : j])):
                 continue
             if sum(len(t.digits) for t in tokens[i:j]) > _MAX_DIGITS:
                 continue
@@ -449,19 +474,24 @@ def _several(s: str) -> PhoneResult | None:
     phones: list[Phone] = []
     reasons: set[str] = set()
     seen: set[str] = set()
+    special: set[str] = set()
     for piece in pieces:
         if _SIMPLE_RE.fullmatch(piece) is None:
             return None
         one = _simple(piece)
-        if one is None:
-            return None
+        if one is None or len(one.phones[0].e164) < 9:
+            return None     # a hotline: the tokeniser decides whether it is one
         phone = one.phones[0]
         reasons.update(one.reasons)
+        if "phone_special" in one.reasons:
+            special.add(phone.e164)
         if phone.e164 not in seen:
             seen.add(phone.e164)
             phones.append(phone)
     if len(phones) > 1:
         reasons.add("phone_multiple")
+    if special:
+        phones = _ordinary_first(phones, special)
     return PhoneResult(tuple(phones), (), tuple(sorted(reasons, key=_ORDER.__getitem__)))
 
 
@@ -506,8 +536,14 @@ def _tokenise(s: str) -> PhoneResult:
     return out.result()
 
 
+# an 8-digit local number, a dash and up to five digits: a landline and its extension
+_LOCAL8_EXT_RE = re.compile(r"\s*[2-9][0-9]{7}\s*-\s*[0-9]{1,5}\s*", re.ASCII)
+
+
 def _simple(s: str) -> PhoneResult | None:
     """The whole cell as one number, or None to let the tokeniser decide."""
+    if "-" in s and _LOCAL8_EXT_RE.fullmatch(s) is not None:
+        return None
     digits = _NON_DIGIT_RE.sub("", s)
     if len(digits) > _MAX_DIGITS:
         return None

@@ -37,6 +37,11 @@ REASONS: dict[str, str] = {
     "uscc_regno15": "warning",
     # full-width / lower-case / spaces / dashes / a leading apostrophe were removed
     "uscc_normalised": "info",
+    # a status note after the code: 注销 (deregistered), 吊销 (licence revoked) put the
+    # enterprise possibly out of scope; other notes (迁出, 停业 …) are shown for a look
+    "uscc_note_deregistered": "warning",
+    "uscc_note_revoked": "warning",
+    "uscc_note_other": "warning",
     # positions 9-17 fail the GB 11714 organisation-code check (the USCC check passed)
     "orgcode_check": "warning",
     # --- phone numbers ---------------------------------------------------------------
@@ -58,6 +63,12 @@ REASONS: dict[str, str] = {
     "district_multiple": "warning",
     "district_alias": "info",
     "district_zone": "info",
+    # no district column (or an empty cell): the district was read from the address
+    # column, or from the sheet's name (one sheet per district)
+    "district_from_address": "info",
+    "district_from_sheet": "info",
+    # the address lies outside Tianjin
+    "address_outside_tianjin": "warning",
     # --- enterprise names ---------------------------------------------------------------
     "name_missing": "reject_identify",
     "name_normalised": "info",

@@ -117,6 +117,20 @@ _STRIP_RE = re.compile(
 _SCI_RE = re.compile(r"[0-9]+(?:\.[0-9]*)?E\+?[0-9]+")
 _DIGITS_RE = re.compile(r"[0-9]+")
 _ORG9_RE = re.compile(r"[0-9A-Z]{8}[0-9X]")
+# a code followed by a status note: "911201059J537QFF4N(已注销)", "…（吊销）", "… 吊销未注销"
+# (after NFKC and upper-casing; the brackets are optional)
+_STATUS_NOTE_RE = re.compile(r"([0-9A-Z]{18})[(\[【<《]?([\u4e00-\u9fff]{2,8})[)\]】>》]?")
+#: status words -> reason code: 注销 / 吊销 put the enterprise possibly out of scope
+STATUS_NOTES: tuple[tuple[str, str], ...] = (
+    ("吊销", "uscc_note_revoked"),
+    ("注销", "uscc_note_deregistered"),
+    ("撤销", "uscc_note_other"),
+    ("迁出", "uscc_note_other"),
+    ("停业", "uscc_note_other"),
+    ("歇业", "uscc_note_other"),
+    ("破产", "uscc_note_other"),
+    ("清算", "uscc_note_other"),
+)
 
 
 _new = object.__new__
@@ -222,6 +236,11 @@ def _classify(s: str, changed: bool) -> CreditCode:
         return CreditCode(None, s, None, (*pre, "uscc_float_lost"))
     if n == 9 and _ORG9_RE.fullmatch(s) is not None and orgcode_check_char(s[:8]) == s[8]:
         return CreditCode(None, s, None, (*pre, "uscc_orgcode9"))
+    if n > 18 and (m := _STATUS_NOTE_RE.fullmatch(s)) is not None:
+        note = next((code for word, code in STATUS_NOTES if word in m.group(2)), None)
+        if note is not None:
+            code = _classify(m.group(1), changed)
+            return CreditCode(code.code, code.normalised, code.reg_no, (*code.reasons, note))
     return CreditCode(None, s, None, (*pre, "uscc_bad_length"))
 
 

@@ -42,6 +42,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
               "联系人电话", "联系人电话号码", "联系人手机", "联系人手机号", "联系人手机号码",
               "联系人联系电话", "联系人联系方式", "固定电话", "固话", "座机", "座机号码",
               "座机电话", "办公电话", "移动电话", "移动电话号码", "手机电话"),
+    # backup numbers: used after the main phone columns, in column order
+    "phone_backup": ("备用电话", "备用联系电话", "备用手机", "备用手机号", "备用手机号码", "备用号码",
+                     "备用联系方式", "其他联系方式", "其它联系方式", "其他联系电话", "其它联系电话",
+                     "其他电话", "其它电话", "其他号码", "其它号码"),
+    "address": ("注册地址", "经营地址", "生产经营地址", "实际经营地址", "企业地址", "单位地址",
+                "通讯地址", "通信地址", "联系地址", "办公地址", "详细地址", "住所", "地址"),
     "business": ("业务描述", "业务类型", "办理业务", "业务名称", "办理事项", "事项名称"),
     "note": ("备注", "说明"),
     "total_days": ("各环节累计总时长", "累计总时长", "总时长", "办理总时长"),
@@ -87,6 +93,9 @@ _EXACT: dict[str, str] = {}
 for _field, _names in FIELDS.items():
     for _name in _names:
         _EXACT.setdefault(_name, _field)
+# the first characters of the labels (an exact label once normalised starts with one,
+# or with a bracketed note)
+_LABEL_FIRST = frozenset({n[0] for n in _EXACT} | set("（([【"))
 # prefix synonyms (two characters or more) by their first character, longest first;
 # equal lengths in FIELDS order (the reader asks about odd data cells too: most share
 # no first character with any synonym)
@@ -111,7 +120,7 @@ def _longest_prefix(text: str) -> tuple[str, str | None]:
 
 
 #: Fields a sheet may have several columns of; the second is "<field>_2", and so on.
-MULTI_FIELDS = ("phone",)
+MULTI_FIELDS = ("phone", "phone_backup")
 
 
 def field_columns(fields: dict[int, str]) -> dict[str, int]:
@@ -130,10 +139,16 @@ def field_columns(fields: dict[int, str]) -> dict[str, int]:
     return columns
 
 
+def _is_field(name: str, field: str) -> bool:
+    """``name`` is ``field`` or one of its further columns (``field_2`` …)."""
+    return name == field or (name.startswith(field + "_") and name[len(field) + 1:].isdigit())
+
+
 def phone_columns(columns: dict[str, int]) -> list[int]:
-    """The columns of every phone field of a column map, in column order."""
-    return sorted(col for field, col in columns.items()
-                  if field == "phone" or (field.startswith("phone_") and field[6:].isdigit()))
+    """The columns of every phone field of a column map: the main ones in column order,
+    then the backup ones (备用电话, 其他联系方式) in column order."""
+    return (sorted(col for field, col in columns.items() if _is_field(field, "phone"))
+            + sorted(col for field, col in columns.items() if _is_field(field, "phone_backup")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,18 +262,60 @@ def _with_sub_header(index: int, header: Sequence[object], sub: Sequence[object]
                        header_rows=2)
 
 
+#: The header is the best row among the first ``FIRST_ROWS``; failing that, among the
+#: first ``SCAN_ROWS`` (a long block of instructions may come first); further down,
+#: the first row of two or more exact labels still counts.
+FIRST_ROWS = 12
+SCAN_ROWS = 50
+
+
+def _first_labelled(rows: Sequence[Sequence[object]], start: int) -> int | None:
+    """The index of the first row from ``start`` on with two or more cells that are
+    exactly known labels (and a name or code label among them)."""
+    first = _LABEL_FIRST
+    for index in range(start, len(rows)):
+        row = rows[index]
+        # (a cheap look at the first character first: most data cells start with
+        # nothing any label starts with)
+        if sum(1 for c in row if isinstance(c, str) and c.lstrip()[:1] in first
+               and is_exact_label(c)) >= 2:
+            named = {_EXACT.get(normalise_header(c)) for c in row}
+            if "name" in named or "uscc" in named:
+                return index
+    return None
+
+
 def find_header(
-    rows: Sequence[Sequence[object]], *, scan_rows: int = 12, min_fields: int = 2
+    rows: Sequence[Sequence[object]], *, scan_rows: int = SCAN_ROWS, min_fields: int = 2
 ) -> HeaderMatch | None:
-    """Find the header row among the first ``scan_rows`` rows.
+    """Find the header row among the first ``scan_rows`` rows, or else at the first
+    row with at least two exact labels (a name or code label among them) further down.
 
     Returns ``None`` when no row names a company-name or credit-code column plus
     at least ``min_fields`` known fields (e.g. a 填表说明 sheet). A sub-header row
     right below the header row is merged into it (module notes).
     """
+    first = min(FIRST_ROWS, scan_rows, len(rows))
+    found = _best_header(rows, range(first), min_fields)
+    if found is None and scan_rows > first:
+        # (the second table of a sheet, further down, does not outrank the first)
+        found = _best_header(rows, range(first, min(scan_rows, len(rows))), min_fields)
+    if found is None and scan_rows >= SCAN_ROWS and len(rows) > scan_rows:
+        later = _first_labelled(rows, scan_rows)
+        if later is not None:
+            found = _best_header(rows, range(later, later + 1), min_fields)
+    if found is None:
+        return None
+    return _header_at_row(rows, *found)
+
+
+def _best_header(rows: Sequence[Sequence[object]], scan: range,
+                 min_fields: int) -> tuple[int, dict[int, str]] | None:
+    """(index, column -> field) of the row in ``scan`` naming the most fields."""
     best: tuple[int, dict[int, str]] | None = None
     best_score = 0
-    for index, row in enumerate(rows[:scan_rows]):
+    for index in scan:
+        row = rows[index]
         fields = _row_fields(row)
         named = set(fields.values())
         if "name" not in named and "uscc" not in named:
@@ -267,9 +324,12 @@ def find_header(
             continue
         if best is None or len(named) > best_score:
             best, best_score = (index, fields), len(named)
-    if best is None:
-        return None
-    index, fields = best
+    return best
+
+
+def _header_at_row(rows: Sequence[Sequence[object]], index: int,
+                   fields: dict[int, str]) -> HeaderMatch:
+    """The header at row ``index`` with its super- and sub-header rows merged in."""
     header = rows[index]
     if index > 0 and (upper := _super_header(rows[index - 1], header)):
         # labels merged down from the row above fill the header's blank cells

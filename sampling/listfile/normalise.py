@@ -16,7 +16,12 @@ from typing import Any, TypeVar
 
 import orjson
 
-from sampling.identifiers.district import normalise_district
+from sampling.identifiers.district import (
+    District,
+    district_from_address,
+    district_from_sheet_name,
+    normalise_district,
+)
 from sampling.identifiers.names import key_of_normalised, normalise_name
 from sampling.identifiers.phone import normalise_phones, phone_cell_text
 from sampling.identifiers.reasons import REASONS
@@ -115,6 +120,7 @@ _code_known, _code_of = _memo(_code_fields)
 _phone_known, _phone_of = _memo(_phone_fields)
 _name_known, _name_of = _memo(_name_fields)
 _district_known, _district_of = _memo(normalise_district)
+_address_known, _address_of = _memo(district_from_address)
 
 
 def severity(code: str) -> str:
@@ -201,14 +207,43 @@ def _unknown(value: object) -> None:
     return None
 
 
-def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], NormalisedRow]:
+def _district_fallback(address: Callable[[Sequence[object]], object] | None,
+                       sheet: District | None) -> Callable[[District, Sequence[object]], District]:
+    """What a row's district is when its district cell gives none: the address's
+    district, else the sheet's (module notes of :func:`row_normaliser`). An address
+    outside Tianjin is flagged whatever the district cell says."""
+    known, of = _address_known, _address_of
+
+    def fallback(district: District, cells: Sequence[object]) -> District:
+        if address is not None:
+            value = address(cells)
+            found = known(value) or of(value)
+            if found.code is not None:
+                return found if district.code is None else district
+            if "address_outside_tianjin" in found.reasons:
+                return District(district.code, district.name, district.zone,
+                                district.reasons + found.reasons)
+        if district.code is None and sheet is not None:
+            return sheet
+        return district
+
+    return fallback
+
+
+def row_normaliser(columns: dict[str, int], sheet_name: str | None = None,
+                   ) -> Callable[[Sequence[object]], NormalisedRow]:
     """A function applying DESIGN §4's rules to one row of a sheet with this
     field -> column map, returning the :data:`NORMALISED_FIELDS` as a tuple.
 
     ``phones`` is every valid number as ``(e164, ext, kind)``, the first one primary
     (``phone_e164``, ``phone_ext``); with several phone columns (``phone``,
-    ``phone_2`` …) the numbers of all of them, in column order. ``phones_text`` is
-    them as text, ``;``-joined;
+    ``phone_2`` …) the numbers of all of them, main columns in column order, then
+    backup ones (备用电话 …). A toll-free or hotline number is never primary while
+    another number is callable. ``phones_text`` is them as text, ``;``-joined;
+    ``district_code``: from the district cell, else from the address column (the
+    first district named in it, ``district_from_address``), else from the sheet's
+    name when it names one (``district_from_sheet``); an address outside Tianjin
+    adds ``address_outside_tianjin``;
     ``reasons`` is a tuple of reason codes in a fixed order (credit code, phone,
     district, name). Built once per sheet, so that the per-row work is the rules
     themselves: the column lookups are resolved here, and the memoised per-cell
@@ -230,6 +265,12 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
         # several phone columns (联系电话 and 手机号码 …): their cells, combined
         get_phone = itemgetter(*phone_cols)
         phone_known, phone_of = _unknown, _phones_of_cells
+    elif phone_cols:
+        get_phone = itemgetter(phone_cols[0])    # (a backup column alone)
+    has_address = "address" in columns
+    sheet_district = district_from_sheet_name(sheet_name) if sheet_name else None
+    fallback = (_district_fallback(getter("address") if has_address else None, sheet_district)
+                if has_address or sheet_district is not None else None)
     name_known, name_of = _name_known, _name_of
     district_known, district_of = _district_known, _district_of
     text_known, text_of = _text_known, _text_of
@@ -244,6 +285,8 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
         phones, phones_text, e164, ext, phone_reasons = phone_known(value) or phone_of(value)
         value = get_district(cells)
         district = district_known(value) or district_of(value)
+        if fallback is not None and (district.code is None or has_address):
+            district = fallback(district, cells)
         value = get_name(cells)
         name, key = name_known(value) or name_of(value)
         reasons = code_reasons + phone_reasons + district.reasons
@@ -258,10 +301,11 @@ def row_normaliser(columns: dict[str, int]) -> Callable[[Sequence[object]], Norm
     return normalise
 
 
-def normalise_row(columns: dict[str, int], cells: Sequence[object]) -> dict[str, object]:
+def normalise_row(columns: dict[str, int], cells: Sequence[object],
+                  sheet_name: str | None = None) -> dict[str, object]:
     """One row's :data:`NORMALISED_FIELDS` by name (for tests and one-off use; a
     :func:`row_normaliser` does many rows of one sheet faster)."""
-    return dict(zip(NORMALISED_FIELDS, row_normaliser(columns)(cells), strict=True))
+    return dict(zip(NORMALISED_FIELDS, row_normaliser(columns, sheet_name)(cells), strict=True))
 
 
 def raw_json(cells: Sequence[object]) -> str:

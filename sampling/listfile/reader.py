@@ -38,6 +38,18 @@ from sampling.listfile.headers import (
 )
 from sampling.listfile.html_table import decode_html, html_grid, looks_like_html
 from sampling.listfile.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
+from sampling.listfile.notes import (
+    EXAMPLE,
+    HEADING,
+    SIGNOFF,
+    UNITS,
+    example_row,
+    heading_row,
+    may_be_example,
+    may_be_signoff,
+    signoff_row,
+    units_row,
+)
 from sampling.listfile.sizecheck import check_file_size, check_workbook, guard_records
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
@@ -92,6 +104,8 @@ class ListSheet:
     rows: list[DataRow] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
     note_rows: list[int] = field(default_factory=list)
+    # note rows that are units, example, sign-off or heading lines: row -> kind
+    note_kinds: dict[int, str] = field(default_factory=dict)
     repeated_header_rows: list[int] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)   # non-empty cells above the header
     continues: str | None = None  # a sheet without a header: the sheet whose header it uses
@@ -201,6 +215,8 @@ def split_sheet(name: str, grid: Sequence[Sequence[object]],
         preamble = _title_above(sheet, first)
         if preamble:
             sheet.rows.pop()
+        else:
+            preamble = _heading_above(sheet, first, grid)
 
 
 def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
@@ -215,8 +231,29 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
     # code does, not even one in full-width digits (only looked for with a code
     # column: names are words as labels are)
     uscc, seq = sheet.header.columns.get("uscc"), sheet.header.columns.get("seq")
+    name_col = sheet.header.columns.get("name")
+    name_at = 0 if name_col is None else name_col
     probe = uscc if uscc is not None else sheet.header.columns["name"]
     by_name = uscc is None
+    kinds = sheet.note_kinds
+    units_until = first + 2          # a units row comes right under the header
+    hint = _EXAMPLE_HINT
+    f0_hint = may_be_signoff
+    notes_sheet = _NOTES_SHEET.search(sheet.name) is not None
+
+    def other_line(raw: Sequence[object], index: int) -> str | None:
+        """The kind of a units, sign-off or example line (module notes of
+        :mod:`sampling.listfile.notes`), or None for a data row."""
+        if index < units_until and units_row(raw):
+            return UNITS
+        f0 = raw[0]
+        if (f0 is None or type(f0) is str) and may_be_signoff(f0) and signoff_row(raw):
+            return SIGNOFF
+        if (notes_sheet or (name_col is not None and name_col < len(raw)
+                and may_be_example(raw[name_col]))) and example_row(raw, name_col, notes_sheet):
+            return EXAMPLE
+        return None
+
     for index in range(first, len(grid)):
         raw = grid[index]
         # counting in C first: most rows are full, and only rows of one or two
@@ -240,6 +277,12 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             elif not by_name and (not v or (type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff")) \
                     and (other := _header_at(grid, index)) is not None:
                 return other, index
+            # (cheap looks first: most rows start with a 序号 and have a plain name)
+            elif (index < units_until or notes_sheet or f0_hint(raw[0])
+                  or (name_at < n and type(nm := raw[name_at]) is str and hint(nm))) \
+                    and (kind := other_line(raw, index)) is not None:
+                note_rows.append(index + 1)
+                kinds[index + 1] = kind
             else:
                 rows.append(new_row((index + 1, raw)))
             continue
@@ -253,6 +296,9 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             note_rows.append(index + 1)
         elif raw == header_cells:
             sheet.repeated_header_rows.append(index + 1)
+        elif (kind := HEADING if heading_row(raw) else other_line(raw, index)) is not None:
+            note_rows.append(index + 1)
+            kinds[index + 1] = kind
         else:
             rows.append(new_row((index + 1, raw)))
     return None
@@ -271,6 +317,20 @@ def _title_above(sheet: ListSheet, header_index: int) -> list[str]:
             r in sheet.blank_rows for r in between):
         return [filled[0].strip()]
     return []
+
+
+def _heading_above(sheet: ListSheet, header_index: int,
+                   grid: Sequence[Sequence[object]]) -> list[str]:
+    """The heading line just above another table's header ("二、新设企业", blank rows
+    aside), taken from the sheet's note rows to be that table's preamble."""
+    if not sheet.note_rows or sheet.note_kinds.get(last := sheet.note_rows[-1]) != HEADING:
+        return []
+    if (sheet.rows and sheet.rows[-1].row > last) or not all(
+            r in sheet.blank_rows for r in range(last + 1, header_index + 1)):
+        return []
+    sheet.note_rows.pop()
+    del sheet.note_kinds[last]
+    return [str(c).strip() for c in grid[last - 1] if not is_blank(c)][:1]
 
 
 def _header_at(grid: Sequence[Sequence[object]], index: int) -> HeaderMatch | None:
@@ -294,6 +354,8 @@ _CODE_LIKE = re.compile(r"\s*[0-9A-Za-z]{15,20}\s*")
 _DIGITS = re.compile(r"\d")
 
 
+# a character an example row's placeholder name holds (XX, ××, 某某, 示例, ***)
+_EXAMPLE_HINT = re.compile("[XxＸｘ×某例*]").search
 _NOTES_SHEET = re.compile(r"说明|须知|注意|备注|指引|示例|样例|填表|目录")
 
 
@@ -579,4 +641,5 @@ def _renumber(sheet: ListSheet, lines: list[int]) -> None:
     sheet.rows = [DataRow(row=lines[r.row - 1], cells=r.cells) for r in sheet.rows]
     sheet.blank_rows = [lines[r - 1] for r in sheet.blank_rows]
     sheet.note_rows = [lines[r - 1] for r in sheet.note_rows]
+    sheet.note_kinds = {lines[r - 1]: kind for r, kind in sheet.note_kinds.items()}
     sheet.repeated_header_rows = [lines[r - 1] for r in sheet.repeated_header_rows]
