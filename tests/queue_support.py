@@ -121,3 +121,17 @@ def claim_loop(url: str, username: str, t0: datetime, wall0: float, speed: float
         qs.end_session(session=s, actor=actor)
     engine.dispose()
     return {"claims": claims, "ended": ended, "empty": empty, "latencies": latencies}
+
+
+def answer_next(iv: Any) -> tuple[str, Any]:
+    """Read past notes, then answer the next question with :func:`value_for`."""
+    while True:
+        prompt = iv.current()
+        assert prompt is not None, "the interview ended"
+        if prompt.type != "note":
+            break
+        iv.next()
+    value = value_for(prompt)
+    result = iv.answer(prompt.name, value)
+    assert result, result
+    return prompt.name, value

@@ -112,11 +112,15 @@ def rebuild(parts: Parts, answers: Mapping[str, Any]) -> Interview:
         "state_version": STATE_VERSION, "form_id": form.form_id, "version": form.version,
         "modules": list(form.modules), "answers": dict(answers), "position": None,
         "history": [], "context": {"enterprise": parts.enterprise}})
-    for q in form.questions:
-        if (q.displayed and q.takes_answer and iv.is_applicable(q.name)
-                and q.name not in answers):
-            iv.jump(q.name)
-            break
+    shown = [q for q in form.questions if q.displayed and iv.is_applicable(q.name)]
+    first = next((i for i, q in enumerate(shown) if q.takes_answer and q.name not in answers),
+                 None)
+    if first is None:      # every applicable question answered: finished
+        return iv
+    # the notes just before it (a module's introduction) are read out again
+    while first > 0 and not shown[first - 1].takes_answer:
+        first -= 1
+    iv.jump(shown[first].name)
     return iv
 
 

@@ -13,8 +13,11 @@ abandoned: at the next claim that reaches the case, or by :func:`reap_expired`.
 from __future__ import annotations
 
 import time as _time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
@@ -24,9 +27,7 @@ from callcentre.db.engine import begin_write
 from callcentre.db.models.accounts import UserAccount
 from callcentre.db.models.fieldwork import (
     CalendarDay,
-    CallAttempt,
     CallerSession,
-    CasePhone,
     CaseQueue,
     DoNotCall,
 )
@@ -188,14 +189,16 @@ def end_session(*, session: Session, actor: Actor, now: datetime | None = None) 
 # --- a case as the scheduler sees it --------------------------------------------------
 
 
-def case_state(session: Session, row: CaseQueue, *, interview: Progress | None = None,
-               dispositions: DispositionSet = DISPOSITIONS) -> tuple[CaseState, list[CasePhone],
-                                                                    list[CallAttempt]]:
-    """Rebuild a case's :class:`CaseState` from its rows (ended attempts only)."""
+def case_state(session: Session, row: Any, *, interview: Progress | None = None,
+               dispositions: DispositionSet = DISPOSITIONS,
+               ) -> tuple[CaseState, Sequence[Any], Sequence[Any]]:
+    """Rebuild a case's :class:`CaseState` from its rows (ended attempts only).
+
+    ``row`` is the queue row (ORM object, Core row or namespace); returns the state,
+    the case's numbers and all its attempts (Core rows)."""
     phones = q.phones(session, row.case_id)
     attempts = q.attempts(session, row.case_id)
-    dnc = set(session.exec(select(DoNotCall.e164).where(
-        col(DoNotCall.e164).in_([p.e164 for p in phones]))).all()) if phones else set()
+    dnc = q.dnc_numbers(session, [p.e164 for p in phones])
     ended = [Attempt(started_at=_aware(a.started_at) or a.started_at, disposition=a.disposition,
                      number=a.number or 0, ended_at=_aware(a.ended_at),
                      caller=str(a.caller_id))
@@ -218,30 +221,31 @@ def case_state(session: Session, row: CaseQueue, *, interview: Progress | None =
     return state, phones, attempts
 
 
-def _store(row: CaseQueue, d: Decision, state: CaseState, rules: Rules, now: datetime) -> None:
-    """Write the scheduler's verdict into the queue row (the SQL contract of rules.py)."""
-    ds = rules.dispositions
-    counted = [a for a in state.attempts if ds.get(a.disposition).attempt]
-    row.attempts = len(counted)
-    row.last_attempt_at = counted[-1].started_at if counted else None
-    row.contacted = any(ds.get(a.disposition).contact for a in state.attempts)
+def verdict(d: Decision, state: CaseState, dispositions: DispositionSet,
+            now: datetime) -> dict[str, Any]:
+    """The queue row's stored fields after ``decide`` (the SQL contract of rules.py)."""
+    counted = [a for a in state.attempts if dispositions.get(a.disposition).attempt]
+    out: dict[str, Any] = {
+        "attempts": len(counted),
+        "last_attempt_at": counted[-1].started_at if counted else None,
+        "contacted": any(dispositions.get(a.disposition).contact for a in state.attempts),
+        "updated_at": now,
+    }
     if d.final is not None:
-        row.final_code = d.final.disposition.code
-        row.final_group = str(d.final.group)
+        out.update(final_code=d.final.disposition.code, final_group=str(d.final.group))
     if d.closed:
-        row.status, row.next_call_at, row.closed_at = "closed", None, now
-        row.only_half, row.converter_only = None, False
-        row.reserved_for = row.reserved_until = None
-        return
-    row.status = "open" if d.next_at is not None else "held"
-    row.next_call_at = d.next_at
-    row.only_half = d.only_half.value if d.only_half is not None else None
-    row.converter_only = d.converter_only
+        out.update(status="closed", next_call_at=None, closed_at=now, only_half=None,
+                   converter_only=False, reserved_for=None, reserved_until=None)
+        return out
     reserved = d.reserved_for if d.reserved_until is not None else None
-    row.reserved_for = int(reserved) if reserved is not None else None
-    row.reserved_until = d.reserved_until
+    out.update(status="open" if d.next_at is not None else "held", next_call_at=d.next_at,
+               only_half=d.only_half.value if d.only_half is not None else None,
+               converter_only=d.converter_only,
+               reserved_for=int(reserved) if reserved is not None else None,
+               reserved_until=d.reserved_until)
     if d.order is not None:
-        row.waiting_since = d.order.waiting_since
+        out["waiting_since"] = d.order.waiting_since
+    return out
 
 
 # --- claiming -------------------------------------------------------------------------
@@ -301,29 +305,26 @@ def claim_next_case(*, session: Session, actor: Actor, line: str, now: datetime 
             return None
         if got.abandoned_attempt is not None:
             q.close_abandoned(session, attempt_ids=[got.abandoned_attempt], at=at)
-        row = session.get(CaseQueue, got.case_id)
-        assert row is not None
+        row = q.case_row(session, got.case_id)
         state, phones, _ = case_state(session, row, dispositions=rules.dispositions)
         number = _number_to_dial(state, at, rules)
         phone = phones[number] if phones else None
-        attempt = CallAttempt(case_id=got.case_id, wave_id=row.wave_id, caller_id=actor.id,
-                              line=line, number=number, dialled=phone.e164 if phone else None,
-                              started_at=at)
-        session.add(attempt)
-        session.flush()
-        row.attempt_id = attempt.id
-        session.add(row)
-        name = session.execute(
-            select(Enterprise.name).join(SampleCase, col(SampleCase.enterprise_id)
-                                         == col(Enterprise.id))
-            .where(SampleCase.id == got.case_id)).scalar_one_or_none() or ""
-        out = Claim(got.case_id, int(attempt.id or 0), line, number,
-                    phone.e164 if phone else "", lease_until, name, got.abandoned_attempt)
+        attempt_id = q.open_attempt(session, {
+            "case_id": got.case_id, "wave_id": row.wave_id, "caller_id": actor.id,
+            "line": line, "number": number, "dialled": phone.e164 if phone else None,
+            "started_at": at, "abandoned": False, "note": ""})
+        q.update_case(session, got.case_id, {"attempt_id": attempt_id})
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return out
+    name = session.execute(
+        select(Enterprise.name).join(SampleCase, col(SampleCase.enterprise_id)
+                                     == col(Enterprise.id))
+        .where(SampleCase.id == got.case_id)).scalar_one_or_none() or ""
+    session.rollback()
+    return Claim(got.case_id, attempt_id, line, number, phone.e164 if phone else "",
+                 lease_until, name, got.abandoned_attempt)
 
 
 def _number_to_dial(state: CaseState, at: datetime, rules: Rules) -> int:
@@ -499,46 +500,53 @@ def end_attempt(*, session: Session, actor: Actor, case_id: int, disposition: st
         session.rollback()
     _transaction(session)
     try:
-        row = _held_by(session, actor, case_id)
-        attempt = session.get(CallAttempt, row.attempt_id)
-        if attempt is None or attempt.ended_at is not None:
+        row = q.case_row(session, case_id, lock=True)
+        if row is None:
+            raise NotFound("queue.case_unknown", case=case_id)
+        attempt_id = row.attempt_id
+        if row.holder_id != actor.id or attempt_id is None:
             raise Conflict("queue.not_holder", case=case_id)
-        attempt.ended_at = at
-        attempt.disposition, attempt.code, attempt.group = disp.key, disp.code, str(disp.group)
-        attempt.note = note
-        session.add(attempt)
-        if attempt.number is not None:
-            phone = session.exec(select(CasePhone).where(
-                CasePhone.case_id == case_id, CasePhone.position == attempt.number)).first()
-            if phone is not None:
-                phone.attempts += 1 if disp.attempt else 0
-                phone.dead = phone.dead or disp.number_dead
-                session.add(phone)
-                if disp.dnc:
-                    for p in q.phones(session, case_id):
-                        if session.get(DoNotCall, p.e164) is None:
-                            session.add(DoNotCall(e164=p.e164, reason=f"case {case_id}",
-                                                  added_by=actor.id))
+        done = session.execute(text(
+            "UPDATE callattempt SET ended_at = :n, disposition = :d, code = :c, "
+            "\"group\" = :g, note = :note WHERE id = :a AND ended_at IS NULL "
+            "RETURNING number").bindparams(bindparam("n", type_=UTCDateTime())),
+            {"n": at, "d": disp.key, "c": disp.code, "g": str(disp.group), "note": note,
+             "a": attempt_id}).first()
+        if done is None:
+            raise Conflict("queue.not_holder", case=case_id)
+        number = done[0]
+        if number is not None:
+            session.execute(text(
+                "UPDATE casephone SET attempts = attempts + :n, dead = (dead OR :dead) "
+                "WHERE case_id = :c AND position = :p"),
+                {"n": 1 if disp.attempt else 0, "dead": disp.number_dead, "c": case_id,
+                 "p": number})
+        if disp.dnc:
+            listed = q.dnc_numbers(session, [p.e164 for p in q.phones(session, case_id)])
+            for p in q.phones(session, case_id):
+                if p.e164 not in listed:
+                    session.add(DoNotCall(e164=p.e164, reason=f"case {case_id}",
+                                          added_by=actor.id))
+                    listed.add(p.e164)
+        values: dict[str, Any] = {"holder_id": None, "line": None, "lease_until": None,
+                                  "attempt_id": None}
         if disp.appointment:
             assert appointment is not None
-            row.appt_at, row.appt_hard = appointment.astimezone(UTC), disp.hard_appointment
-            row.appt_caller_id = actor.id if same_caller else None
-            row.appt_number = attempt.number
+            values.update(appt_at=appointment.astimezone(UTC), appt_hard=disp.hard_appointment,
+                          appt_caller_id=actor.id if same_caller else None,
+                          appt_number=number)
         else:
-            row.appt_at, row.appt_hard, row.appt_caller_id, row.appt_number = (
-                None, False, None, None)
-        _free(row)
-        session.flush()
-        state, _, _ = case_state(session, row, interview=interview,
+            values.update(appt_at=None, appt_hard=False, appt_caller_id=None, appt_number=None)
+        current = SimpleNamespace(**{**dict(row._mapping), **values})
+        state, _, _ = case_state(session, current, interview=interview,
                                  dispositions=rules.dispositions)
         d = decide(state, at, config=rules.scheduler, times=rules.times,
                    dispositions=rules.dispositions)
-        _store(row, d, state, rules, at)
-        row.updated_at = at
-        session.add(row)
-        record(session, actor=actor, action="queue.end_attempt", object_type="case",
-               object_id=case_id, wave_id=row.wave_id,
-               after={"attempt": attempt.id, "disposition": disp.key, "code": disp.code,
+        values.update(verdict(d, state, rules.dispositions, at))
+        q.update_case(session, case_id, values)
+        record(session.connection(), actor=actor, action="queue.end_attempt",
+               object_type="case", object_id=case_id, wave_id=row.wave_id,
+               after={"attempt": attempt_id, "disposition": disp.key, "code": disp.code,
                       "appointment": appointment.isoformat() if appointment else None,
                       "next_call_at": d.next_at.isoformat() if d.next_at else None,
                       "closed": d.closed})

@@ -25,11 +25,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from callcentre.db.models.fieldwork import CallAttempt, CasePhone, CaseQueue
+from callcentre.db.models.fieldwork import CallAttempt, CasePhone, CaseQueue, DoNotCall
 from callcentre.db.models.frame import Enterprise
 from callcentre.db.models.sample import SampleCase, SampleUnit
 
@@ -231,14 +232,47 @@ def lock_case(session: Session, case_id: int) -> CaseQueue | None:
     return session.exec(stmt).first()
 
 
-def phones(session: Session, case_id: int) -> list[CasePhone]:
-    return list(session.exec(select(CasePhone).where(CasePhone.case_id == case_id)
-                             .order_by(col(CasePhone.position))).all())
+def case_row(session: Session, case_id: int, *, lock: bool = False) -> Any:
+    """The queue row as a plain Core row (the hot paths avoid the ORM's bookkeeping)."""
+    table = CaseQueue.__table__  # type: ignore[attr-defined]
+    stmt = sa_select(table).where(table.c.case_id == case_id)
+    if lock and _dialect(session) == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.execute(stmt).first()
 
 
-def attempts(session: Session, case_id: int) -> list[CallAttempt]:
-    return list(session.exec(select(CallAttempt).where(CallAttempt.case_id == case_id)
-                             .order_by(col(CallAttempt.started_at), col(CallAttempt.id))).all())
+def update_case(session: Session, case_id: int, values: dict[str, Any]) -> None:
+    table = CaseQueue.__table__  # type: ignore[attr-defined]
+    session.execute(table.update().where(table.c.case_id == case_id).values(**values))
+
+
+def phones(session: Session, case_id: int) -> Sequence[Any]:
+    """A case's numbers in order (Core rows: position, e164, ext, kind, attempts, dead)."""
+    table = CasePhone.__table__  # type: ignore[attr-defined]
+    return session.execute(sa_select(table).where(table.c.case_id == case_id)
+                           .order_by(table.c.position)).all()
+
+
+def attempts(session: Session, case_id: int) -> Sequence[Any]:
+    """A case's attempts in start order (Core rows)."""
+    table = CallAttempt.__table__  # type: ignore[attr-defined]
+    return session.execute(sa_select(table).where(table.c.case_id == case_id)
+                           .order_by(table.c.started_at, table.c.id)).all()
+
+
+def dnc_numbers(session: Session, numbers: Sequence[str]) -> set[str]:
+    if not numbers:
+        return set()
+    table = DoNotCall.__table__  # type: ignore[attr-defined]
+    return set(session.execute(sa_select(table.c.e164)
+                               .where(table.c.e164.in_(list(numbers)))).scalars())
+
+
+def open_attempt(session: Session, values: dict[str, Any]) -> int:
+    """Insert an attempt, returning its id."""
+    table = CallAttempt.__table__  # type: ignore[attr-defined]
+    return int(session.execute(table.insert().values(**values)
+                               .returning(table.c.id)).scalar_one())
 
 
 def open_sessions(session: Session, *, line: str | None = None) -> int:
