@@ -73,14 +73,15 @@ def check_no_double_holds(reports: list[dict[str, Any]], url: str) -> tuple[int,
 
 
 def test_many_processes_never_hold_a_case_twice(db_url: str) -> None:
-    engine = queued_sample(db_url, n=45)
+    engine = queued_sample(db_url, n=60)
+    cases = len(case_ids(engine))
     people = callers(engine, 8)
     engine.dispose()
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()
     wall0 = time.time() + 8      # processes take a few seconds to start
     procs = [ctx.Process(target=claimer, args=(db_url, p.username, LINE, T0, wall0, 120.0,
-                                               12.0, 10, start, results))
+                                               15.0, 10, start, results))
              for p in people]
     for p in procs:
         p.start()
@@ -90,7 +91,8 @@ def test_many_processes_never_hold_a_case_twice(db_url: str) -> None:
     for p in procs:
         p.join(timeout=60)
     claims, repeated = check_no_double_holds(reports, db_url)
-    assert claims > 60 and repeated > 5     # the cases came round again while others worked
+    # every case was claimed, and some came round again (busy: 15 min = 7.5 s here)
+    assert claims > cases and repeated > 0, (claims, cases, repeated)
 
 
 def _load_bank(engine: Any, items: list[int]) -> None:
