@@ -198,7 +198,7 @@ def case_state(session: Session, row: Any, *, interview: Progress | None = None,
     the case's numbers and all its attempts (Core rows)."""
     phones = q.phones(session, row.case_id)
     attempts = q.attempts(session, row.case_id)
-    dnc = q.dnc_numbers(session, [p.e164 for p in phones])
+    dnc = {p.e164 for p in phones if p.dnc}
     ended = [Attempt(started_at=_aware(a.started_at) or a.started_at, disposition=a.disposition,
                      number=a.number or 0, ended_at=_aware(a.ended_at),
                      caller=str(a.caller_id))
@@ -283,7 +283,10 @@ def claim_next_case(*, session: Session, actor: Actor, line: str, now: datetime 
         raise Conflict("queue.outside_hours", why=why.text())
     _transaction(session)
     try:
-        w = resolve_wave(session, wave=wave)
+        wave_id = q.wave_id(session, wave)
+        if wave_id is None:
+            resolve_wave(session, wave=wave)       # raises the right message
+            raise NotFound("wave.none_exists")
         check = session.execute(text(
             "SELECT (SELECT count(*) FROM callersession WHERE user_id = :u AND line = :l "
             "AND ended_at IS NULL), (SELECT refusal_converter FROM useraccount WHERE id = :u), "
@@ -297,7 +300,7 @@ def claim_next_case(*, session: Session, actor: Actor, line: str, now: datetime 
         slot = times.half_day(at)
         lease_until = at + rules.lease
         got = q.claim(session, q.ClaimParams(
-            wave_id=int(w.id or 0), caller_id=actor.id, converter=bool(check[1]), line=line,
+            wave_id=wave_id, caller_id=actor.id, converter=bool(check[1]), line=line,
             now=at, hard_due=at + rules.scheduler.hard_appointment_lead,
             half_start=times.half_day_start(at), half=slot.half.value, lease_until=lease_until))
         if got is None:
@@ -314,15 +317,11 @@ def claim_next_case(*, session: Session, actor: Actor, line: str, now: datetime 
             "line": line, "number": number, "dialled": phone.e164 if phone else None,
             "started_at": at, "abandoned": False, "note": ""})
         q.update_case(session, got.case_id, {"attempt_id": attempt_id})
+        name = row.enterprise_name or ""
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    name = session.execute(
-        select(Enterprise.name).join(SampleCase, col(SampleCase.enterprise_id)
-                                     == col(Enterprise.id))
-        .where(SampleCase.id == got.case_id)).scalar_one_or_none() or ""
-    session.rollback()
     return Claim(got.case_id, attempt_id, line, number, phone.e164 if phone else "",
                  lease_until, name, got.abandoned_attempt)
 
@@ -494,10 +493,6 @@ def end_attempt(*, session: Session, actor: Actor, case_id: int, disposition: st
             raise InvalidInput("queue.appointment_refused", why=check.reason.text())
     elif appointment is not None:
         raise InvalidInput("queue.appointment_unexpected", disposition=disp.label())
-    if interview is None:
-        from callcentre.services.interviews import stored_progress
-        interview = stored_progress(session, case_id)
-        session.rollback()
     _transaction(session)
     try:
         row = q.case_row(session, case_id, lock=True)
@@ -522,12 +517,11 @@ def end_attempt(*, session: Session, actor: Actor, case_id: int, disposition: st
                 {"n": 1 if disp.attempt else 0, "dead": disp.number_dead, "c": case_id,
                  "p": number})
         if disp.dnc:
-            listed = q.dnc_numbers(session, [p.e164 for p in q.phones(session, case_id)])
             for p in q.phones(session, case_id):
-                if p.e164 not in listed:
+                if not p.dnc:
                     session.add(DoNotCall(e164=p.e164, reason=f"case {case_id}",
                                           added_by=actor.id))
-                    listed.add(p.e164)
+            session.flush()
         values: dict[str, Any] = {"holder_id": None, "line": None, "lease_until": None,
                                   "attempt_id": None}
         if disp.appointment:
@@ -537,6 +531,9 @@ def end_attempt(*, session: Session, actor: Actor, case_id: int, disposition: st
                           appt_number=number)
         else:
             values.update(appt_at=None, appt_hard=False, appt_caller_id=None, appt_number=None)
+        if interview is None and row.answers:
+            from callcentre.services.interviews import stored_progress
+            interview = stored_progress(session, case_id)
         current = SimpleNamespace(**{**dict(row._mapping), **values})
         state, _, _ = case_state(session, current, interview=interview,
                                  dispositions=rules.dispositions)

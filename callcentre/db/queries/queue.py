@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy import TextClause, bindparam, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from callcentre.db.models.fieldwork import CallAttempt, CasePhone, CaseQueue, DoNotCall
+from callcentre.db.models.fieldwork import Answer, CallAttempt, CasePhone, CaseQueue, DoNotCall
 from callcentre.db.models.frame import Enterprise
 from callcentre.db.models.sample import SampleCase, SampleUnit
 
@@ -233,11 +233,20 @@ def lock_case(session: Session, case_id: int) -> CaseQueue | None:
 
 
 def case_row(session: Session, case_id: int, *, lock: bool = False) -> Any:
-    """The queue row as a plain Core row (the hot paths avoid the ORM's bookkeeping)."""
+    """The queue row as a plain Core row (the hot paths avoid the ORM's bookkeeping),
+    with ``enterprise_name`` and ``answers`` (how many answers the case has)."""
     table = CaseQueue.__table__  # type: ignore[attr-defined]
-    stmt = sa_select(table).where(table.c.case_id == case_id)
+    cases = SampleCase.__table__  # type: ignore[attr-defined]
+    ents = Enterprise.__table__  # type: ignore[attr-defined]
+    answers = Answer.__table__  # type: ignore[attr-defined]
+    name = (sa_select(ents.c.name).join(cases, cases.c.enterprise_id == ents.c.id)
+            .where(cases.c.id == table.c.case_id).scalar_subquery())
+    count = (sa_select(func.count()).select_from(answers)
+             .where(answers.c.case_id == table.c.case_id).scalar_subquery())
+    stmt = sa_select(table, name.label("enterprise_name"), count.label("answers")).where(
+        table.c.case_id == case_id)
     if lock and _dialect(session) == "postgresql":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=table)
     return session.execute(stmt).first()
 
 
@@ -247,9 +256,13 @@ def update_case(session: Session, case_id: int, values: dict[str, Any]) -> None:
 
 
 def phones(session: Session, case_id: int) -> Sequence[Any]:
-    """A case's numbers in order (Core rows: position, e164, ext, kind, attempts, dead)."""
+    """A case's numbers in order (Core rows: position, e164, ext, kind, attempts, dead,
+    and ``dnc``: the number is on the do-not-call list)."""
     table = CasePhone.__table__  # type: ignore[attr-defined]
-    return session.execute(sa_select(table).where(table.c.case_id == case_id)
+    dnc = DoNotCall.__table__  # type: ignore[attr-defined]
+    listed = sa_select(dnc.c.e164).where(dnc.c.e164 == table.c.e164).exists()
+    return session.execute(sa_select(table, listed.label("dnc"))
+                           .where(table.c.case_id == case_id)
                            .order_by(table.c.position)).all()
 
 
@@ -258,6 +271,17 @@ def attempts(session: Session, case_id: int) -> Sequence[Any]:
     table = CallAttempt.__table__  # type: ignore[attr-defined]
     return session.execute(sa_select(table).where(table.c.case_id == case_id)
                            .order_by(table.c.started_at, table.c.id)).all()
+
+
+def wave_id(session: Session, code: str | None) -> int | None:
+    """The id of the wave ``code`` (else of the current wave), in one statement."""
+    if code is None:
+        row = session.execute(text(
+            "SELECT w.id FROM wave w JOIN appsetting s ON s.value = w.code "
+            "WHERE s.key = 'current_wave'")).first()
+    else:
+        row = session.execute(text("SELECT id FROM wave WHERE code = :c"), {"c": code}).first()
+    return int(row[0]) if row is not None else None
 
 
 def dnc_numbers(session: Session, numbers: Sequence[str]) -> set[str]:
