@@ -11,7 +11,7 @@ from sqlmodel import Session
 from callcentre.errors import Conflict
 from callcentre.services import interviews
 from callcentre.services import queue as qs
-from tests.queue_support import LINE, actor_named, scaled_clock, answer_next, settings_with
+from tests.queue_support import LINE, actor_named, answer_next, scaled_clock, settings_with
 
 
 def claimer(url: str, username: str, line: str, t0: datetime, wall0: float, speed: float,

@@ -3,6 +3,7 @@ Also answers saved one by one and an interview resumed at its first unanswered q
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -25,12 +26,12 @@ from questionnaires.bank import BANK_DIR, module_path
 from tests.helpers import admin
 from tests.queue_support import (
     LINE,
+    answer_next,
     callers,
     case_ids,
     morning_after,
     only_callable,
     queued_sample,
-    answer_next,
 )
 from tests.queue_workers import claimer, interviewer
 
@@ -54,7 +55,7 @@ def check_no_double_holds(reports: list[dict[str, Any]], url: str) -> tuple[int,
         lost.update(a for _, a, _, _ in r["lost"])
     for case_id, items in spans.items():
         items.sort()
-        for (s1, e1, u1), (s2, _e2, u2) in zip(items, items[1:], strict=False):
+        for (s1, e1, u1), (s2, _e2, u2) in itertools.pairwise(items):
             assert s2 >= e1, f"case {case_id} held by {u1} and {u2} at once"
     from callcentre.db.engine import open_engine
 
