@@ -12,14 +12,18 @@ abandoned: at the next claim that reaches the case, or by :func:`reap_expired`.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time as _time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import bindparam, event, func, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -103,7 +107,43 @@ def rules_for(session: Session, settings: Settings | None = None) -> Rules:
 
 
 def _transaction(session: Session) -> None:
+    """Begin a queue write: :func:`begin_write` (SQLite ``BEGIN IMMEDIATE``), after
+    taking, on SQLite, an OS file lock next to the database file that the queue's writers
+    queue on. SQLite's own busy handler makes a waiting writer sleep and retry (1, 2, 5 …
+    100 ms), so under twenty claiming processes some waited seconds while others came and
+    went; a blocked ``flock`` wakes the moment the holder commits. The lock is released
+    when the transaction ends (commit or rollback)."""
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("a queue write with pending changes in the session")
+        session.rollback()
+    fd = _queue_lock(session)
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        session.info["queue_lock_held"] = True
     begin_write(session)
+
+
+def _queue_lock(session: Session) -> int | None:
+    """This session's descriptor of the database's queue lock file (SQLite files only)."""
+    fd: int | None = session.info.get("queue_lock_fd")
+    if fd is not None:
+        return fd
+    bind = session.get_bind()
+    database = bind.url.database if isinstance(bind, Engine) else None
+    if bind.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    fd = os.open(f"{database}-queue.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    session.info["queue_lock_fd"] = fd
+    weakref.finalize(session, os.close, fd)
+
+    def release(sess: Session, *_: object) -> None:
+        if sess.info.pop("queue_lock_held", False):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    event.listen(session, "after_commit", release)
+    event.listen(session, "after_rollback", release)
+    return fd
 
 
 # --- filling the queue ----------------------------------------------------------------
