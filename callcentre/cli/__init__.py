@@ -28,6 +28,7 @@ from callcentre.cli.files_cmd import departments_group, files_group
 from callcentre.cli.import_cmd import import_command, workorders_command
 from callcentre.cli.questionnaire_cmd import questionnaire_group
 from callcentre.cli.rates_cmd import rates_command
+from callcentre.cli.queue_cmd import case_group, queue_group
 from callcentre.cli.sample_cmd import sample_group
 
 main_group.add_command(import_command)
@@ -36,6 +37,8 @@ main_group.add_command(demo_command)
 main_group.add_command(db_group)
 main_group.add_command(sample_group)
 main_group.add_command(questionnaire_group)
+main_group.add_command(queue_group)
+main_group.add_command(case_group)
 for _command in (wave_group, users_group, login_command, logout_command, whoami_command,
                  audit_command, files_group, departments_group, rates_command,
                  calendar_group, dnc_group):

@@ -30,6 +30,7 @@ _AREAS = (
     "messages_reports",
     "messages_limits",
     "messages_rates",
+    "messages_queue",
 )
 _language: str | None = None
 

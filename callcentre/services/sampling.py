@@ -21,6 +21,7 @@ from sqlmodel import Session
 from callcentre import __version__
 from callcentre.db.engine import begin_write
 from callcentre.db.models.sample import SampleDesign
+from callcentre.db.queries import queue as queue_q
 from callcentre.db.queries import samples as q
 from callcentre.db.queries.frame import Frame, load_frame
 from callcentre.errors import Conflict, InvalidInput, NotFound, UserError
@@ -239,6 +240,7 @@ def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: De
             for i in keep
         ])
         q.materialise_cases(session, design=design, replicate=0)
+        queue_q.populate(session, design_id=design_id, now=now)
         cases = q.count_cases(session, design_id=design_id)
         out = DrawResult(design.name, f.wave_code, int(seed), __version__, design.frame_digest,
                          int(plan.sizes.sum()), cases,
@@ -294,6 +296,7 @@ def release_reserve(*, session: Session, actor: Actor, wave: str | None, name: s
             per.append((s.label, k, q.release_units(session, stratum=s, replicate=k)))
         new_cases = q.materialise_cases(session, design=design,
                                         replicate=max((k for _, k, _ in per), default=0))
+        queue_q.populate(session, design_id=int(design.id or 0))
         out = ReleaseResult(units=sum(u for _, _, u in per), strata=len(per),
                             new_cases=new_cases, per_stratum=per)
         if per:

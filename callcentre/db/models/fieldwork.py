@@ -31,6 +31,7 @@ class CaseQueue(SQLModel, table=True):
     __table_args__ = (
         Index("ix_casequeue_claim", "wave_id", "status", "next_call_at"),
         Index("ix_casequeue_holder", "holder_id"),
+        Index("ix_casequeue_lease", "lease_until"),
     )
     case_id: int = Field(primary_key=True, foreign_key="samplecase.id")
     wave_id: int = Field(foreign_key="wave.id")
@@ -46,6 +47,7 @@ class CaseQueue(SQLModel, table=True):
     reserved_until: datetime | None = None
     assigned_to: int | None = Field(default=None, foreign_key="useraccount.id",
                                     description="a supervisor gave it to this caller")
+    released_at: datetime | None = Field(default=None, description="its replicate's release")
     waiting_since: datetime = Field(default_factory=utcnow,
                                     description="when it became due (longest waiting first)")
     # the current appointment
@@ -89,6 +91,7 @@ class CallAttempt(SQLModel, table=True):
     __table_args__ = (
         Index("ix_callattempt_case", "case_id", "started_at"),
         Index("ix_callattempt_caller_day", "caller_id", "started_at"),
+        Index("ix_callattempt_open", "case_id", "ended_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="samplecase.id")

@@ -121,7 +121,13 @@ def count_cases(session: Session, *, design_id: int) -> int:
 
 
 def fieldwork_begun(session: Session, *, design_id: int) -> bool:
-    """Whether any case of the design has left its initial state."""
+    """Whether any case of the design has left its initial state or been called."""
+    from callcentre.db.models.fieldwork import CallAttempt
+
+    if session.exec(select(func.count()).select_from(CallAttempt).where(
+            col(CallAttempt.case_id).in_(select(SampleCase.id).where(
+                SampleCase.design_id == design_id)))).one():
+        return True
     return bool(session.exec(select(func.count()).select_from(SampleCase).where(
         SampleCase.design_id == design_id, SampleCase.status != "new")).one())
 
@@ -141,7 +147,11 @@ def designs_of(session: Session, *, wave_id: int) -> list[dict[str, object]]:
 
 def delete_design(session: Session, *, design_id: int) -> None:
     """Delete a design with its strata, units and cases."""
+    from callcentre.db.models.fieldwork import CasePhone, CaseQueue
+
     case_ids = select(SampleCase.id).where(SampleCase.design_id == design_id)
+    session.execute(delete(CasePhone).where(col(CasePhone.case_id).in_(case_ids)))
+    session.execute(delete(CaseQueue).where(col(CaseQueue.design_id) == design_id))
     session.execute(delete(SampleCaseItem).where(col(SampleCaseItem.case_id).in_(case_ids)))
     session.execute(delete(SampleUnit).where(col(SampleUnit.design_id) == design_id))
     session.execute(delete(SampleCase).where(col(SampleCase.design_id) == design_id))
