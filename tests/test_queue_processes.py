@@ -55,7 +55,7 @@ def check_no_double_holds(reports: list[dict[str, Any]], url: str) -> tuple[int,
         lost.update(a for _, a, _, _ in r["lost"])
     for case_id, items in spans.items():
         items.sort()
-        for (s1, e1, u1), (s2, _e2, u2) in itertools.pairwise(items):
+        for (_s1, e1, u1), (s2, _e2, u2) in itertools.pairwise(items):
             assert s2 >= e1, f"case {case_id} held by {u1} and {u2} at once"
     from callcentre.db.engine import open_engine
 

@@ -27,8 +27,8 @@ from callcentre.cli.demo_cmd import demo_command
 from callcentre.cli.files_cmd import departments_group, files_group
 from callcentre.cli.import_cmd import import_command, workorders_command
 from callcentre.cli.questionnaire_cmd import questionnaire_group
-from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.queue_cmd import case_group, queue_group
+from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.sample_cmd import sample_group
 
 main_group.add_command(import_command)
