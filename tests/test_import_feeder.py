@@ -60,11 +60,16 @@ def _dying_in_helpers(path: Path, *, transfer: bool = False) -> ParsedFile:
 
 
 def _helpers_took_files(path: Path, *, transfer: bool = False) -> ParsedFile:
-    """Parses, and leaves a mark that a helper parsed ``path``."""
+    """Parses, and leaves a mark that a helper parsed ``path``. The writer waits for
+    a helper's first mark before it parses (a spawned helper may take seconds to
+    start on a loaded machine; the writer would otherwise parse every file itself)."""
     if transfer:
         (path.parent / f"{path.name}.by-helper").touch()
         return parse_list_file(path, transfer=True)
-    return _parse_slowly_here(path)
+    deadline = time.monotonic() + 120
+    while not any(path.parent.glob("*.by-helper")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return parse_list_file(path)
 
 
 def _broken_third(path: Path, *, transfer: bool = False) -> ParsedFile:

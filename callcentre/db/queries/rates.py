@@ -83,7 +83,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from callcentre.db.engine import for_update
+from callcentre.db.engine import lock_rows
 from callcentre.db.models.accounts import UserAccount
 from callcentre.db.models.fieldwork import CallAttempt, CasePhone, CaseQueue
 from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership
@@ -250,10 +250,9 @@ def refresh_outcomes(session: Session, *, wave_id: int,
     session.execute(ins.values(wave_id=wave_id, low_id=0, rules=digest,
                                refreshed_at=datetime.now(UTC))
                     .on_conflict_do_nothing(index_elements=["wave_id"]))
-    state = session.execute(for_update(
+    state = session.execute(lock_rows(
         select(col(RateRefresh.low_id), col(RateRefresh.rules))
-        .where(col(RateRefresh.wave_id) == wave_id),
-        session)).one()
+        .where(col(RateRefresh.wave_id) == wave_id))).one()
     low = int(state.low_id) if state.rules == digest else 0
     top = session.execute(select(func.max(CallAttempt.id))).scalar()
     if top is None:
