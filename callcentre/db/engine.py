@@ -182,6 +182,19 @@ def begin_write(session: Session) -> Connection:
 
 
 @contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """A service's write: :func:`begin_write`, then commit when the block ends, roll
+    back when it raises (the one transaction pattern every writing service uses)."""
+    begin_write(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextmanager
 def write_session(engine: Engine, **session_options: Any) -> Iterator[Session]:
     """A ``Session`` whose transaction holds the write lock from its start
     (:func:`begin_write`); committed when the block ends, rolled back on error.

@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import begin_write, writing
 from callcentre.db.models.accounts import AuthToken, UserAccount
 from callcentre.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from callcentre.services.actor import ROLES, Actor, require
@@ -103,17 +103,12 @@ def create_user(*, session: Session, actor: Actor, username: str, role: str,
     """Add a user (admins only). Without a password the user can log in only
     through the mapped OS account."""
     require(actor, "users.manage")
-    begin_write(session)
-    try:
+    with writing(session):
         user = _insert_user(session, username=username, role=role, password=password,
                             display_name=display_name, os_account=os_account,
                             refusal_converter=refusal_converter)
         record(session, actor=actor, action="users.add", object_type="user",
                object_id=user.username, after=_public(user))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return actor_of(user)
 
 
@@ -142,8 +137,7 @@ def set_active(*, session: Session, actor: Actor, username: str, active: bool) -
     require(actor, "users.manage")
     if not active and username == actor.username:
         raise Conflict("users.cannot_disable_self")
-    begin_write(session)
-    try:
+    with writing(session):
         user = _get(session, username)
         before = _public(user)
         user.active = active
@@ -154,10 +148,6 @@ def set_active(*, session: Session, actor: Actor, username: str, active: bool) -
                 session.delete(tok)
         record(session, actor=actor, action="users.enable" if active else "users.disable",
                object_type="user", object_id=username, before=before, after=_public(user))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def set_password(*, session: Session, actor: Actor, username: str, password: str) -> None:
@@ -165,8 +155,7 @@ def set_password(*, session: Session, actor: Actor, username: str, password: str
     if username != actor.username:
         require(actor, "users.manage")
     _check_password(password)
-    begin_write(session)
-    try:
+    with writing(session):
         user = _get(session, username)
         user.password_hash = _hasher.hash(password)
         user.failed_logins = 0
@@ -174,10 +163,6 @@ def set_password(*, session: Session, actor: Actor, username: str, password: str
         session.add(user)
         record(session, actor=actor, action="users.passwd", object_type="user",
                object_id=username)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def log_in(*, session: Session, username: str, password: str) -> Actor:
@@ -241,14 +226,9 @@ def issue_token(*, session: Session, actor: Actor,
                 lifetime: timedelta = TOKEN_LIFETIME) -> str:
     """A new log-in token for ``actor`` (after :func:`log_in`); returns the secret."""
     token = secrets.token_urlsafe(32)
-    begin_write(session)
-    try:
+    with writing(session):
         session.add(AuthToken(user_id=actor.id, token_hash=_token_hash(token),
                               expires_at=_now() + lifetime))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return token
 
 
@@ -267,15 +247,10 @@ def actor_for_token(*, session: Session, token: str) -> Actor | None:
 
 
 def revoke_token(*, session: Session, token: str) -> None:
-    begin_write(session)
-    try:
+    with writing(session):
         for tok in session.exec(select(AuthToken).where(
                 AuthToken.token_hash == _token_hash(token))).all():
             session.delete(tok)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from callcentre.calendar_import import read_calendar_file
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.db.models.fieldwork import CalendarDay
 from callcentre.errors import InvalidInput
 from callcentre.fieldwork.calendar import CalendarEntry, DayKind, WorkCalendar, official_year
@@ -40,8 +40,7 @@ def import_calendar(*, session: Session, actor: Actor, path: Path) -> CalendarIm
     if not parsed.ok:
         raise InvalidInput("calendar.rejected", file=Path(path).name, n=len(parsed.errors),
                            detail="\n".join(parsed.messages()))
-    begin_write(session)
-    try:
+    with writing(session):
         added = updated = same = 0
         changes = []
         for entry in parsed.entries:
@@ -61,10 +60,6 @@ def import_calendar(*, session: Session, actor: Actor, path: Path) -> CalendarIm
         record(session, actor=actor, action="calendar.import", object_type="calendar",
                object_id=result.file, after={"added": added, "updated": updated,
                                              "same": same, "changes": changes[:50]})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return result
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.db.models.accounts import UserAccount
 from callcentre.db.models.fieldwork import DoNotCall
 from callcentre.errors import InvalidInput, NotFound
@@ -38,8 +38,7 @@ def add_number(*, session: Session, actor: Actor, number: str, reason: str = "")
     """Put ``number`` on the list; False if it was already there (its reason updated)."""
     require(actor, "queue.manage")
     e164 = normalise_number(number)
-    begin_write(session)
-    try:
+    with writing(session):
         row = session.get(DoNotCall, e164)
         new = row is None
         before = None if row is None else {"reason": row.reason}
@@ -50,28 +49,19 @@ def add_number(*, session: Session, actor: Actor, number: str, reason: str = "")
         session.add(row)
         record(session, actor=actor, action="dnc.add", object_type="dnc", object_id=e164,
                before=before, after={"reason": row.reason})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return new
 
 
 def remove_number(*, session: Session, actor: Actor, number: str) -> str:
     require(actor, "queue.manage")
     e164 = normalise_number(number)
-    begin_write(session)
-    try:
+    with writing(session):
         row = session.get(DoNotCall, e164)
         if row is None:
             raise NotFound("dnc.not_listed", number=number)
         record(session, actor=actor, action="dnc.remove", object_type="dnc", object_id=e164,
                before={"reason": row.reason}, after=None)
         session.delete(row)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return e164
 
 

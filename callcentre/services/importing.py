@@ -136,11 +136,10 @@ def import_lists(*, session: Session, actor: Actor, jobs: Sequence[ImportJob],
 
 def _audit_files(session: Session, *, actor: Actor, wave_id: int,
                  files: Sequence[FileResult]) -> None:
-    from callcentre.db.engine import begin_write
+    from callcentre.db.engine import writing
 
     session.rollback()
-    begin_write(session)
-    try:
+    with writing(session):
         for f in files:
             record(session, actor=actor, action=f"import.{f.outcome}", object_type="file",
                    object_id=f.path.name[:100], wave_id=wave_id, after={
@@ -148,10 +147,6 @@ def _audit_files(session: Session, *, actor: Actor, wave_id: int,
                        "item": f.item, "error": f.error, "replaces": f.replaces,
                        "same_as": f.same_as, "counts": dict(f.counts),
                        "new_enterprises": f.new_enterprises})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def import_workorder_files(*, session: Session, actor: Actor, paths: Sequence[Path],
@@ -171,18 +166,13 @@ def import_workorder_files(*, session: Session, actor: Actor, paths: Sequence[Pa
         result = import_workorders(engine, path, wave=code,  # type: ignore[arg-type]
                                    department=department, item=item)
         out.append((path, result))
-    from callcentre.db.engine import begin_write
+    from callcentre.db.engine import writing
 
-    begin_write(session)
-    try:
+    with writing(session):
         for path, r in out:
             record(session, actor=actor, action="workorders.failed" if getattr(r, "error", None)
                    else f"workorders.{getattr(r, 'outcome', 'imported')}",
                    object_type="file", object_id=path.name[:100], wave_id=wave_id,
                    after={"path": str(path), "error": getattr(r, "error", None),
                           "rows": getattr(r, "rows", 0), "linked": getattr(r, "linked", 0)})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return out

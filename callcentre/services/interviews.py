@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.db.models.fieldwork import Answer, CaseQueue
 from callcentre.db.models.frame import Enterprise, Item, Wave
 from callcentre.db.models.questionnaire import QuestionnaireVersion
@@ -153,8 +153,7 @@ def start_interview(*, session: Session, actor: Actor, case_id: int) -> CaseInte
     from callcentre.questionnaire_store import lock_questionnaire
 
     require(actor, "queue.work")
-    begin_write(session)
-    try:
+    with writing(session):
         row = _case(session, case_id)
         if row.holder_id != actor.id:
             raise Conflict("queue.not_holder", case=case_id)
@@ -167,10 +166,6 @@ def start_interview(*, session: Session, actor: Actor, case_id: int) -> CaseInte
                        object_type="questionnaire", object_id=f"{form_id}@{v.version}",
                        wave_id=row.wave_id)
         iv = rebuild(parts, _latest_answers(session, case_id))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return CaseInterview(case_id, iv, parts)
 
 
@@ -182,8 +177,7 @@ def save_answer(*, session: Session, actor: Actor, case_id: int, question: str, 
     parts = parts or case_parts(session, case_id)
     version = parts.version_for(question)
     session.rollback()
-    begin_write(session)
-    try:
+    with writing(session):
         row = session.get(CaseQueue, case_id)
         if row is None:
             raise NotFound("queue.case_unknown", case=case_id)
@@ -195,10 +189,6 @@ def save_answer(*, session: Session, actor: Actor, case_id: int, question: str, 
         session.add(answer)
         session.flush()
         out = int(answer.id or 0)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return out
 
 

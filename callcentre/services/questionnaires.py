@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.errors import InvalidInput
 from callcentre.services.actor import Actor, require
 from callcentre.services.audit import record
@@ -51,8 +51,7 @@ def load_questionnaires(*, session: Session, actor: Actor, wave: str | None,
     from callcentre.questionnaire_store import load_questionnaire_file
 
     require(actor, "questionnaire.load")
-    begin_write(session)
-    try:
+    with writing(session):
         w = resolve_wave(session, wave=wave)
         out = []
         for path in paths:
@@ -65,8 +64,4 @@ def load_questionnaires(*, session: Session, actor: Actor, wave: str | None,
                        object_type="questionnaire", object_id=f"{row.form_id}@{row.version}",
                        wave_id=w.id, after={"file": path.name, "sha256": row.sha256,
                                             "questions": row.question_count})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return out

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.db.queries.rates import (
     GROUPINGS,
     ITEM_LEVEL,
@@ -111,14 +111,9 @@ def outcome_rates(*, session: Session, actor: Actor, wave: str | None = None,
         raise InvalidInput("rates.bad_e", value=e)
     wave_row = resolve_wave(session, wave=wave)
     wave_id = int(wave_row.id or 0)
-    begin_write(session)
-    try:
+    with writing(session):
         refresh_outcomes(session, wave_id=wave_id, dispositions=dispositions,
                          dead_numbers_ineligible=dead_numbers_ineligible)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     try:
         rows = grouped_counts(session, wave_id=wave_id, design_id=design_id, by=by)
         if any(b in ITEM_LEVEL for b in by):  # a case may count in several groups

@@ -19,7 +19,7 @@ import numpy as np
 from sqlmodel import Session
 
 from callcentre import __version__
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.db.models.sample import SampleDesign
 from callcentre.db.queries import queue as queue_q
 from callcentre.db.queries import samples as q
@@ -187,8 +187,7 @@ def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: De
 
     require(actor, "sample.draw")
     check_options({"seed": seed})
-    begin_write(session)
-    try:
+    with writing(session):
         plan = plan_design(session=session, actor=actor, wave=wave, options=options)
         f = plan.frame
         if q.find_design(session, wave_id=f.wave_id, name=name) is not None:
@@ -249,10 +248,6 @@ def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: De
                object_id=name, wave_id=f.wave_id, after={
                    "seed": seed, "size": out.size, "cases": cases, "params": params,
                    "frame_digest": design.frame_digest})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return out
 
 
@@ -280,8 +275,7 @@ def release_reserve(*, session: Session, actor: Actor, wave: str | None, name: s
     (PostgreSQL), so two supervisors releasing at once release each replicate once.
     """
     require(actor, "sample.release")
-    begin_write(session)
-    try:
+    with writing(session):
         design = get_design(session, wave=wave, name=name)
         rows = q.strata_of(session, design_id=int(design.id or 0), lock=True)
         by_label = {s.label: s for s in rows}
@@ -304,10 +298,6 @@ def release_reserve(*, session: Session, actor: Actor, wave: str | None, name: s
                    object_id=name, wave_id=design.wave_id,
                    after={"released": [{"stratum": s, "replicate": k, "units": u}
                                        for s, k, u in per], "new_cases": new_cases})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return out
 
 
@@ -327,8 +317,7 @@ def list_samples(*, session: Session, actor: Actor, wave: str | None) -> list[di
 def drop_sample(*, session: Session, actor: Actor, wave: str | None, name: str) -> None:
     """Delete a drawn sample; refused once fieldwork has begun on it."""
     require(actor, "sample.drop")
-    begin_write(session)
-    try:
+    with writing(session):
         design = get_design(session, wave=wave, name=name)
         design_id = int(design.id or 0)
         if q.fieldwork_begun(session, design_id=design_id):
@@ -339,10 +328,6 @@ def drop_sample(*, session: Session, actor: Actor, wave: str | None, name: str) 
         q.delete_design(session, design_id=design_id)
         record(session, actor=actor, action="sample.drop", object_type="design",
                object_id=name, wave_id=design.wave_id, before=before)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def export_sample(*, session: Session, actor: Actor, wave: str | None, name: str, path: Path,
@@ -355,13 +340,8 @@ def export_sample(*, session: Session, actor: Actor, wave: str | None, name: str
     design = get_design(session, wave=wave, name=name)
     written = export_xlsx(session, design=design, path=Path(path), full_phones=full_phones)
     session.rollback()
-    begin_write(session)
-    try:
+    with writing(session):
         record(session, actor=actor, action="sample.export", object_type="design",
                object_id=name, wave_id=design.wave_id,
                after={"path": str(written), "full_phones": full_phones})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return written

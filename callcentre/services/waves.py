@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from callcentre.db.engine import begin_write
+from callcentre.db.engine import writing
 from callcentre.db.models.accounts import AppSetting
 from callcentre.db.models.frame import Item, SourceFile, Wave
 from callcentre.db.models.sample import SampleDesign
@@ -71,8 +71,7 @@ def create_wave(*, session: Session, actor: Actor, code: str, name: str = "",
     code = code.strip()
     if not _CODE.match(code):
         raise InvalidInput("wave.bad_code", wave=code)
-    begin_write(session)
-    try:
+    with writing(session):
         if session.exec(select(Wave).where(Wave.code == code)).first() is not None:
             raise Conflict("wave.exists", wave=code)
         wave = Wave(code=code, name=name or code)
@@ -83,18 +82,13 @@ def create_wave(*, session: Session, actor: Actor, code: str, name: str = "",
             _set_current(session, code)
         record(session, actor=actor, action="wave.new", object_type="wave", object_id=code,
                wave_id=wave.id, after={"code": code, "name": wave.name, "current": current})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return WaveCreated(code, current)
 
 
 def use_wave(*, session: Session, actor: Actor, code: str) -> None:
     """Make ``code`` the database's current wave for every terminal."""
     require(actor, "wave.manage")
-    begin_write(session)
-    try:
+    with writing(session):
         wave = session.exec(select(Wave).where(Wave.code == code)).first()
         if wave is None:
             raise NotFound("wave.unknown", wave=code, waves=_known_codes(session) or "—")
@@ -102,10 +96,6 @@ def use_wave(*, session: Session, actor: Actor, code: str) -> None:
         _set_current(session, code)
         record(session, actor=actor, action="wave.use", object_type="wave", object_id=code,
                wave_id=wave.id, before={"current": before}, after={"current": code})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 @dataclass(frozen=True)
