@@ -61,6 +61,10 @@ def set_language(lang: str | None) -> None:
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     _language = lang
+    # the questionnaire package keeps its own texts and follows this language
+    from questionnaires.messages import set_language as set_questionnaire_language
+
+    set_questionnaire_language(lang)
 
 
 class Key(str):

@@ -36,37 +36,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作表“{sheet}”中有单元格含 {found} 个字符，上限为 {allowed} 个（与 Excel 相同）",
         "sheet '{sheet}' has a cell of {found} characters; the limit is {allowed} (as Excel)",
     ),
-    # --- questionnaires (XLSForm): workbooks and expressions over a limit
-    "questionnaire.err.over_limit": (
-        "文件超出读取上限，未读取：{detail}",
-        "the file is over a reading limit and was not read: {detail}",
-    ),
-    "questionnaire.err.expression_too_long": (
-        "表达式“{expr}…”有 {found} 个字符，上限为 {allowed} 个",
-        "expression '{expr}…' has {found} characters; the limit is {allowed}",
-    ),
-    "questionnaire.err.expression_too_deep": (
-        "表达式“{expr}…”括号嵌套 {found} 层，上限为 {allowed} 层",
-        "expression '{expr}…' nests brackets {found} deep; the limit is {allowed}",
-    ),
-    "questionnaire.err.expression_range": (
-        "表达式“{expr}”中的范围有 {found} 项，上限为 {allowed} 项",
-        "a range in '{expr}' has {found} items; the limit is {allowed}",
-    ),
-    "questionnaire.err.expression_items": (
-        "表达式“{expr}”计算时生成的项数超过 {allowed}",
-        "'{expr}' makes more than {allowed} items when evaluated",
-    ),
-    "questionnaire.err.expression_refused": (
-        "表达式“{expr}”使用了 XLSForm 不支持的 {construct}（正则匹配请用 regex()）",
-        "'{expr}' uses {construct}, which XLSForm does not have (use regex() for patterns)",
-    ),
-    "questionnaire.err.regex_pattern": (
-        "regex() 的模式“{pattern}”无法使用：{detail}（不支持反向引用和前后查找）",
-        "regex() pattern '{pattern}' cannot be used: {detail} (no backreferences or lookaround)",
-    ),
-    "questionnaire.err.cycle": (
-        "relevant / calculation / constraint 之间存在循环引用：{names}",
-        "circular references among relevant / calculation / constraint: {names}",
-    ),
 }
