@@ -21,6 +21,7 @@ from callcentre.db.queries.frame import on_a_list as _on_a_list
 from callcentre.db.queries.samples import strata_rows as _strata_rows
 from callcentre.i18n import t
 from callcentre.i18n.display import stratum_display
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
 
 def mask_phone(number: str | None) -> str:
@@ -37,16 +38,15 @@ def strata_rows(session: Session, *, design: SampleDesign) -> list[dict[str, obj
 
 
 def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
-                full_phones: bool = False) -> Path:
+                full_phones: bool = False, region: RegionFacts = TIANJIN) -> Path:
     """Write the allocation table, the released sample and the design (in words)
-    to xlsx (:mod:`callcentre.reports.sample_export`)."""
+    to xlsx (:mod:`callcentre.reports.sample_export`); district names of ``region``."""
     from callcentre.reports.atomic import check_folder
     from callcentre.reports.sample_export import SampleExport, write_sample_export
-    from sampling.identifiers.district import DISTRICTS
 
     path = Path(path)
     check_folder(path)  # before any work: a missing folder is the user's to fix
-    strata = [{**row, "display": stratum_display(str(row["stratum"]))}
+    strata = [{**row, "display": stratum_display(str(row["stratum"]), region)}
               for row in strata_rows(session, design=design)]
     contact = (select(func.max(ListRow.contact))
                .where(ListRow.membership_id == SampleUnit.membership_id)
@@ -66,8 +66,8 @@ def export_xlsx(session: Session, *, design: SampleDesign, path: Path,
     )
     removed = t("sample.list_status.removed")
     units = [
-        [case_id, uscc or "", name, person or "", dist or "", DISTRICTS.get(dist or "", ""),
-         item, dept, label, stratum_display(label), rank, rep, u,
+        [case_id, uscc or "", name, person or "", dist or "", region.district_name(dist or "") or "",
+         item, dept, label, stratum_display(label, region), rank, rep, u,
          big_n / released if released else None,
          (phone or "") if full_phones else mask_phone(phone), "" if on_list else removed]
         for (case_id, uscc, name, person, dist, item, dept, label, rank, rep, u, big_n,

@@ -22,6 +22,7 @@ from callcentre.errors import (
 from callcentre.importer.jobs import ImportJob
 from callcentre.services import accounts, audit, files, importing, sampling, waves
 from callcentre.services.sampling_options import DesignOptions
+from sampling.identifiers.region import TIANJIN
 from tests.helpers import admin, user, wave
 from tests.test_import_pipeline import tax_rows, write_list
 
@@ -84,7 +85,7 @@ def test_roles_are_checked_in_the_services(db_url: str, tmp_path: Path) -> None:
     with Session(engine) as s:
         refused = [
             lambda: importing.import_lists(session=s, actor=caller, jobs=[ImportJob(path, "市税务局", 1)],
-                                           wave=None),
+                                           wave=None, region=TIANJIN),
             lambda: sampling.draw_sample(session=s, actor=caller, wave=None,
                                          options=DesignOptions(n=2), seed=1, name="x"),
             lambda: sampling.release_reserve(session=s, actor=caller, wave=None, name="main"),
@@ -102,7 +103,7 @@ def test_roles_are_checked_in_the_services(db_url: str, tmp_path: Path) -> None:
                 call()
         # a supervisor may import and draw, and a caller may change their own password
         importing.import_lists(session=s, actor=sup, jobs=[ImportJob(path, "市税务局", 1)],
-                               wave=None)
+                               wave=None, region=TIANJIN)
         sampling.draw_sample(session=s, actor=sup, wave=None, options=DesignOptions(n=2),
                              seed=1, name="main")
         accounts.set_password(session=s, actor=caller, username="caller1",
@@ -129,10 +130,10 @@ def test_an_audit_row_for_every_kind_of_action(db_url: str, tmp_path: Path) -> N
         other = write_list(tmp_path / "other.xlsx", tax_rows()[:3])
         importing.import_lists(session=s, actor=boss, jobs=[ImportJob(path, "市税务局", 1),
                                                               ImportJob(other, "市税务局", 2)],
-                               wave=None)
+                               wave=None, region=TIANJIN)
         write_list(path, tax_rows()[:4])
         importing.import_lists(session=s, actor=boss, jobs=[ImportJob(path, "市税务局", 1)],
-                               wave=None)
+                               wave=None, region=TIANJIN)
         files.remove_file(session=s, actor=boss, wave=None, file="other.xlsx")
         sampling.draw_sample(session=s, actor=boss, wave=None,
                              options=DesignOptions(n=2, reserve_factor=1), seed=1, name="main")

@@ -93,7 +93,8 @@ def run_import(app: AppContext, jobs: list[ImportJob], *, wave: str | None,  # t
 
         def go(confirmed: bool):  # type: ignore[no-untyped-def]
             return import_lists(session=session, actor=actor, jobs=jobs, wave=wave,
-                                confirmed=confirmed, on_file=on_file, progress=progress)
+                                confirmed=confirmed, on_file=on_file, progress=progress,
+                                region=app.settings.region)
 
         try:
             return go(yes).summary
@@ -239,7 +240,7 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
     if report is not None:
         with_bar(t("import.writing", file=report.name), None, lambda p: write_check_workbook(
             app.engine, report, wave=wave, mask_phones=mask_phones, failed_files=failed,
-            progress=p), report)
+            progress=p, region=app.settings.region), report)
         say("import.report_written", file=str(report))
     if report_dir is not None:
         departments = sorted({f.department for f in summary.files if f.department})
@@ -248,7 +249,7 @@ def write_outputs(app: AppContext, summary, *, wave: str, report: Path | None,  
             with_bar(t("import.writing", file=target.name), dept,
                      lambda p, d=dept, out=target: write_check_workbook(
                          app.engine, out, wave=wave, department=d, mask_phones=mask_phones,
-                         failed_files=failed, progress=p), target)
+                         failed_files=failed, progress=p, region=app.settings.region), target)
             say("import.report_written", file=str(target))
     if rows_csv is not None:
         with_bar(t("import.writing", file=rows_csv.name), None,
@@ -272,7 +273,8 @@ def workorders_command(app: AppContext, files: tuple[Path, ...], department: str
     with app.open(creates=True) as (session, actor):
         results = import_workorder_files(session=session, actor=actor, paths=list(files),
                                          wave=wave or app.settings.wave,
-                                         department=department, item=item)
+                                         department=department, item=item,
+                                         region=app.settings.region)
     for path, result in results:
         if result.error:  # type: ignore[attr-defined]
             failed += 1

@@ -8,18 +8,19 @@ these functions turn them into what a Chinese reader expects (``第12项 · 和�
 from __future__ import annotations
 
 from callcentre.i18n import t
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
 
-def district_name(code: str | None) -> str:
-    from sampling.identifiers.district import DISTRICTS
-
+def district_name(code: str | None, region: RegionFacts = TIANJIN) -> str:
+    """The name of district ``code`` in ``region`` (the settings' region: callers
+    pass ``settings.region``), the code itself when it names none."""
     if not code or code == "None":
         return t("sample.stratum.no_district")
-    return DISTRICTS.get(code, code)
+    return region.district_name(code) or code
 
 
-def stratum_display(label: str) -> str:
-    """``item=12|district=120101`` → ``第12项 · 和平区``."""
+def stratum_display(label: str, region: RegionFacts = TIANJIN) -> str:
+    """``item=12|district=120101`` → ``第12项 · 和平区`` (district names of ``region``)."""
     from sampling.strata import parse_label
 
     if label == "all":
@@ -31,7 +32,7 @@ def stratum_display(label: str) -> str:
         elif column == "area":
             parts.append(t("sample.stratum.area", n=value))
         elif column == "district":
-            parts.append(district_name(value))
+            parts.append(district_name(value, region))
         else:
             parts.append(value)
     return " · ".join(parts)

@@ -9,6 +9,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "配置文件 {file} 中 {key} 的值 {value} 不合适，应为 {expected}。",
         "In config file {file}, {key} = {value} is not valid; expected {expected}.",
     ),
+    "settings.districts_file_missing": (
+        "找不到配置文件 {config} 中 districts_file 指定的区县文件 {file}。",
+        "The districts file {file} named by districts_file in {config} was not found."),
     "settings.bad_language": ("界面语言只能是 zh 或 en，而不是 {value}。",
                               "Language must be zh or en, not {value}."),
     # the first line of every command

@@ -27,8 +27,8 @@ from callcentre.i18n import t
 from callcentre.reports.csv_file import write_csv
 from callcentre.reports.notes import note_lines, notes_sheet, shanghai_time
 from callcentre.reports.xlsx import MAX_ROWS, StreamSheet, write_workbook
-from sampling.identifiers.district import DISTRICTS
 from sampling.identifiers.phone import mask_phone
+from sampling.identifiers.region import TIANJIN, RegionFacts
 from sampling.listfile.headers import phone_columns
 from sampling.listfile.normalise import rejection_kind, severity
 from sampling.listfile.notes import NOTE_KINDS
@@ -195,11 +195,12 @@ class RowView:
     """One list row as the rows sheet shows it: the stored row, why it was rejected,
     and its cells as sent (by field, from the sheet's column map)."""
 
-    __slots__ = ("cells", "columns", "kind", "mask", "phone_cols", "r", "texts")
+    __slots__ = ("cells", "columns", "kind", "mask", "phone_cols", "r", "region", "texts")
 
     def __init__(self, r: CheckRow, columns: tuple[dict[str, int], list[int]] | None,
-                 mask: bool, texts: dict[object, str]) -> None:
+                 mask: bool, texts: dict[object, str], region: RegionFacts = TIANJIN) -> None:
         self.r = r
+        self.region = region
         self.texts = texts
         self.kind = rejection_kind(r.reasons) if r.status == "rejected" else None
         self.cells: list[object] = orjson.loads(r.raw) if r.raw else []
@@ -292,7 +293,7 @@ CHECK_COLUMNS: list[CheckColumn] = [
     CheckColumn("check.col.district_raw", 14, lambda v: v.original("district")),
     CheckColumn("check.col.district_code", 10, lambda v: v.r.district_code or ""),
     CheckColumn("check.col.district_name", 10,
-                lambda v: DISTRICTS.get(v.r.district_code or "", "")),
+                lambda v: v.region.district_name(v.r.district_code or "") or ""),
     CheckColumn("check.col.enterprise_id", 10, lambda v: v.r.enterprise_id or ""),
     CheckColumn("check.col.duplicate_of", 12, lambda v: v.r.duplicate_of or ""),
     CheckColumn("check.col.raw_row", 60, RowView.whole_row, inline=True),
@@ -324,8 +325,9 @@ class _Tally:
     """What the summary sheets need, gathered while the row sheet streams out."""
 
     def __init__(self, mask_phones: bool, progress: Callable[[int], None] | None,
-                 columns: SheetColumns) -> None:
+                 columns: SheetColumns, region: RegionFacts = TIANJIN) -> None:
         self.mask = mask_phones
+        self.region = region
         self.progress = progress
         self.columns = columns
         self.texts: dict[object, str] = {}
@@ -335,7 +337,8 @@ class _Tally:
         self.ents_by_dept: dict[str, set[int]] = defaultdict(set)
 
     def row(self, r: CheckRow) -> list[object]:
-        view = RowView(r, self.columns.get((r.file_id, r.sheet)), self.mask, self.texts)
+        view = RowView(r, self.columns.get((r.file_id, r.sheet)), self.mask, self.texts,
+                       self.region)
         self.n += 1
         if self.progress is not None and self.n % 10_000 == 0:
             self.progress(10_000)
@@ -378,15 +381,16 @@ def write_check_workbook(
     mask_phones: bool = False,
     failed_files: list[tuple[str, str, str]] | None = None,
     progress: Callable[[int], None] | None = None,
+    region: RegionFacts = TIANJIN,
 ) -> int:
     """Write the check workbook; returns the number of rows listed.
 
     ``failed_files`` lists (file, department, message) for files that could not be
-    read at all, so the department sees those too. Streams: memory stays flat however
-    many rows there are.
+    read at all, so the department sees those too. ``region`` names the districts
+    (the settings' region). Streams: memory stays flat however many rows there are.
     """
     with engine.connect() as conn:
-        tally = _Tally(mask_phones, progress, sheet_columns(conn, wave=wave))
+        tally = _Tally(mask_phones, progress, sheet_columns(conn, wave=wave), region)
         rows = (tally.row(r) for r in iter_check_rows(conn, wave=wave, department=department,
                                                       cells=True))
 

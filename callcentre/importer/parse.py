@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sampling.identifiers.names import NAME_MAX, cut_name, key_of_normalised
+from sampling.identifiers.region import TIANJIN, RegionFacts
 from sampling.listfile.normalise import raw_json, row_normaliser, row_status
 from sampling.listfile.reader import (
     ListFile,
@@ -84,11 +85,13 @@ def _without_trailing_blanks(key: tuple[object, ...]) -> tuple[object, ...]:
     return key[:end]
 
 
-def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
+def parse_list_file(path: Path, *, transfer: bool = False,
+                    region: RegionFacts = TIANJIN) -> ParsedFile:
     """Read, normalise and mark exact duplicate rows; never raises for a bad file.
 
     ``transfer``: the rows are to go to another process, so marshal them (several
-    times faster than pickle for such data).
+    times faster than pickle for such data). ``region``: its districts and area
+    code (:func:`sampling.listfile.normalise.row_normaliser`).
     """
     parsed = ParsedFile(path=path)
     try:
@@ -119,7 +122,7 @@ def parse_list_file(path: Path, *, transfer: bool = False) -> ParsedFile:
         columns = sheet.header.columns
         seq = columns.get("seq")
         name = sheet.name
-        normalise = row_normaliser(columns, sheet.name)
+        normalise = row_normaliser(columns, sheet.name, region)
         for excel_row, cells in sheet.rows:
             if seq is not None and seq < len(cells):
                 key_cells = list(cells)

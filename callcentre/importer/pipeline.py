@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -48,12 +49,13 @@ from callcentre.importer.frame_index import (
 )
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.name_joins import chunks, drop_orphan_memberships, drop_vacant, settle
-from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow
+from callcentre.importer.parse import LISTROW_COLUMNS, ParsedFile, ParsedRow, parse_list_file
 from callcentre.importer.process_state import gc_paused
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from callcentre.importer.workorders import relink_workorders
 from sampling.identifiers.names import key_of_normalised, normalise_name
 from sampling.identifiers.phone import normalise_phones
+from sampling.identifiers.region import TIANJIN, RegionFacts
 from sampling.listfile.normalise import STATUSES, row_status, severity
 from sampling.listfile.reader import sha256_file
 
@@ -146,11 +148,15 @@ def import_files(
     progress: ProgressFn | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     workers: int | None = None,
+    region: RegionFacts = TIANJIN,
 ) -> ImportSummary:
     """Import list files; never raises for a bad file (it is reported in the result).
 
     Parameters
     ----------
+    region
+        The region's districts and area code, as the settings name them: passed to
+        the helper processes with the parse function (they read no settings).
     on_file
         Called before each file is written, with the job and its number of data rows
         (0 if it could not be read).
@@ -166,7 +172,8 @@ def import_files(
     # for speed, for this import only: no cyclic gc, SQLite binds None cheaply
     with gc_paused(), none_bound_cheaply(), checkpoints_in_background(engine) as after_commit:
         return _import_all(engine, jobs, wave=wave, on_file=on_file, progress=progress,
-                           on_result=on_result, workers=workers, after_commit=after_commit)
+                           on_result=on_result, workers=workers, after_commit=after_commit,
+                           region=region)
 
 
 def _import_all(
@@ -179,6 +186,7 @@ def _import_all(
     on_result: Callable[[FileResult], None] | None,
     workers: int | None,
     after_commit: AfterCommit,
+    region: RegionFacts,
 ) -> ImportSummary:
     summary = ImportSummary(wave=wave)
     # the write lock from the start: a plain transaction that reads, then inserts,
@@ -194,7 +202,9 @@ def _import_all(
     twice = {i for i, p in enumerate(paths) if p in seen or seen.add(p)}
     skip = _unchanged_paths(engine, jobs, paths, wave_id=wave_id)
     stream = parsed_in_order([p for i, p in enumerate(paths) if i not in twice],
-                             default_helpers() if workers is None else workers, skip=skip)
+                             default_helpers() if workers is None else workers, skip=skip,
+                             # the region goes to each helper once, with the function
+                             parse=partial(parse_list_file, region=region))
     rebuild: set[int] = set()   # enterprises to make again from their rows, at the end
     with closing(stream):   # helpers stopped at once when the import ends or fails
         for number, job in enumerate(jobs):
@@ -208,7 +218,7 @@ def _import_all(
             if parsed.unchanged:
                 result.outcome = "unchanged"
             elif parsed.error is None and parsed.workorder:
-                _import_workorder_file(engine, job, result, wave=wave)
+                _import_workorder_file(engine, job, result, wave=wave, region=region)
             elif parsed.error is not None:
                 result.error, result.detail = parsed.error, parsed.detail
             elif result.department is None:
@@ -248,12 +258,13 @@ def _import_all(
     return summary
 
 
-def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *, wave: str) -> None:
+def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *, wave: str,
+                           region: RegionFacts) -> None:
     from callcentre.importer.workorders import import_workorders
 
     result.kind = "workorder"
     wo = import_workorders(engine, job.path, wave=wave, department=result.department,
-                           item=job.item)
+                           item=job.item, region=region)
     if wo.error:
         result.error, result.detail = wo.error, wo.detail
         return

@@ -25,6 +25,7 @@ from callcentre.db.models import Enterprise, SourceFile, Wave, WorkOrder
 from callcentre.db.models.frame import utcnow
 from callcentre.importer.setup import IMPORT_LOCK, ensure_department, ensure_items, ensure_wave
 from sampling.identifiers.names import name_key
+from sampling.identifiers.region import TIANJIN, RegionFacts
 from sampling.listfile.reader import (
     ListFileError,
     ListSheet,
@@ -191,11 +192,13 @@ def _open(path: Path, result: WorkOrderResult) -> list[ListSheet] | None:
 
 
 def import_workorders(
-    engine: Engine, path: Path, *, wave: str, department: str | None, item: int | None
+    engine: Engine, path: Path, *, wave: str, department: str | None, item: int | None,
+    region: RegionFacts = TIANJIN,
 ) -> WorkOrderResult:
     """Import one work-order file. The same content for the same item and department
     again is unchanged (but earlier orders are relinked); anything else replaces the
-    file's earlier orders. A path imported as a list is refused."""
+    file's earlier orders. A path imported as a list is refused. ``region``: the area
+    of a bare local phone number."""
     path = path.resolve() if path.exists() else path
     result = WorkOrderResult(path=path)
     sheets = _open(path, result)
@@ -209,14 +212,15 @@ def import_workorders(
         result.error = "no_department" if department is None else "no_item"
         return result
     try:
-        _write(engine, path, result, wave=wave, department=department, item=item, sheets=sheets)
+        _write(engine, path, result, wave=wave, department=department, item=item, sheets=sheets,
+               region=region)
     except _Refused:
         result.error = "already_list"      # a SourceFile never changes its kind
     return result
 
 
 def _write(engine: Engine, path: Path, result: WorkOrderResult, *, wave: str, department: str,
-           item: int, sheets: list[ListSheet]) -> None:
+           item: int, sheets: list[ListSheet], region: RegionFacts) -> None:
     sha = sha256_file(path)
     with write_transaction(engine, lock_key=IMPORT_LOCK) as conn:
         wave_id = ensure_wave(conn, wave)
@@ -244,7 +248,7 @@ def _write(engine: Engine, path: Path, result: WorkOrderResult, *, wave: str, de
                   "kind": "workorder", "path": str(path), "name": path.name, "sha256": sha,
                   "size": path.stat().st_size, "imported_at": utcnow()}
         file_id = _file_record(conn, existing, values, result)
-        orders, result.blank = read_orders(sheets)
+        orders, result.blank = read_orders(sheets, region)
         _store_orders(conn, orders,
                       {"source_file_id": file_id, "item_id": item_id, "department_id": dept_id},
                       result)

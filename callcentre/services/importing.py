@@ -27,6 +27,7 @@ from callcentre.services.actor import Actor, require
 from callcentre.services.audit import record
 from callcentre.services.waves import resolve_wave
 from sampling.identifiers.names import normalise_name
+from sampling.identifiers.region import RegionFacts
 
 
 def wave_items(session: Session, wave: Wave) -> set[int] | None:
@@ -108,8 +109,9 @@ def import_lists(*, session: Session, actor: Actor, jobs: Sequence[ImportJob],
                  wave: str | None, confirmed: bool = False,
                  on_file: Callable[[ImportJob, int], None] | None = None,
                  progress: Callable[[int], None] | None = None,
-                 workers: int | None = None) -> ImportOutcome:
-    """Import ``jobs`` into ``wave`` (the current wave when None).
+                 workers: int | None = None, region: RegionFacts) -> ImportOutcome:
+    """Import ``jobs`` into ``wave`` (the current wave when None), reading districts
+    and local phone numbers as ``region`` (the settings' region) has them.
 
     Raises :class:`ConfirmationRequired` (nothing written) when a list would be
     re-filed or a department looks like a typo, unless ``confirmed``.
@@ -129,7 +131,7 @@ def import_lists(*, session: Session, actor: Actor, jobs: Sequence[ImportJob],
 
     engine = session.get_bind()
     summary = import_files(engine, jobs, wave=code, on_file=on_file,  # type: ignore[arg-type]
-                           progress=progress, workers=workers)
+                           progress=progress, workers=workers, region=region)
     _audit_files(session, actor=actor, wave_id=wave_id, files=summary.files)
     return ImportOutcome(code, summary)
 
@@ -151,7 +153,7 @@ def _audit_files(session: Session, *, actor: Actor, wave_id: int,
 
 def import_workorder_files(*, session: Session, actor: Actor, paths: Sequence[Path],
                            wave: str | None, department: str | None,
-                           item: int) -> list[tuple[Path, object]]:
+                           item: int, region: RegionFacts) -> list[tuple[Path, object]]:
     """Import 附件5 work-order files; returns (path, result) per file."""
     from callcentre.importer.workorders import import_workorders
 
@@ -164,7 +166,7 @@ def import_workorder_files(*, session: Session, actor: Actor, paths: Sequence[Pa
     out: list[tuple[Path, object]] = []
     for path in paths:
         result = import_workorders(engine, path, wave=code,  # type: ignore[arg-type]
-                                   department=department, item=item)
+                                   department=department, item=item, region=region)
         out.append((path, result))
     from callcentre.db.engine import writing
 

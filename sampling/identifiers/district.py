@@ -1,4 +1,9 @@
-"""Tianjin districts (GB/T 2260): codes, names, old names and functional zones.
+"""Districts (GB/T 2260): codes, names, old names and functional zones.
+
+The facts come from a :class:`~sampling.identifiers.region.RegionFacts` (Tianjin,
+:data:`~sampling.identifiers.region.TIANJIN`, unless the settings name another
+region); :func:`district_rules` builds the rules of one region once, and the
+module-level functions are Tianjin's. For Tianjin:
 
 :func:`normalise_district` maps a district cell to its six-digit code.  It accepts
 
@@ -28,78 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-DISTRICTS: dict[str, str] = {
-    "120101": "和平区",
-    "120102": "河东区",
-    "120103": "河西区",
-    "120104": "南开区",
-    "120105": "河北区",
-    "120106": "红桥区",
-    "120110": "东丽区",
-    "120111": "西青区",
-    "120112": "津南区",
-    "120113": "北辰区",
-    "120114": "武清区",
-    "120115": "宝坻区",
-    "120116": "滨海新区",
-    "120117": "宁河区",
-    "120118": "静海区",
-    "120119": "蓟州区",
-}
-BINHAI = "120116"
-
-#: Old names (abolished counties / districts) -> current code.
-OLD_NAMES: dict[str, str] = {
-    "蓟县": "120119",
-    "宁河县": "120117",
-    "静海县": "120118",
-    "宝坻县": "120115",
-    "武清县": "120114",
-    "塘沽区": BINHAI,
-    "汉沽区": BINHAI,
-    "大港区": BINHAI,
-    "塘沽": BINHAI,
-    "汉沽": BINHAI,
-    "大港": BINHAI,
-}
-
-#: Old GB/T 2260 codes -> current code (武清县 2000, 宝坻县 2001, the three Binhai
-#: districts 2009, 宁河县 and 静海县 2015, 蓟县 2016).
-OLD_CODES: dict[str, str] = {
-    "120222": "120114",
-    "120224": "120115",
-    "120107": BINHAI,
-    "120108": BINHAI,
-    "120109": BINHAI,
-    "120221": "120117",
-    "120223": "120118",
-    "120225": "120119",
-}
-
-#: Functional zones inside 滨海新区: zone name -> the spellings that name it.
-ZONES: dict[str, tuple[str, ...]] = {
-    "天津经济技术开发区": ("天津经济技术开发区", "天津经济开发区", "天津开发区", "泰达", "TEDA"),
-    "天津港保税区": ("天津港保税区", "天津保税区", "保税区"),
-    "滨海高新区": (
-        "天津滨海高新技术产业开发区",
-        "滨海高新技术产业开发区",
-        "滨海高新区",
-        "高新区",
-        "华苑产业区",
-        "华苑科技园",
-        "华苑",
-        "渤龙湖",
-    ),
-    "东疆": ("东疆保税港区", "东疆综合保税区", "东疆港", "东疆"),
-    "中新天津生态城": ("中新天津生态城", "中新生态城", "天津生态城", "生态城"),
-    "空港经济区": ("空港经济区", "空港"),
-    "临港经济区": ("临港经济区", "临港工业区", "临港"),
-    "南港工业区": ("南港工业区", "南港"),
-    "于家堡金融区": ("于家堡金融区", "于家堡"),
-}
-
-#: Words that name "a development zone" without saying whose.
-AMBIGUOUS_ZONE_WORDS = ("开发区", "经开区")
+from sampling.identifiers.region import PROVINCES, TIANJIN, RegionFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +45,9 @@ class District:
     code : str or None
         Six-digit GB/T 2260 code of a current district, or None.
     name : str or None
-        Its current name (``DISTRICTS[code]``).
+        Its current name.
     zone : str or None
-        The functional zone inside 滨海新区, when one was named (a key of
+        The functional zone, when one was named (a zone's name, e.g. a key of
         :data:`ZONES`).
     reasons : tuple of str
         Reason codes.
@@ -125,41 +59,9 @@ class District:
     reasons: tuple[str, ...]
 
 
-def _short(name: str) -> str:
-    return name[:-1] if name.endswith("区") and name != "滨海新区" else "滨海"
-
-
-# alias -> (code, zone, is_old_name).  Names and short names first; zones and old
-# names may not override them.
-_ALIASES: dict[str, tuple[str, str | None, bool]] = {}
-for _code, _name in DISTRICTS.items():
-    _ALIASES[_name] = (_code, None, False)
-    _ALIASES[_short(_name)] = (_code, None, False)
-_ALIASES["滨海新"] = (BINHAI, None, False)
-for _old, _code in OLD_NAMES.items():
-    _ALIASES.setdefault(_old, (_code, None, True))
-for _zone, _spellings in ZONES.items():
-    for _sp in _spellings:
-        _ALIASES.setdefault(_sp.upper(), (BINHAI, _zone, False))
-
-# The city's own name is consumed as a token of its own so that it cannot lend its
-# second character to a district: "天津南开区" is 南开区, not 津南区.  Zones whose
-# spelling starts with 天津 are longer and so still win ("天津开发区" is TEDA).
-_SKIP = ("天津市", "天津")
 # A name followed by one of these is a street, not the place: 河北路 and 西青道 lie in
 # 和平区 and 南开区 ("天津市和平区河北路" names one district).
 _STREET = "(?![路道街里巷弄]|大街|大道|胡同|公路|支路|东路|西路|南路|北路)"
-# Longest alias first, so that at each position the longest spelling wins
-# ("滨海高新区" before "高新区", "河西区" before "河西").  "河北" followed by "省" is the
-# province, not the district; a short name (no 区 / 县) followed by a street word is
-# a street.
-_SCAN_RE = re.compile(
-    "|".join(
-        re.escape(a) + ("(?!省)" if a == "河北" else "")
-        + (_STREET if a not in _SKIP and not a.endswith(("区", "县")) else "")
-        for a in sorted((*_ALIASES, *_SKIP), key=len, reverse=True)
-    )
-)
 _WS_RE = re.compile(r"\s+")
 # six digits (GB/T 2260), or the 9- and 12-digit statistical division codes of a
 # township or street (120117022, 120117022000): the first six name the district
@@ -167,122 +69,192 @@ _CODE_RE = re.compile(r"[0-9]{6}(?:[0-9]{3}(?:[0-9]{3})?)?")
 
 _MISSING = District(None, None, None, ("district_missing",))
 _UNKNOWN = District(None, None, None, ("district_unknown",))
-
-
-def _from_code(code: str) -> District:
-    if code in DISTRICTS:
-        return District(code, DISTRICTS[code], None, ())
-    if code in OLD_CODES:
-        new = OLD_CODES[code]
-        return District(new, DISTRICTS[new], None, ("district_alias",))
-    return _UNKNOWN
-
-
-@lru_cache(maxsize=4096)
-def _from_text(text: str) -> District:
-    s = _WS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
-    if not s:
-        return _MISSING
-    if s.isdigit():
-        if _CODE_RE.fullmatch(s):
-            return _from_code(s[:6])
-        return _UNKNOWN
-    exact = _ALIASES.get(s)
-    if exact is not None:
-        hits = [exact]
-    else:
-        hits = [_ALIASES[m] for m in _SCAN_RE.findall(s) if m not in _SKIP]
-    named = [h for h in hits if h[1] is None]  # districts and old names
-    zones = [h[1] for h in hits if h[1] is not None]
-    if named:
-        codes = {h[0] for h in named}
-        if len(codes) > 1:
-            return District(None, None, None, ("district_multiple",))
-        code = named[0][0]
-        zone = zones[0] if zones and code == BINHAI else None
-        alias = all(h[2] for h in named)
-        return District(code, DISTRICTS[code], zone, ("district_alias",) if alias else ())
-    if zones:
-        return District(BINHAI, DISTRICTS[BINHAI], zones[0], ("district_zone",))
-    if any(w in s for w in AMBIGUOUS_ZONE_WORDS):
-        return District(None, None, None, ("district_ambiguous_kaifaqu",))
-    return _UNKNOWN
-
-
-def normalise_district(value: object) -> District:
-    """Normalise a district cell to its GB/T 2260 code (see the module notes).
-
-    Parameters
-    ----------
-    value : str, int, float or None
-        The cell as python-calamine or the csv reader returns it.
-
-    Returns
-    -------
-    District
-    """
-    if value is None:
-        return _MISSING
-    if isinstance(value, bool):
-        return _UNKNOWN
-    if isinstance(value, int):
-        return _from_code(str(value)) if 100000 <= value <= 999999 else _from_text(str(value))
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            return _UNKNOWN
-        return _from_text(str(int(value)))
-    return _from_text(value if isinstance(value, str) else str(value))
-
-
-# --- addresses ---------------------------------------------------------------------------
-
-#: An address outside Tianjin: it starts with another province, region or city.
-_ELSEWHERE_RE = re.compile(
-    r"(?:中国)?(?:北京|上海|重庆|河北省|山西|内蒙古|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南"
-    r"|湖北|湖南|广东|广西|海南|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾"
-    r"|(?!天津)[\u4e00-\u9fff]{2,5}(?:省|自治区|自治州|市))")
 _FROM_ADDRESS = ("district_from_address",)
 _OUTSIDE = District(None, None, None, ("address_outside_tianjin",))
 
 
-@lru_cache(maxsize=1 << 14)
-def _address_text(text: str) -> District:
-    s = _WS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
-    if not s:
-        return _MISSING
-    for m in _SCAN_RE.finditer(s):
-        alias = m.group()
-        if alias in _SKIP:
-            continue
-        if m.start() == 0 or not _ELSEWHERE_RE.match(s):
-            code, zone, old = _ALIASES[alias]
-            reasons = _FROM_ADDRESS + (("district_alias",) if old else
-                                       ("district_zone",) if zone else ())
-            return District(code, DISTRICTS[code], zone, reasons)
-        break
-    if _ELSEWHERE_RE.match(s):
-        return _OUTSIDE
-    return _UNKNOWN
+class DistrictRules:
+    """The district rules of one region, compiled once (see the module notes).
 
-
-def district_from_address(value: object) -> District:
-    """The district an address lies in: the first district, old county or district
-    name, or functional zone named in it that is a place (河北路 and 西青道 are
-    streets: ``天津市和平区河北路`` is 和平区), with ``district_from_address``.
-
-    An address that starts with another province or city (``北京市朝阳区…``,
-    ``河北省廊坊市…``) gives ``address_outside_tianjin`` and no code; one that names
-    no district gives ``district_unknown`` (``district_missing`` when empty).
+    Build it with :func:`district_rules`, which keeps one per region: the alias
+    table, the scanning regular expressions and the caches are made here, never per
+    row.
     """
-    if value is None:
-        return _MISSING
-    return _address_text(value if isinstance(value, str) else str(value))
+
+    def __init__(self, region: RegionFacts) -> None:
+        self.region = region
+        self.names = region.district_names
+        # alias -> (code, zone, is_old_name).  Names and short names first; zones and
+        # old names may not override them.
+        aliases: dict[str, tuple[str, str | None, bool]] = {}
+        for d in region.districts:
+            for spelling in (d.name, *d.aliases):
+                aliases[spelling.upper()] = (d.code, None, False)
+        for d in region.districts:
+            for old in d.old_names:
+                aliases.setdefault(old.upper(), (d.code, None, True))
+        for zone in region.zones:
+            for sp in zone.spellings:
+                aliases.setdefault(sp.upper(), (zone.district, zone.name, False))
+        self.aliases = aliases
+        # The city's own name is consumed as a token of its own so that it cannot lend
+        # its second character to a district: "天津南开区" is 南开区, not 津南区.  Zones
+        # whose spelling starts with 天津 are longer and so still win ("天津开发区" is
+        # TEDA).
+        skip = self.skip = frozenset(n.upper() for n in region.own_names)
+        provinces = set(PROVINCES)
+        # Longest alias first, so that at each position the longest spelling wins
+        # ("滨海高新区" before "高新区", "河西区" before "河西").  A short name that is
+        # also a province's ("河北") followed by "省" is the province, not the
+        # district; a short name (no 区 / 县) followed by a street word is a street.
+        self.scan_re = re.compile(
+            "|".join(
+                re.escape(a) + ("(?!省)" if a + "省" in provinces else "")
+                + (_STREET if a not in skip and not a.endswith(("区", "县")) else "")
+                for a in sorted((*aliases, *sorted(skip)), key=len, reverse=True)
+            )
+        )
+        # An address outside the region: it starts with another province, region or
+        # city.
+        own = "|".join(re.escape(n) for n in region.own_names)
+        others = [p for p in PROVINCES
+                  if not any(p.startswith(n) or n.startswith(p) for n in region.own_names)]
+        self.elsewhere_re = re.compile(
+            r"(?:中国)?(?:" + "".join(re.escape(p) + "|" for p in others)
+            + (f"(?!{own})" if own else "")
+            + r"[\u4e00-\u9fff]{2,5}(?:省|自治区|自治州|市))")
+        self.ambiguous = region.ambiguous_zone_words
+        self.text_of = lru_cache(maxsize=4096)(self._from_text)
+        self.address_of = lru_cache(maxsize=1 << 14)(self._address_text)
+
+    def _from_code(self, code: str) -> District:
+        current = self.region.current_code(code)
+        if current is None:
+            return _UNKNOWN
+        return District(current, self.names[current], None,
+                        () if current == code else ("district_alias",))
+
+    def _from_text(self, text: str) -> District:
+        s = _WS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
+        if not s:
+            return _MISSING
+        if s.isdigit():
+            if _CODE_RE.fullmatch(s):
+                return self._from_code(s[:6])
+            return _UNKNOWN
+        aliases = self.aliases
+        exact = aliases.get(s)
+        if exact is not None:
+            hits = [exact]
+        else:
+            skip = self.skip
+            hits = [aliases[m] for m in self.scan_re.findall(s) if m not in skip]
+        named = [h for h in hits if h[1] is None]  # districts and old names
+        zones = [h for h in hits if h[1] is not None]
+        if named:
+            codes = {h[0] for h in named}
+            if len(codes) > 1:
+                return District(None, None, None, ("district_multiple",))
+            code = named[0][0]
+            zone = next((z[1] for z in zones if z[0] == code), None) if zones else None
+            alias = all(h[2] for h in named)
+            return District(code, self.names[code], zone, ("district_alias",) if alias else ())
+        if zones:
+            code = zones[0][0]
+            return District(code, self.names[code], zones[0][1], ("district_zone",))
+        if any(w in s for w in self.ambiguous):
+            return District(None, None, None, ("district_ambiguous_kaifaqu",))
+        return _UNKNOWN
+
+    def normalise(self, value: object) -> District:
+        """Normalise a district cell to its GB/T 2260 code (see the module notes).
+
+        Parameters
+        ----------
+        value : str, int, float or None
+            The cell as python-calamine or the csv reader returns it.
+
+        Returns
+        -------
+        District
+        """
+        if value is None:
+            return _MISSING
+        if isinstance(value, bool):
+            return _UNKNOWN
+        if isinstance(value, int):
+            if 100000 <= value <= 999999:
+                return self._from_code(str(value))
+            return self.text_of(str(value))
+        if isinstance(value, float):
+            if not math.isfinite(value) or not value.is_integer():
+                return _UNKNOWN
+            return self.text_of(str(int(value)))
+        return self.text_of(value if isinstance(value, str) else str(value))
+
+    def _address_text(self, text: str) -> District:
+        s = _WS_RE.sub("", unicodedata.normalize("NFKC", text)).upper()
+        if not s:
+            return _MISSING
+        elsewhere = self.elsewhere_re.match
+        for m in self.scan_re.finditer(s):
+            alias = m.group()
+            if alias in self.skip:
+                continue
+            if m.start() == 0 or not elsewhere(s):
+                code, zone, old = self.aliases[alias]
+                reasons = _FROM_ADDRESS + (("district_alias",) if old else
+                                           ("district_zone",) if zone else ())
+                return District(code, self.names[code], zone, reasons)
+            break
+        if elsewhere(s):
+            return _OUTSIDE
+        return _UNKNOWN
+
+    def from_address(self, value: object) -> District:
+        """The district an address lies in: the first district, old county or
+        district name, or functional zone named in it that is a place (河北路 and
+        西青道 are streets: ``天津市和平区河北路`` is 和平区), with
+        ``district_from_address``.
+
+        An address that starts with another province or city (``北京市朝阳区…``,
+        ``河北省廊坊市…``) gives ``address_outside_tianjin`` (outside the region) and
+        no code; one that names no district gives ``district_unknown``
+        (``district_missing`` when empty).
+        """
+        if value is None:
+            return _MISSING
+        return self.address_of(value if isinstance(value, str) else str(value))
+
+    def from_sheet_name(self, name: str) -> District | None:
+        """The district a sheet is named after (``和平区``, ``滨海新区名单``), or None:
+        workbooks with one sheet per district have no district column."""
+        found = self.text_of(name)
+        if found.code is None:
+            return None
+        return District(found.code, found.name, found.zone, ("district_from_sheet",))
 
 
-def district_from_sheet_name(name: str) -> District | None:
-    """The district a sheet is named after (``和平区``, ``滨海新区名单``), or None:
-    workbooks with one sheet per district have no district column."""
-    found = _from_text(name)
-    if found.code is None:
-        return None
-    return District(found.code, found.name, found.zone, ("district_from_sheet",))
+@lru_cache(maxsize=8)
+def district_rules(region: RegionFacts) -> DistrictRules:
+    """The rules of ``region``, built once per process and region."""
+    return DistrictRules(region)
+
+
+# --- Tianjin, the built-in default ---------------------------------------------------------
+
+_TIANJIN = district_rules(TIANJIN)
+DISTRICTS: dict[str, str] = TIANJIN.district_names
+BINHAI = "120116"
+#: Old names (abolished counties / districts) -> current code.
+OLD_NAMES: dict[str, str] = {old: d.code for d in TIANJIN.districts for old in d.old_names}
+#: Old GB/T 2260 codes -> current code.
+OLD_CODES: dict[str, str] = {old: d.code for d in TIANJIN.districts for old in d.old_codes}
+#: Functional zones inside 滨海新区: zone name -> the spellings that name it.
+ZONES: dict[str, tuple[str, ...]] = {z.name: z.spellings for z in TIANJIN.zones}
+#: Words that name "a development zone" without saying whose.
+AMBIGUOUS_ZONE_WORDS = TIANJIN.ambiguous_zone_words
+
+normalise_district = _TIANJIN.normalise
+district_from_address = _TIANJIN.from_address
+district_from_sheet_name = _TIANJIN.from_sheet_name

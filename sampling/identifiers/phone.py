@@ -20,14 +20,19 @@ Pipeline for one cell (DESIGN §4):
 5. **Extensions.**  The digits after an extension marker (1-6 of them) belong to the
    number before it; so do 1-5 digits after a dash that follow a *fixed* line
    (``022-23456789-8001``).
-6. **Classify** each candidate: a bare 8-digit number starting 2-9 is a Tianjin
-   landline (``022`` prefixed, ``phone_local8``); then validity and type exactly as
-   ``phonenumbers`` decides them.  The service numbers 96599966/77/88 (the survey's
-   own outbound lines) are set aside, not kept as respondent numbers.
+6. **Classify** each candidate: a bare 8-digit number starting 2-9 is a landline
+   of the region's area (Tianjin: ``022`` prefixed, ``phone_local8``); then validity
+   and type exactly as ``phonenumbers`` decides them.  The service numbers
+   96599966/77/88 (the survey's own outbound lines) are set aside, not kept as
+   respondent numbers.
+
+The region (area code, local number length, service numbers) comes from a
+:class:`~sampling.identifiers.region.RegionFacts`: :func:`phone_rules` builds its
+:class:`PhoneRules` once; :func:`normalise_phones` is Tianjin's.
 
 Performance: ``phonenumbers.parse`` + ``is_valid_number`` costs ~16-30 µs, too much for
-a million rows.  The common forms -- an 11-digit mobile, a ``22`` + 8-digit Tianjin
-number with or without ``0``/``+86``/``0086`` -- are decided by regexes compiled from
+a million rows.  The common forms -- an 11-digit mobile, a ``2x`` + 8-digit number
+(Tianjin's ``22``) with or without ``0``/``+86``/``0086`` -- are decided by regexes compiled from
 the library's own CN metadata (:func:`_cn_type` reproduces
 ``phonenumbers.number_type`` for a national number), everything else goes through
 the library, memoised.  A test compares both paths on many numbers.
@@ -46,10 +51,9 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from sampling.identifiers.reasons import REASONS
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
-SERVICE_NUMBERS = ("96599966", "96599977", "96599988")
-#: The service numbers as the E.164 numbers a Tianjin landline gives them.
-SERVICE_E164 = frozenset("+8622" + n for n in SERVICE_NUMBERS)
+SERVICE_NUMBERS = TIANJIN.service_numbers
 # Non-geographic mainland numbers are dialled without the trunk prefix 0.
 _NO_TRUNK_PREFIX = ("400", "800", "950", "96")
 
@@ -217,8 +221,8 @@ def _classify_slow(digits: str) -> _Classified:
 def _classify(digits: str) -> _Classified:
     """Validity and type of one candidate, exactly as :func:`_classify_slow` says.
 
-    Fast for a mainland mobile or a Tianjin (``22``) number, bare or with ``0``,
-    ``+86`` or ``0086``; anything else is handed to the library.  Only *positive*
+    Fast for a mainland mobile or a number of a ``2x`` area (Tianjin's ``22``),
+    bare or with ``0``, ``+86`` or ``0086``; anything else is handed to the library.  Only *positive*
     answers are taken from the fast path -- a form the fast path does not
     recognise, or recognises as invalid, is always re-checked by the library
     (which may still strip a carrier-selection prefix such as ``17951``).
@@ -238,7 +242,7 @@ def _classify(digits: str) -> _Classified:
         k = len(nn)
         if k == 11 and nn[0] == "1" and _MOBILE_FULL(nn) is not None:
             return "+86" + nn, PhoneNumberType.MOBILE
-        if k == 10 and nn[0] == "2" and nn[1] == "2":
+        if k == 10 and nn[0] == "2":   # a landline of a 2x area (Tianjin's 22)
             t = _cn_type(nn)
             if t != PhoneNumberType.UNKNOWN:
                 return "+86" + nn, t
@@ -299,14 +303,15 @@ def _sci_digits(text: str) -> str | None:
 class _Builder:
     """Accumulates the result of one cell."""
 
-    __slots__ = ("invalid", "last_valid", "phones", "reasons", "seen", "service", "short",
-                 "special")
+    __slots__ = ("invalid", "last_valid", "phones", "reasons", "seen", "service",
+                 "service_e164", "short", "special")
 
-    def __init__(self) -> None:
+    def __init__(self, service_e164: frozenset[str]) -> None:
         self.phones: list[Phone] = []
         self.invalid: list[str] = []
         self.short: set[int] = set()  # indexes of invalid pieces of 1-2 digits
         self.service: list[str] = []
+        self.service_e164 = service_e164
         self.reasons: set[str] = set()
         self.seen: set[tuple[str, str | None]] = set()
         self.special: set[str] = set()  # E.164 of 400/800/hotline numbers
@@ -314,7 +319,7 @@ class _Builder:
 
     def add(self, e164: str, ptype: int, ext: str | None) -> bool:
         """Add a valid number; False if it is a service number (not kept)."""
-        if e164 in SERVICE_E164:
+        if e164 in self.service_e164:
             self.reasons.add("phone_service_number")
             if e164 not in self.service:
                 self.service.append(e164)
@@ -359,210 +364,280 @@ def _ordinary_first(phones: list[Phone], special: set[str]) -> list[Phone]:
             + [p for p in phones if p.e164 in special])
 
 
-def _candidate(tokens: list[_Token], i: int, j: int) -> tuple[_Classified, bool]:
-    """Classify tokens ``i:j`` joined; second value: the local-8 rule was applied."""
-    digits = "".join(t.digits for t in tokens[i:j])
-    if len(digits) == 8 and digits[0] in "23456789":
-        return _classify("022" + digits), True
-    return _classify(digits), False
-
-
-def _run(text: str, tokens: list[_Token], out: _Builder) -> None:
-    """Merge one run of tokens (between hard separators) into numbers.
-
-    Sets ``out.last_valid``: whether the run ended with a valid number, i.e. whether
-    an extension marker right after the run has a number to belong to.
-    """
-    n = len(tokens)
-    i = 0
-    bad_start: int | None = None
-    last_fixed = False  # the previous item was a valid fixed line (dash extensions)
-
-    def flush_bad(upto: int) -> None:
-        nonlocal bad_start
-        if bad_start is not None:
-            piece = text[tokens[bad_start].start : tokens[upto - 1].end].strip()
-            digits = sum(len(t.digits) for t in tokens[bad_start:upto])
-            out.invalid.append(piece)
-            if digits < 3:
-                out.short.add(len(out.invalid) - 1)
-            bad_start = None
-            out.last_valid = False
-
-    while i < n:
-        tok = tokens[i]
-        if (
-            last_fixed
-            and tok.dash
-            and len(tok.digits) <= 5
-            and tok.digits[0] != "+"
-            and out.phones
-            and out.phones[-1].ext is None
-        ):
-            last = out.phones[-1]
-            out.phones[-1] = Phone(last.e164, tok.digits, last.kind)
-            out.seen.add((last.e164, tok.digits))
-            out.reasons.add("phone_extension")
-            out.last_valid = True
-            last_fixed = False
-            i += 1
-            continue
-        found = False
-        # "25508690-77": a Tianjin landline and its extension, never one number of
-        # another area (0255 0869077)
-        local_ext = (i + 1 < n and len(tok.digits) == 8 and tok.digits[0] in "23456789"
-                     and tokens[i + 1].dash and len(tokens[i + 1].digits) <= 5)
-        for j in range(n, i, -1):
-            if j > i + 1 and (local_ext or any(t.digits[0] == "+" for t in tokens[i + 1 : j])):
-                continue
-            if sum(len(t.digits) for t in tokens[i:j]) > _MAX_DIGITS:
-                continue
-            got, local8 = _candidate(tokens, i, j)
-            if got is None:
-                continue
-            flush_bad(i)
-            before = len(out.phones)
-            kept = out.add(got[0], got[1], None)
-            if local8 and kept:
-                out.reasons.add("phone_local8")
-            # an extension may only attach to a number this very piece appended
-            out.last_valid = len(out.phones) > before
-            last_fixed = out.last_valid and out.phones[-1].kind == "fixed"
-            i = j
-            found = True
-            break
-        if not found:
-            if bad_start is None:
-                bad_start = i
-            last_fixed = False
-            i += 1
-    flush_bad(n)
-
-
-def _parse_text(text: str) -> PhoneResult:
-    """Split, merge and classify a cell already turned into text.
-
-    Two shortcuts come before the tokeniser, each taken only when its answer is
-    the tokeniser's: the whole cell as one number, and a cell split at the hard
-    separators into pieces that are each a whole valid number (the tokeniser's
-    longest merge would take each piece whole too).  Anything else -- service
-    numbers, extensions, invalid pieces, labels -- goes through :func:`_tokenise`.
-    """
-    s = text if text.isascii() else unicodedata.normalize("NFKC", text)
-    if _SIMPLE_RE.fullmatch(s) is not None:
-        single = _simple(s)
-        if single is not None:
-            return single
-    elif _SPLIT_OK_RE.fullmatch(s) is not None:
-        several = _several(s)
-        if several is not None:
-            return several
-    return _tokenise(s)
-
-
 # Only digits, "+", soft separators and the plain hard separators: no labels, no
 # extension markers (those need the tokeniser).
 _SPLIT_OK_RE = re.compile(r"[0-9+ \-()/、;；,，\n\r\t]*", re.ASCII)
 _HARD_SPLIT_RE = re.compile(r"[/、;；,，\n\r]+")
+_LOCAL_FIRST = frozenset("23456789")   # a local number's first digit
 
 
-def _several(s: str) -> PhoneResult | None:
-    """Each hard-separated piece as one whole valid number, or None."""
-    pieces = [p for p in _HARD_SPLIT_RE.split(s) if p.strip()]
-    if len(pieces) < 2:
-        return None
-    phones: list[Phone] = []
-    reasons: set[str] = set()
-    seen: set[str] = set()
-    special: set[str] = set()
-    for piece in pieces:
-        if _SIMPLE_RE.fullmatch(piece) is None:
-            return None
-        one = _simple(piece)
-        if one is None or len(one.phones[0].e164) < 9:
-            return None     # a hotline: the tokeniser decides whether it is one
-        phone = one.phones[0]
-        reasons.update(one.reasons)
-        if "phone_special" in one.reasons:
-            special.add(phone.e164)
-        if phone.e164 not in seen:
-            seen.add(phone.e164)
-            phones.append(phone)
-    if len(phones) > 1:
-        reasons.add("phone_multiple")
-    if special:
-        phones = _ordinary_first(phones, special)
-    return PhoneResult(tuple(phones), (), tuple(sorted(reasons, key=_ORDER.__getitem__)))
+class PhoneRules:
+    """The phone rules of one region (module notes): which area a bare local number
+    belongs to, and which numbers are the survey's own lines.
 
+    Build it with :func:`phone_rules`, which keeps one per region; each keeps its
+    own cache of parsed cells (their results depend on the region).
 
-def _tokenise(s: str) -> PhoneResult:
-    """The general path: tokens, longest valid merges, extensions (module notes)."""
-    out = _Builder()
-    s = _EXT_RE.sub(" " + _EXT + " ", s.replace(_EXT, " "))
-    run: list[_Token] = []
-    pending_ext = False  # an extension marker was seen; next token may be the extension
-    dash = False
-    any_digits = False
-    for m in _TOKEN_RE.finditer(s):
-        digits, ext, soft, _hard = m.groups()
-        if digits is not None:
-            any_digits = True
-            if pending_ext:
-                pending_ext = False
-                if len(digits) <= 6 and digits[0] != "+":
-                    if out.last_valid and out.phones[-1].ext is None:
-                        last = out.phones[-1]
-                        out.phones[-1] = Phone(last.e164, digits, last.kind)
-                        out.seen.add((last.e164, digits))
-                        out.reasons.add("phone_extension")
-                    else:
-                        out.invalid.append(digits)
-                    dash = False
+    Parameters
+    ----------
+    area_code : str
+        With its trunk ``0``: ``"022"``.
+    service_numbers : sequence of str
+        Local numbers of the survey's outbound lines.
+    local_digits : int
+        Length of a local number (a bare number of this length, first digit 2-9, is
+        a landline of the area).
+    """
+
+    def __init__(self, area_code: str = "022",
+                 service_numbers: tuple[str, ...] = SERVICE_NUMBERS,
+                 local_digits: int = 8) -> None:
+        self.area_code = area_code
+        self.local_digits = local_digits
+        #: the service numbers as the E.164 numbers a local landline gives them
+        self.service_e164 = frozenset("+86" + area_code[1:] + n for n in service_numbers)
+        # a local number, a dash and up to five digits: a landline and its extension
+        self._local_ext_re = re.compile(
+            rf"\s*[2-9][0-9]{{{local_digits - 1}}}\s*-\s*[0-9]{{1,5}}\s*", re.ASCII)
+        self.parse_cached = lru_cache(maxsize=1 << 15)(self.parse_text)
+
+    def _is_local(self, digits: str) -> bool:
+        return len(digits) == self.local_digits and digits[0] in _LOCAL_FIRST
+
+    def _candidate(self, tokens: list[_Token], i: int, j: int) -> tuple[_Classified, bool]:
+        """Classify tokens ``i:j`` joined; second value: the local-number rule was
+        applied."""
+        digits = "".join(t.digits for t in tokens[i:j])
+        if self._is_local(digits):
+            return _classify(self.area_code + digits), True
+        return _classify(digits), False
+
+    def _run(self, text: str, tokens: list[_Token], out: _Builder) -> None:
+        """Merge one run of tokens (between hard separators) into numbers.
+
+        Sets ``out.last_valid``: whether the run ended with a valid number, i.e.
+        whether an extension marker right after the run has a number to belong to.
+        """
+        n = len(tokens)
+        i = 0
+        bad_start: int | None = None
+        last_fixed = False  # the previous item was a valid fixed line (dash extensions)
+
+        def flush_bad(upto: int) -> None:
+            nonlocal bad_start
+            if bad_start is not None:
+                piece = text[tokens[bad_start].start : tokens[upto - 1].end].strip()
+                digits = sum(len(t.digits) for t in tokens[bad_start:upto])
+                out.invalid.append(piece)
+                if digits < 3:
+                    out.short.add(len(out.invalid) - 1)
+                bad_start = None
+                out.last_valid = False
+
+        while i < n:
+            tok = tokens[i]
+            if (
+                last_fixed
+                and tok.dash
+                and len(tok.digits) <= 5
+                and tok.digits[0] != "+"
+                and out.phones
+                and out.phones[-1].ext is None
+            ):
+                last = out.phones[-1]
+                out.phones[-1] = Phone(last.e164, tok.digits, last.kind)
+                out.seen.add((last.e164, tok.digits))
+                out.reasons.add("phone_extension")
+                out.last_valid = True
+                last_fixed = False
+                i += 1
+                continue
+            found = False
+            # "25508690-77": a local landline and its extension, never one number of
+            # another area (0255 0869077)
+            local_ext = (i + 1 < n and self._is_local(tok.digits)
+                         and tokens[i + 1].dash and len(tokens[i + 1].digits) <= 5)
+            for j in range(n, i, -1):
+                if j > i + 1 and (local_ext
+                                  or any(t.digits[0] == "+" for t in tokens[i + 1 : j])):
                     continue
-            run.append(_Token(digits, m.start(), m.end(), dash))
-            dash = False
-        elif soft is not None:
-            dash = "-" in soft or "~" in soft
+                if sum(len(t.digits) for t in tokens[i:j]) > _MAX_DIGITS:
+                    continue
+                got, local8 = self._candidate(tokens, i, j)
+                if got is None:
+                    continue
+                flush_bad(i)
+                before = len(out.phones)
+                kept = out.add(got[0], got[1], None)
+                if local8 and kept:
+                    out.reasons.add("phone_local8")
+                # an extension may only attach to a number this very piece appended
+                out.last_valid = len(out.phones) > before
+                last_fixed = out.last_valid and out.phones[-1].kind == "fixed"
+                i = j
+                found = True
+                break
+            if not found:
+                if bad_start is None:
+                    bad_start = i
+                last_fixed = False
+                i += 1
+        flush_bad(n)
+
+    def parse_text(self, text: str) -> PhoneResult:
+        """Split, merge and classify a cell already turned into text.
+
+        Two shortcuts come before the tokeniser, each taken only when its answer is
+        the tokeniser's: the whole cell as one number, and a cell split at the hard
+        separators into pieces that are each a whole valid number (the tokeniser's
+        longest merge would take each piece whole too).  Anything else -- service
+        numbers, extensions, invalid pieces, labels -- goes through
+        :meth:`tokenise`.
+        """
+        s = text if text.isascii() else unicodedata.normalize("NFKC", text)
+        if _SIMPLE_RE.fullmatch(s) is not None:
+            single = self._simple(s)
+            if single is not None:
+                return single
+        elif _SPLIT_OK_RE.fullmatch(s) is not None:
+            several = self._several(s)
+            if several is not None:
+                return several
+        return self.tokenise(s)
+
+    def _several(self, s: str) -> PhoneResult | None:
+        """Each hard-separated piece as one whole valid number, or None."""
+        pieces = [p for p in _HARD_SPLIT_RE.split(s) if p.strip()]
+        if len(pieces) < 2:
+            return None
+        phones: list[Phone] = []
+        reasons: set[str] = set()
+        seen: set[str] = set()
+        special: set[str] = set()
+        for piece in pieces:
+            if _SIMPLE_RE.fullmatch(piece) is None:
+                return None
+            one = self._simple(piece)
+            if one is None or len(one.phones[0].e164) < 9:
+                return None     # a hotline: the tokeniser decides whether it is one
+            phone = one.phones[0]
+            reasons.update(one.reasons)
+            if "phone_special" in one.reasons:
+                special.add(phone.e164)
+            if phone.e164 not in seen:
+                seen.add(phone.e164)
+                phones.append(phone)
+        if len(phones) > 1:
+            reasons.add("phone_multiple")
+        if special:
+            phones = _ordinary_first(phones, special)
+        return PhoneResult(tuple(phones), (), tuple(sorted(reasons, key=_ORDER.__getitem__)))
+
+    def tokenise(self, s: str) -> PhoneResult:
+        """The general path: tokens, longest valid merges, extensions (module notes)."""
+        out = _Builder(self.service_e164)
+        s = _EXT_RE.sub(" " + _EXT + " ", s.replace(_EXT, " "))
+        run: list[_Token] = []
+        pending_ext = False  # an extension marker was seen; next token may be the extension
+        dash = False
+        any_digits = False
+        for m in _TOKEN_RE.finditer(s):
+            digits, ext, soft, _hard = m.groups()
+            if digits is not None:
+                any_digits = True
+                if pending_ext:
+                    pending_ext = False
+                    if len(digits) <= 6 and digits[0] != "+":
+                        if out.last_valid and out.phones[-1].ext is None:
+                            last = out.phones[-1]
+                            out.phones[-1] = Phone(last.e164, digits, last.kind)
+                            out.seen.add((last.e164, digits))
+                            out.reasons.add("phone_extension")
+                        else:
+                            out.invalid.append(digits)
+                        dash = False
+                        continue
+                run.append(_Token(digits, m.start(), m.end(), dash))
+                dash = False
+            elif soft is not None:
+                dash = "-" in soft or "~" in soft
+            else:
+                if run:
+                    self._run(s, run, out)
+                    run = []
+                pending_ext = ext is not None
+                dash = False
+        if run:
+            self._run(s, run, out)
+        if not any_digits:
+            return _MISSING
+        return out.result()
+
+    def _simple(self, s: str) -> PhoneResult | None:
+        """The whole cell as one number, or None to let the tokeniser decide."""
+        if "-" in s and self._local_ext_re.fullmatch(s) is not None:
+            return None
+        digits = _NON_DIGIT_RE.sub("", s)
+        if len(digits) > _MAX_DIGITS:
+            return None
+        local8 = self._is_local(digits)
+        got = _classify((self.area_code + digits) if local8
+                        else ("+" + digits if "+" in s else digits))
+        if got is None or got[0] in self.service_e164:
+            return None
+        e164, ptype = got
+        reasons: tuple[str, ...] = ()
+        if ptype not in _ORDINARY:
+            reasons = ("phone_special",)
+        if local8:
+            reasons += ("phone_local8",)
+        return _one(e164, _KIND.get(ptype, "fixed"), reasons)
+
+    def normalise(self, value: object) -> PhoneResult:
+        """Normalise and validate a phone cell (see the module notes for the rules).
+
+        Parameters
+        ----------
+        value : str, int, float or None
+            The cell as python-calamine or the csv reader returns it.
+
+        Returns
+        -------
+        PhoneResult
+            All valid numbers in cell order (``primary`` is the first), invalid
+            pieces, service numbers set aside, and reason codes.
+        """
+        if type(value) is str:
+            # Fast path: a plain 11-digit mobile, the commonest cell by far.
+            if len(value) == 11 and value.isdigit() and value[0] == "1" and _MOBILE_FULL(value):
+                return _one("+86" + value, "mobile", ())
+            text = value.strip()
+            if not text:
+                return _MISSING
+            m = _FLOAT_TEXT_RE.fullmatch(text) if "." in text else None
+            if m is not None:
+                return _with_float(self.parse_cached(m.group(1)))
+            if ("e" in text or "E" in text) and _SCI_TEXT_RE.fullmatch(text):
+                digits = _sci_digits(text)
+                if digits is not None:
+                    return _with_float(self.parse_cached(digits))
+            return self.parse_cached(text)
+        if value is None:
+            return _MISSING
+        if isinstance(value, bool):
+            return self.parse_cached(str(value))
+        if isinstance(value, float):
+            digits = _float_digits(value)
+            if digits is None:
+                return self.parse_cached(repr(value))
+        elif isinstance(value, int):
+            digits = str(value)
         else:
-            if run:
-                _run(s, run, out)
-                run = []
-            pending_ext = ext is not None
-            dash = False
-    if run:
-        _run(s, run, out)
-    if not any_digits:
-        return _MISSING
-    return out.result()
-
-
-# an 8-digit local number, a dash and up to five digits: a landline and its extension
-_LOCAL8_EXT_RE = re.compile(r"\s*[2-9][0-9]{7}\s*-\s*[0-9]{1,5}\s*", re.ASCII)
-
-
-def _simple(s: str) -> PhoneResult | None:
-    """The whole cell as one number, or None to let the tokeniser decide."""
-    if "-" in s and _LOCAL8_EXT_RE.fullmatch(s) is not None:
-        return None
-    digits = _NON_DIGIT_RE.sub("", s)
-    if len(digits) > _MAX_DIGITS:
-        return None
-    local8 = len(digits) == 8 and digits[0] in "23456789"
-    got = _classify(("022" + digits) if local8 else ("+" + digits if "+" in s else digits))
-    if got is None or got[0] in SERVICE_E164:
-        return None
-    e164, ptype = got
-    reasons: tuple[str, ...] = ()
-    if ptype not in _ORDINARY:
-        reasons = ("phone_special",)
-    if local8:
-        reasons += ("phone_local8",)
-    return _one(e164, _KIND.get(ptype, "fixed"), reasons)
-
-
-@lru_cache(maxsize=1 << 15)
-def _parse_cached(text: str) -> PhoneResult:
-    return _parse_text(text)
+            return self.parse_cached(str(value))
+        # A numeric cell holding a plain mobile: Excel's commonest damage, made cheap.
+        if len(digits) == 11 and digits[0] == "1" and _MOBILE_FULL(digits) is not None:
+            return _one("+86" + digits, "mobile", _FLOAT_ONLY)
+        return _with_float(self.parse_cached(digits))
 
 
 _MISSING = PhoneResult((), (), ("phone_missing",))
@@ -604,51 +679,20 @@ def _with_float(result: PhoneResult) -> PhoneResult:
     return PhoneResult(result.phones, result.invalid, reasons, result.service)
 
 
-def normalise_phones(value: object) -> PhoneResult:
-    """Normalise and validate a phone cell (see the module notes for the rules).
+@lru_cache(maxsize=8)
+def phone_rules(region: RegionFacts) -> PhoneRules:
+    """The phone rules of ``region``, built once per process and region."""
+    return PhoneRules(region.area_code, region.service_numbers, region.local_digits)
 
-    Parameters
-    ----------
-    value : str, int, float or None
-        The cell as python-calamine or the csv reader returns it.
 
-    Returns
-    -------
-    PhoneResult
-        All valid numbers in cell order (``primary`` is the first), invalid pieces,
-        service numbers set aside, and reason codes.
-    """
-    if type(value) is str:
-        # Fast path: a plain 11-digit mobile, the commonest cell by far.
-        if len(value) == 11 and value.isdigit() and value[0] == "1" and _MOBILE_FULL(value):
-            return _one("+86" + value, "mobile", ())
-        text = value.strip()
-        if not text:
-            return _MISSING
-        m = _FLOAT_TEXT_RE.fullmatch(text) if "." in text else None
-        if m is not None:
-            return _with_float(_parse_cached(m.group(1)))
-        if ("e" in text or "E" in text) and _SCI_TEXT_RE.fullmatch(text):
-            digits = _sci_digits(text)
-            if digits is not None:
-                return _with_float(_parse_cached(digits))
-        return _parse_cached(text)
-    if value is None:
-        return _MISSING
-    if isinstance(value, bool):
-        return _parse_cached(str(value))
-    if isinstance(value, float):
-        digits = _float_digits(value)
-        if digits is None:
-            return _parse_cached(repr(value))
-    elif isinstance(value, int):
-        digits = str(value)
-    else:
-        return _parse_cached(str(value))
-    # A numeric cell holding a plain mobile: Excel's commonest damage, made cheap.
-    if len(digits) == 11 and digits[0] == "1" and _MOBILE_FULL(digits) is not None:
-        return _one("+86" + digits, "mobile", _FLOAT_ONLY)
-    return _with_float(_parse_cached(digits))
+# --- Tianjin, the built-in default ---------------------------------------------------------
+
+_TIANJIN = phone_rules(TIANJIN)
+#: The service numbers as the E.164 numbers a Tianjin landline gives them.
+SERVICE_E164 = _TIANJIN.service_e164
+normalise_phones = _TIANJIN.normalise
+_parse_text = _TIANJIN.parse_text
+_tokenise = _TIANJIN.tokenise
 
 
 def phone_cell_text(value: object) -> tuple[str, bool]:

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 from typing import Any, TypeVar
 
 import orjson
 
-from sampling.identifiers.district import (
-    District,
-    district_from_address,
-    district_from_sheet_name,
-    normalise_district,
-)
+from sampling.identifiers.district import District, DistrictRules, district_rules
 from sampling.identifiers.names import key_of_normalised, normalise_name
-from sampling.identifiers.phone import normalise_phones, phone_cell_text
+from sampling.identifiers.phone import PhoneRules, phone_cell_text, phone_rules
 from sampling.identifiers.reasons import REASONS
+from sampling.identifiers.region import TIANJIN, RegionFacts
 from sampling.identifiers.uscc import normalise_credit_code
 from sampling.listfile.headers import phone_columns
 
@@ -67,16 +64,24 @@ def _code_fields(value: object) -> tuple[str | None, str | None, tuple[str, ...]
     return code.code, code.reg_no, code.reasons
 
 
-def _phone_fields(value: object) -> tuple[tuple[PhoneTuple, ...], str, str | None, str | None,
-                                          tuple[str, ...]]:
-    """(all valid phones, their text, primary E.164, its extension, reasons)."""
-    result = normalise_phones(value)
-    phones = result.phones
-    if not phones:
-        return (), "", None, None, result.reasons
-    return (tuple([(p.e164, p.ext, p.kind) for p in phones]),
-            ";".join([phone_text(p.e164, p.ext) for p in phones])[:500],
-            phones[0].e164, phones[0].ext, result.reasons)
+PhoneFields = tuple[tuple[PhoneTuple, ...], str, "str | None", "str | None", tuple[str, ...]]
+
+
+def _phone_fields_of(rules: PhoneRules) -> Callable[[object], PhoneFields]:
+    """The region's ``value -> (all valid phones, their text, primary E.164, its
+    extension, reasons)``."""
+    normalise_phones = rules.normalise
+
+    def phone_fields(value: object) -> PhoneFields:
+        result = normalise_phones(value)
+        phones = result.phones
+        if not phones:
+            return (), "", None, None, result.reasons
+        return (tuple([(p.e164, p.ext, p.kind) for p in phones]),
+                ";".join([phone_text(p.e164, p.ext) for p in phones])[:500],
+                phones[0].e164, phones[0].ext, result.reasons)
+
+    return phone_fields
 
 
 def _name_fields(value: object) -> tuple[str, str]:
@@ -117,10 +122,44 @@ def _memo(fn: Callable[[object], Result]) -> tuple[Callable[[object], Result | N
 
 
 _code_known, _code_of = _memo(_code_fields)
-_phone_known, _phone_of = _memo(_phone_fields)
 _name_known, _name_of = _memo(_name_fields)
-_district_known, _district_of = _memo(normalise_district)
-_address_known, _address_of = _memo(district_from_address)
+
+
+class _RegionCells:
+    """The memoised per-cell functions whose results depend on the region (phones:
+    the area of a bare local number; districts), made once per region and process."""
+
+    def __init__(self, region: RegionFacts) -> None:
+        phones = phone_rules(region)
+        self.districts: DistrictRules = district_rules(region)
+        self.phone_known, self.phone_of = _memo(_phone_fields_of(phones))
+        self.district_known, self.district_of = _memo(self.districts.normalise)
+        self.address_known, self.address_of = _memo(self.districts.from_address)
+
+    def phones_of_cells(self, values: Any) -> PhoneFields:
+        """The phone fields of a row's several phone cells (in column order): the
+        non-empty ones joined with "；" (which the phone rules split at), so every
+        number is kept and the first valid one is primary; a lone non-empty cell as
+        it is."""
+        filled = [v for v in values
+                  if v is not None and not (type(v) is str and not v.strip())]
+        if len(filled) <= 1:
+            value = filled[0] if filled else None
+            return self.phone_known(value) or self.phone_of(value)
+        pieces = [phone_cell_text(v) for v in filled]
+        text = "；".join([t for t, _ in pieces])
+        result = self.phone_known(text) or self.phone_of(text)
+        reasons = result[4]
+        if (any(f for _, f in pieces) and "phone_float" not in reasons
+                and reasons != ("phone_missing",)):
+            reasons = tuple(sorted((*reasons, "phone_float"), key=_PHONE_ORDER.__getitem__))
+            return (*result[:4], reasons)
+        return result
+
+
+@lru_cache(maxsize=4)
+def _region_cells(region: RegionFacts) -> _RegionCells:
+    return _RegionCells(region)
 
 
 def severity(code: str) -> str:
@@ -183,36 +222,17 @@ def _none(cells: Sequence[object]) -> None:
 _PHONE_ORDER = {code: i for i, code in enumerate(REASONS)}
 
 
-def _phones_of_cells(values: Any) -> tuple[tuple[PhoneTuple, ...], str, str | None, str | None,
-                                           tuple[str, ...]]:
-    """:func:`_phone_fields` of a row's several phone cells (in column order): the
-    non-empty ones joined with "；" (which the phone rules split at), so every number
-    is kept and the first valid one is primary; a lone non-empty cell as it is."""
-    filled = [v for v in values
-              if v is not None and not (type(v) is str and not v.strip())]
-    if len(filled) <= 1:
-        value = filled[0] if filled else None
-        return _phone_known(value) or _phone_of(value)
-    pieces = [phone_cell_text(v) for v in filled]
-    text = "；".join([t for t, _ in pieces])
-    result = _phone_known(text) or _phone_of(text)
-    reasons = result[4]
-    if any(f for _, f in pieces) and "phone_float" not in reasons and reasons != ("phone_missing",):
-        reasons = tuple(sorted((*reasons, "phone_float"), key=_PHONE_ORDER.__getitem__))
-        return (*result[:4], reasons)
-    return result
-
-
 def _unknown(value: object) -> None:
     return None
 
 
 def _district_fallback(address: Callable[[Sequence[object]], object] | None,
-                       sheet: District | None) -> Callable[[District, Sequence[object]], District]:
+                       sheet: District | None, cells: _RegionCells,
+                       ) -> Callable[[District, Sequence[object]], District]:
     """What a row's district is when its district cell gives none: the address's
     district, else the sheet's (module notes of :func:`row_normaliser`). An address
-    outside Tianjin is flagged whatever the district cell says."""
-    known, of = _address_known, _address_of
+    outside the region is flagged whatever the district cell says."""
+    known, of = cells.address_known, cells.address_of
 
     def fallback(district: District, cells: Sequence[object]) -> District:
         if address is not None:
@@ -231,6 +251,7 @@ def _district_fallback(address: Callable[[Sequence[object]], object] | None,
 
 
 def row_normaliser(columns: dict[str, int], sheet_name: str | None = None,
+                   region: RegionFacts = TIANJIN,
                    ) -> Callable[[Sequence[object]], NormalisedRow]:
     """A function applying DESIGN §4's rules to one row of a sheet with this
     field -> column map, returning the :data:`NORMALISED_FIELDS` as a tuple.
@@ -242,12 +263,16 @@ def row_normaliser(columns: dict[str, int], sheet_name: str | None = None,
     another number is callable. ``phones_text`` is them as text, ``;``-joined;
     ``district_code``: from the district cell, else from the address column (the
     first district named in it, ``district_from_address``), else from the sheet's
-    name when it names one (``district_from_sheet``); an address outside Tianjin
+    name when it names one (``district_from_sheet``); an address outside the region
     adds ``address_outside_tianjin``;
     ``reasons`` is a tuple of reason codes in a fixed order (credit code, phone,
     district, name). Built once per sheet, so that the per-row work is the rules
     themselves: the column lookups are resolved here, and the memoised per-cell
     functions are called directly (a million rows make every microsecond count).
+
+    ``region`` gives the districts and the area of bare local phone numbers (the
+    built-in :data:`~sampling.identifiers.region.TIANJIN` unless the caller passes
+    the one its settings name).
     """
     width = max(columns.values(), default=-1) + 1
 
@@ -258,21 +283,24 @@ def row_normaliser(columns: dict[str, int], sheet_name: str | None = None,
     get_code, get_phone, get_district, get_name, get_contact, get_business = (
         getter(f) for f in ("uscc", "phone", "district", "name", "contact", "business"))
     has_contact, has_business = "contact" in columns, "business" in columns
+    cells_of_region = _region_cells(region)
     code_known, code_of = _code_known, _code_of
-    phone_known, phone_of = _phone_known, _phone_of
+    phone_known, phone_of = cells_of_region.phone_known, cells_of_region.phone_of
     phone_cols = phone_columns(columns)
     if len(phone_cols) > 1:
         # several phone columns (联系电话 and 手机号码 …): their cells, combined
         get_phone = itemgetter(*phone_cols)
-        phone_known, phone_of = _unknown, _phones_of_cells
+        phone_known, phone_of = _unknown, cells_of_region.phones_of_cells
     elif phone_cols:
         get_phone = itemgetter(phone_cols[0])    # (a backup column alone)
     has_address = "address" in columns
-    sheet_district = district_from_sheet_name(sheet_name) if sheet_name else None
-    fallback = (_district_fallback(getter("address") if has_address else None, sheet_district)
+    sheet_district = (cells_of_region.districts.from_sheet_name(sheet_name)
+                      if sheet_name else None)
+    fallback = (_district_fallback(getter("address") if has_address else None, sheet_district,
+                                   cells_of_region)
                 if has_address or sheet_district is not None else None)
     name_known, name_of = _name_known, _name_of
-    district_known, district_of = _district_known, _district_of
+    district_known, district_of = cells_of_region.district_known, cells_of_region.district_of
     text_known, text_of = _text_known, _text_of
     name_missing, unidentifiable = ("name_missing",), ("name_missing", "not_identifiable")
 
@@ -302,10 +330,12 @@ def row_normaliser(columns: dict[str, int], sheet_name: str | None = None,
 
 
 def normalise_row(columns: dict[str, int], cells: Sequence[object],
-                  sheet_name: str | None = None) -> dict[str, object]:
+                  sheet_name: str | None = None,
+                  region: RegionFacts = TIANJIN) -> dict[str, object]:
     """One row's :data:`NORMALISED_FIELDS` by name (for tests and one-off use; a
     :func:`row_normaliser` does many rows of one sheet faster)."""
-    return dict(zip(NORMALISED_FIELDS, row_normaliser(columns, sheet_name)(cells), strict=True))
+    return dict(zip(NORMALISED_FIELDS, row_normaliser(columns, sheet_name, region)(cells),
+                    strict=True))
 
 
 def raw_json(cells: Sequence[object]) -> str:

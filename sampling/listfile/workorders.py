@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from sampling.identifiers.names import cut_name, normalise_name
-from sampling.identifiers.phone import normalise_phones
+from sampling.identifiers.phone import PhoneRules, phone_rules
+from sampling.identifiers.region import TIANJIN, RegionFacts
 from sampling.identifiers.uscc import normalise_credit_code
 from sampling.listfile.headers import is_blank, normalise_header
 from sampling.listfile.normalise import raw_json
@@ -192,7 +193,8 @@ def _order_no(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _order_values(sheet: ListSheet, row: DataRow, stages: list[StageColumns]) -> dict[str, Any]:
+def _order_values(sheet: ListSheet, row: DataRow, stages: list[StageColumns],
+                  phones_of: PhoneRules) -> dict[str, Any]:
     """The stored values of one row, but for its file, item, department and enterprise;
     its problem codes so far under ``_reasons``."""
     reasons: list[str] = []
@@ -200,7 +202,7 @@ def _order_values(sheet: ListSheet, row: DataRow, stages: list[StageColumns]) ->
     total = parse_days(sheet.cell(row, "total_days"))
     if total is not None and stage_values and abs(total - total_from_stages) > 0.5:
         reasons.append("wo_days_mismatch")
-    phones = normalise_phones(sheet.cell(row, "phone"))
+    phones = phones_of.normalise(sheet.cell(row, "phone"))
     name, cut = cut_name(normalise_name(sheet.cell(row, "name")))
     reasons.extend(cut)
     return {
@@ -217,10 +219,13 @@ def _order_values(sheet: ListSheet, row: DataRow, stages: list[StageColumns]) ->
     }
 
 
-def read_orders(sheets: list[ListSheet]) -> tuple[list[dict[str, Any]], int]:
+def read_orders(sheets: list[ListSheet], region: RegionFacts = TIANJIN,
+                ) -> tuple[list[dict[str, Any]], int]:
     """The orders of the sheets (their stored values, problem codes under
     ``_reasons``, repeated order numbers flagged) and how many rows were blank
-    (empty rows, numbered rows of an empty template)."""
+    (empty rows, numbered rows of an empty template). ``region``: the area of a
+    bare local phone number."""
+    phones_of = phone_rules(region)
     orders = []
     blank = 0
     for sheet in sheets:
@@ -231,7 +236,7 @@ def read_orders(sheets: list[ListSheet]) -> tuple[list[dict[str, Any]], int]:
             if _is_template_row(sheet, row):
                 blank += 1
             else:
-                orders.append(_order_values(sheet, row, stages))
+                orders.append(_order_values(sheet, row, stages, phones_of))
     _flag_repeated_order_nos(orders)
     return orders, blank
 
