@@ -85,10 +85,10 @@ def _draw_sample(app: AppContext, out: Path) -> None:
     options = DesignOptions(by=("item",), completes=300, response_rate=0.5, minimum=20)
     with app.open() as (session, actor):
         res = draw_sample(session=session, actor=actor, wave=DEMO_WAVE, options=options,
-                          seed=20210601, name="main")
+                          seed=20210601, name="main", region=app.settings.region)
         say("sample.drawn", name=res.design, seed=res.seed, size=res.size, cases=res.cases)
         path = export_sample(session=session, actor=actor, wave=DEMO_WAVE, name="main",
-                             path=out / "样本.xlsx")
+                             path=out / "样本.xlsx", region=app.settings.region)
     say("sample.exported", path=str(path))
 
 

@@ -85,8 +85,8 @@ def case_group() -> None:
 @user_errors
 def case_show_cmd(app: AppContext, case: int) -> None:
     from callcentre.fieldwork.dispositions import DISPOSITIONS
+    from callcentre.i18n.display import district_name
     from callcentre.services.queue import show_case
-    from sampling.identifiers.district import DISTRICTS
     from sampling.identifiers.phone import mask_phone
 
     with app.open() as (session, actor):
@@ -100,7 +100,7 @@ def case_show_cmd(app: AppContext, case: int) -> None:
         return (number or "") if full else mask_phone(number or "")
 
     say("case.head", case=v.case_id, name=v.enterprise,
-        district=DISTRICTS.get(v.district, v.district) if v.district else "—")
+        district=district_name(v.district, app.settings.region) if v.district else "—")
     say("case.status", status=t(f"queue.status.{v.status}"), priority=v.priority,
         attempts=sum(1 for a in v.attempts if a[5] and DISPOSITIONS.get(a[5]).attempt))
     if v.holder:

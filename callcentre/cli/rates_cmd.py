@@ -12,13 +12,14 @@ from rich.table import Table
 from callcentre.cli.common import AppContext, console, pass_app, print_table, say, user_errors
 from callcentre.fieldwork.rates import RATE_NAMES
 from callcentre.i18n import t
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
 #: shown by default: the response rates without and with e, among the contacted, the
 #: cooperation, refusal and contact rates
 KEY_RATES = ("RR1", "RR3", "RR5", "COOP1", "REF1", "CON1")
 
 
-def group_label(column: str, value: Any) -> str:
+def group_label(column: str, value: Any, region: RegionFacts = TIANJIN) -> str:
     """A group's key value as a Chinese reader expects it (data text, not markup)."""
     from callcentre.i18n.display import district_name, stratum_display
 
@@ -32,7 +33,7 @@ def group_label(column: str, value: Any) -> str:
         head = t("rates.group.area", n=ident)
         return f"{head} {name}" if name else head
     if column == "district":
-        return district_name(ident)
+        return district_name(ident, region)
     if column == "replicate":
         return t("rates.group.replicate_main") if not ident else t("rates.group.replicate",
                                                                    n=ident)
@@ -41,7 +42,7 @@ def group_label(column: str, value: Any) -> str:
     if column == "department":
         return str(name) if name else t("rates.group.no_department")
     if column == "stratum":
-        return stratum_display(str(name))
+        return stratum_display(str(name), region)
     if column == "caller":
         return str(name)
     return str(ident)   # line, day
@@ -51,12 +52,13 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def rates_tables(result: Any, width: int, *, all_rates: bool = False) -> list[Table]:
+def rates_tables(result: Any, width: int, *, all_rates: bool = False,
+                 region: RegionFacts = TIANJIN) -> list[Table]:
     """The rates as tables no wider than ``width`` cells: rate columns never cut, the
     group label folds; with ``all_rates`` the sixteen rates in several tables."""
     names = list(RATE_NAMES if all_rates else KEY_RATES)
     rows = [*result.rows, result.total]
-    labels = [" · ".join(group_label(c, v) for c, v in zip(result.by, r.key, strict=True))
+    labels = [" · ".join(group_label(c, v, region) for c, v in zip(result.by, r.key, strict=True))
               for r in result.rows] + [t("rates.total")]
     cases = [str(r.cases) for r in rows]
     cases_w = max(len(t("rates.col.cases")) * 2, *(len(c) for c in cases))
@@ -79,7 +81,7 @@ def rates_tables(result: Any, width: int, *, all_rates: bool = False) -> list[Ta
     return tables
 
 
-def rates_json(result: Any) -> dict[str, Any]:
+def rates_json(result: Any, region: RegionFacts = TIANJIN) -> dict[str, Any]:
     def one(r: Any) -> dict[str, Any]:
         return {"counts": r.counts, "cases": r.cases, "rates": r.rates, "e": r.e}
 
@@ -90,7 +92,7 @@ def rates_json(result: Any) -> dict[str, Any]:
             key[column] = value[0] if isinstance(value, tuple) else value
             if isinstance(value, tuple):
                 key[f"{column}_name"] = value[1]
-        labels = [group_label(c, v) for c, v in zip(result.by, r.key, strict=True)]
+        labels = [group_label(c, v, region) for c, v in zip(result.by, r.key, strict=True)]
         groups.append({"key": key, "label": " · ".join(labels), **one(r)})
     return {"wave": result.wave, "by": list(result.by),
             "e": result.e_given if result.e_given is not None else "estimated",
@@ -113,13 +115,15 @@ def rates_command(app: AppContext, by: str, e: float | None, all_rates: bool, as
     with app.open(announce=not as_json) as (session, actor):
         result = outcome_rates(session=session, actor=actor, wave=wave, by=columns, e=e)
     if as_json:
-        click.echo(json.dumps(rates_json(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(rates_json(result, app.settings.region), ensure_ascii=False,
+                              indent=2))
         return
     if not result.total.cases:
         say("rates.none")
         return
     say("rates.title", wave=result.wave)
-    for table in rates_tables(result, console.width, all_rates=all_rates):
+    for table in rates_tables(result, console.width, all_rates=all_rates,
+                              region=app.settings.region):
         print_table(table)
     say("rates.e_given" if e is not None else "rates.e_estimated", e=e)
     say("rates.note_open")

@@ -22,6 +22,7 @@ from callcentre.cli.common import (
     user_errors,
 )
 from callcentre.i18n import t
+from sampling.identifiers.region import RegionFacts
 
 _METHODS = ["proportional", "neyman", "power", "equal"]
 
@@ -140,7 +141,8 @@ def _options_from(kw: dict[str, Any]):  # type: ignore[no-untyped-def]
     return wave, DesignOptions(by=by, p_stratum=p_stratum, **kw)
 
 
-def _print_plan_table(title: str, rows: list[dict[str, Any]], stored: bool = False) -> None:
+def _print_plan_table(title: str, rows: list[dict[str, Any]], stored: bool = False, *,
+                      region: RegionFacts) -> None:
     table = Table(title=title, title_justify="left")
     cols = ["stratum", "population", "size", "fraction", "reserve", "replicate_size"]
     if stored:
@@ -153,7 +155,7 @@ def _print_plan_table(title: str, rows: list[dict[str, Any]], stored: bool = Fal
     for c in cols[1:]:
         table.add_column(t(f"sample.col.{c}"), justify="right", no_wrap=True)
     for r in rows:
-        table.add_row(escape(stratum_display(str(r["stratum"]))),
+        table.add_row(escape(stratum_display(str(r["stratum"]), region)),
                       *[_fmt(c, r[c]) for c in cols[1:]])
     totals = {c: sum(int(r[c]) for r in rows) for c in ("population", "size", "reserve")}
     table.add_row(t("sample.col.total"), str(totals["population"]), str(totals["size"]),
@@ -181,7 +183,7 @@ def design_command(app: AppContext, as_json: bool, **kw: Any) -> None:
     wave, options = _options_from(kw)
     with app.open() as (session, actor):
         plan = plan_design(session=session, actor=actor, wave=wave or app.settings.wave,
-                           options=options)
+                           options=options, region=app.settings.region)
     rows = plan.rows()
     if as_json:
         click.echo(json.dumps({"wave": plan.frame.wave_code, "by": list(options.by),
@@ -189,7 +191,8 @@ def design_command(app: AppContext, as_json: bool, **kw: Any) -> None:
                                "strata": rows}, ensure_ascii=False))
         return
     _print_plan_table(t("sample.table.title", wave=plan.frame.wave_code,
-                        by=",".join(options.by) or "-", method=options.method), rows)
+                        by=",".join(options.by) or "-", method=options.method), rows,
+                      region=app.settings.region)
     say("sample.summary", strata=len(rows), population=int(plan.population.sum()),
         size=int(plan.sizes.sum()), reserve=int(plan.reserve.sum()))
 
@@ -209,14 +212,15 @@ def draw_command(app: AppContext, seed: int, name: str, as_json: bool, **kw: Any
     wave, options = _options_from(kw)
     with app.open() as (session, actor):
         res = draw_sample(session=session, actor=actor, wave=wave or app.settings.wave,
-                          options=options, seed=seed, name=name)
+                          options=options, seed=seed, name=name, region=app.settings.region)
     if as_json:
         click.echo(json.dumps({"design": res.design, "seed": res.seed, "version": res.version,
                                "frame_digest": res.frame_digest, "cases": res.cases,
                                "strata": res.strata}, ensure_ascii=False))
         return
     _print_plan_table(t("sample.table.title", wave=res.wave, by=",".join(options.by) or "-",
-                        method=options.method), res.strata, stored=True)
+                        method=options.method), res.strata, stored=True,
+                      region=app.settings.region)
     say("sample.drawn", name=res.design, seed=res.seed, size=res.size, cases=res.cases)
 
 
@@ -233,7 +237,8 @@ def release_command(app: AppContext, wave: str | None, name: str, strata: tuple[
 
     with app.open() as (session, actor):
         res = release_reserve(session=session, actor=actor, wave=wave or app.settings.wave,
-                              name=name, strata=list(strata) or None)
+                              name=name, strata=list(strata) or None,
+                              region=app.settings.region)
     if as_json:
         click.echo(json.dumps({"units": res.units, "strata": res.strata,
                                "new_cases": res.new_cases,
@@ -261,7 +266,8 @@ def export_command(app: AppContext, wave: str | None, name: str, out: Path,
 
     with app.open() as (session, actor):
         path = export_sample(session=session, actor=actor, wave=wave or app.settings.wave,
-                             name=name, path=out, full_phones=full_phones)
+                             name=name, path=out, full_phones=full_phones,
+                             region=app.settings.region)
     say("sample.exported", path=str(path))
 
 

@@ -29,6 +29,7 @@ from callcentre.services.actor import Actor, require
 from callcentre.services.audit import record
 from callcentre.services.sampling_options import DesignOptions, check_options
 from callcentre.services.waves import resolve_wave
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
 
 def user_error_from(exc: ValueError) -> UserError:
@@ -40,16 +41,17 @@ def user_error_from(exc: ValueError) -> UserError:
     return InvalidInput("sample.error.value", detail=str(exc))
 
 
-def stratum_named(name: str, labels: Sequence[str]) -> str:
+def stratum_named(name: str, labels: Sequence[str], region: RegionFacts = TIANJIN) -> str:
     """The stored label of the stratum a user named, by its label (``item=5``) or by
-    the name people see (``第5项``, ``第5项 · 和平区``, spaces optional)."""
+    the name people see (``第5项``, ``第5项 · 和平区``, spaces optional; district names
+    of ``region``)."""
     from callcentre.i18n.display import stratum_display
 
     if name in labels:
         return name
     wanted = name.replace(" ", "")
     for label in labels:
-        if stratum_display(label).replace(" ", "") == wanted:
+        if stratum_display(label, region).replace(" ", "") == wanted:
             return label
     raise NotFound("sample.error.stratum_unknown", label=name)
 
@@ -85,8 +87,9 @@ class DesignPlan:
 
 
 def plan_design(*, session: Session, actor: Actor, wave: str | None,
-                options: DesignOptions) -> DesignPlan:
-    """Stratify the wave's frame and allocate the sample (nothing is stored)."""
+                options: DesignOptions, region: RegionFacts = TIANJIN) -> DesignPlan:
+    """Stratify the wave's frame and allocate the sample (nothing is stored). Strata
+    may be named with the district names of ``region`` (the settings' region)."""
     from sampling.strata import stratify
 
     require(actor, "sample.design")
@@ -107,7 +110,7 @@ def plan_design(*, session: Session, actor: Actor, wave: str | None,
     try:
         p_h = np.full(len(strata.labels), options.p, dtype=float)
         for lab, val in options.p_stratum.items():
-            p_h[strata.labels.index(stratum_named(lab, strata.labels))] = val
+            p_h[strata.labels.index(stratum_named(lab, strata.labels, region))] = val
         take_all = big_n <= options.take_all_below
         sizes = _allocate(options, big_n, p_h, take_all)
         reserve = np.minimum(np.ceil(options.reserve_factor * sizes - 1e-9).astype(np.int64),
@@ -180,7 +183,7 @@ class DrawResult:
 
 
 def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: DesignOptions,
-                seed: int, name: str) -> DrawResult:
+                seed: int, name: str, region: RegionFacts = TIANJIN) -> DrawResult:
     """Plan, draw with ``seed`` and store design, strata, units and the main sample's
     cases, in one transaction holding the write lock."""
     from sampling.strata import frame_digest
@@ -188,7 +191,8 @@ def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: De
     require(actor, "sample.draw")
     check_options({"seed": seed})
     with writing(session):
-        plan = plan_design(session=session, actor=actor, wave=wave, options=options)
+        plan = plan_design(session=session, actor=actor, wave=wave, options=options,
+                           region=region)
         f = plan.frame
         if q.find_design(session, wave_id=f.wave_id, name=name) is not None:
             raise Conflict("sample.error.design_exists", name=name)
@@ -268,7 +272,8 @@ class ReleaseResult:
 
 
 def release_reserve(*, session: Session, actor: Actor, wave: str | None, name: str,
-                    strata: Sequence[str] | None = None) -> ReleaseResult:
+                    strata: Sequence[str] | None = None,
+                    region: RegionFacts = TIANJIN) -> ReleaseResult:
     """Release the next reserve replicate of the chosen strata (all if None).
 
     Holds the write lock from the start (SQLite) and locks the strata rows
@@ -281,7 +286,7 @@ def release_reserve(*, session: Session, actor: Actor, wave: str | None, name: s
         by_label = {s.label: s for s in rows}
         chosen = rows if not strata else []
         for lab in strata or ():
-            chosen.append(by_label[stratum_named(lab, list(by_label))])
+            chosen.append(by_label[stratum_named(lab, list(by_label), region)])
         per: list[tuple[str, int, int]] = []
         for s in chosen:
             if s.released_replicates >= s.replicates:
@@ -331,14 +336,16 @@ def drop_sample(*, session: Session, actor: Actor, wave: str | None, name: str) 
 
 
 def export_sample(*, session: Session, actor: Actor, wave: str | None, name: str, path: Path,
-                  full_phones: bool = False) -> Path:
-    """Write the allocation table, the released sample and the design to xlsx.
+                  full_phones: bool = False, region: RegionFacts = TIANJIN) -> Path:
+    """Write the allocation table, the released sample and the design to xlsx, with
+    the district names of ``region`` (the settings' region).
     Full phone numbers only when asked (audited either way)."""
     from callcentre.sampling_service import export_xlsx
 
     require(actor, "sample.export")
     design = get_design(session, wave=wave, name=name)
-    written = export_xlsx(session, design=design, path=Path(path), full_phones=full_phones)
+    written = export_xlsx(session, design=design, path=Path(path), full_phones=full_phones,
+                          region=region)
     session.rollback()
     with writing(session):
         record(session, actor=actor, action="sample.export", object_type="design",
