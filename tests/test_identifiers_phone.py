@@ -282,6 +282,11 @@ def test_fast_classification_equals_phonenumbers() -> None:
     samples += [f"1{p:02d}12345678" for p in range(100)]
     samples += [f"1{p:03d}1234567" for p in range(1000)]
     samples += [f"22{p:02d}345678" for p in range(100)]
+    # other two-digit areas (2x) take the same fast path
+    for area in range(20, 30):
+        local = "".join(rng.choice("0123456789") for _ in range(8))
+        samples += [f"{area}{local}", f"0{area}{local}", f"+86{area}{local}", f"0086{area}{local}"]
+        samples += [f"{area}{p:02d}345678" for p in range(100)]
     for s in samples:
         assert P._classify(s) == _library(s), s
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from callcentre.db.engine import open_engine
 from callcentre.db.models import ListRow
 from callcentre.errors import InvalidInput
-from callcentre.i18n.display import district_name, stratum_display
+from callcentre.i18n.display import district_name, reason_text, stratum_display
 from callcentre.importer import feeder
 from callcentre.importer.jobs import ImportJob
 from callcentre.importer.parse import ParsedFile, parse_list_file
@@ -262,6 +262,10 @@ def test_config_region_through_the_command_line(tmp_path: Path) -> None:
     header, *rows = [list(r) for r in ws.iter_rows(values_only=True)]
     names = {r[header.index("所属区")] or None for r in rows}
     assert names == {"海东区", "海西区", "云台区", None}
+    texts = {str(v) for sheet in openpyxl.load_workbook(report, read_only=True).worksheets
+             for r in sheet.iter_rows(values_only=True) for v in r if v}
+    assert any("按海州市固定电话处理，已加区号0518" in v for v in texts)
+    assert not any("天津" in v for v in texts)
     result = cli(db, "sample", "draw", "--by", "item,district", "--n", "6", "--seed", "3",
                  env=env)
     assert result.exit_code == 0, result.output
@@ -273,6 +277,31 @@ def test_config_region_through_the_command_line(tmp_path: Path) -> None:
     shown = {r[header.index("所属区")] or None
              for r in sample.iter_rows(min_row=2, values_only=True)}
     assert shown <= {"海东区", "海西区", "云台区", None} and "海东区" in shown
+
+
+def test_reason_texts_name_the_region() -> None:
+    assert reason_text("phone_local8", HAIZHOU) == "8位号码按海州市固定电话处理，已加区号0518。"
+    assert "海州市3个区" in reason_text("district_unknown", HAIZHOU)
+    assert reason_text("address_outside_tianjin") == (
+        "地址不在天津市，请核实该企业是否属于本次评估范围。")
+    assert "区号022" in reason_text("phone_local8")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_reason_text_can_be_shown_for_any_region(lang: str) -> None:
+    from callcentre.i18n import language, set_language
+    from sampling.identifiers.reasons import REASONS
+    from sampling.listfile.normalise import ROW_REASONS
+
+    was = language()
+    set_language(lang)
+    try:
+        for code in [*REASONS, *ROW_REASONS]:
+            for region in (TIANJIN, HAIZHOU):
+                text = reason_text(code, region)
+                assert text and "{" not in text and text != f"reason.{code}", code
+    finally:
+        set_language(was)
 
 
 def test_display_names_come_from_the_region() -> None:

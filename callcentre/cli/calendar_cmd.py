@@ -78,8 +78,9 @@ def dnc_add(app: AppContext, number: str, reason: str) -> None:
     from callcentre.services.dnc import add_number, normalise_number
 
     with app.open() as (session, actor):
-        new = add_number(session=session, actor=actor, number=number, reason=reason)
-    shown = phone_display(normalise_number(number))
+        new = add_number(session=session, actor=actor, number=number, reason=reason,
+                         region=app.settings.region)
+    shown = phone_display(normalise_number(number, app.settings.region))
     say("dnc.added" if new else "dnc.already", number=shown)
 
 
@@ -113,5 +114,6 @@ def dnc_remove(app: AppContext, number: str) -> None:
     from callcentre.services.dnc import remove_number
 
     with app.open() as (session, actor):
-        e164 = remove_number(session=session, actor=actor, number=number)
+        e164 = remove_number(session=session, actor=actor, number=number,
+                             region=app.settings.region)
     say("dnc.removed", number=phone_display(e164))

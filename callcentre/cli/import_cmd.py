@@ -29,7 +29,9 @@ from callcentre.cli.common import (
 )
 from callcentre.errors import UserError
 from callcentre.i18n import t
+from callcentre.i18n.display import reason_text
 from callcentre.importer.jobs import ImportJob, read_manifest
+from sampling.identifiers.region import RegionFacts
 
 
 @click.command("import", help="cli.import.help")
@@ -193,7 +195,8 @@ def print_summary(app: AppContext, summary, *, quiet: bool = False) -> None:  # 
         if top:
             console.print(f"[bold]{escape(t('import.summary.top_reasons'))}[/]")
             for code, n in top:
-                console.print(f"  {n:>8}  {t(f'reason.{code}')}", markup=False)
+                console.print(f"  {n:>8}  {reason_text(code, app.settings.region)}",
+                              markup=False)
         with app.open() as (session, actor):
             ents, mems = frame_counts(session=session, actor=actor, wave=summary.wave)
         say("import.summary.enterprises", enterprises=ents, memberships=mems)
@@ -280,12 +283,12 @@ def workorders_command(app: AppContext, files: tuple[Path, ...], department: str
             failed += 1
             err_console.print(f"✗ {file_message(result)}", markup=False, style="red")
             continue
-        print_workorder_result(path, result)
+        print_workorder_result(path, result, app.settings.region)
     if failed:
         raise SystemExit(1)
 
 
-def print_workorder_result(path: Path, result) -> None:  # type: ignore[no-untyped-def]
+def print_workorder_result(path: Path, result, region: RegionFacts) -> None:  # type: ignore[no-untyped-def]
     """One file's outcome, then its problems by code with what each means."""
     if result.outcome == "unchanged":
         say("workorders.unchanged", file=path.name, rows=result.rows, linked=result.linked)
@@ -301,4 +304,4 @@ def print_workorder_result(path: Path, result) -> None:  # type: ignore[no-untyp
     if result.reasons:
         say("workorders.problems")
         for code, n in sorted(result.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            console.print(f"  {n:>6}  {t(f'reason.{code}')}", markup=False)
+            console.print(f"  {n:>6}  {reason_text(code, region)}", markup=False)

@@ -7,6 +7,8 @@ these functions turn them into what a Chinese reader expects (``第12项 · 和�
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from callcentre.i18n import t
 from sampling.identifiers.region import TIANJIN, RegionFacts
 
@@ -17,6 +19,24 @@ def district_name(code: str | None, region: RegionFacts = TIANJIN) -> str:
     if not code or code == "None":
         return t("sample.stratum.no_district")
     return region.district_name(code) or code
+
+
+@lru_cache(maxsize=8)
+def region_params(region: RegionFacts) -> dict[str, object]:
+    """What reason texts say about the region: its name, area code, local number
+    length, number of districts, examples of district and old names."""
+    names = [d.name for d in region.districts]
+    old = [o for d in region.districts for o in d.old_names]
+    return {"region": region.name, "area_code": region.area_code,
+            "local_digits": region.local_digits, "districts_n": len(names),
+            "district_examples": "、".join(names[:2]),
+            "old_examples": "、".join(old[:2]) or "—"}
+
+
+def reason_text(code: str, region: RegionFacts = TIANJIN) -> str:
+    """A reason code in words; texts about the region name ``region`` (the
+    settings' region)."""
+    return t(f"reason.{code}", **region_params(region))
 
 
 def stratum_display(label: str, region: RegionFacts = TIANJIN) -> str:

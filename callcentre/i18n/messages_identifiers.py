@@ -120,8 +120,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The phone number was stored as a number; converted.",
     ),
     "reason.phone_local8": (
-        "8位号码按天津固定电话处理，已加区号022。",
-        "An 8-digit number was taken as a Tianjin landline and given the 022 area code.",
+        "{local_digits}位号码按{region}固定电话处理，已加区号{area_code}。",
+        ("A {local_digits}-digit number was taken as a landline of {region} and given the "
+         "{area_code} area code."),
     ),
     "reason.phone_extension": (
         "号码带分机号，已单独保存分机。",
@@ -133,10 +134,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The district is empty.",
     ),
     "reason.district_unknown": (
-        "无法识别所属区，请填写天津市16个区之一（如“和平区”“滨海新区”）。",
+        "无法识别所属区，请填写{region}{districts_n}个区之一（如{district_examples}）。",
         (
-            "The district is not recognised; use one of Tianjin's 16 districts "
-            "(e.g. 和平区, 滨海新区)."
+            "The district is not recognised; use one of the {districts_n} districts of "
+            "{region} (e.g. {district_examples})."
         ),
     ),
     "reason.district_ambiguous_kaifaqu": (
@@ -151,12 +152,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The district cell names more than one district.",
     ),
     "reason.district_alias": (
-        "所属区使用旧名称（如蓟县、塘沽），已按现行区划转换。",
-        "An old district name (e.g. 蓟县, 塘沽) was mapped to the current district.",
+        "所属区使用旧名称或旧代码（如{old_examples}），已按现行区划转换。",
+        "An old district name or code (e.g. {old_examples}) was mapped to the current district.",
     ),
     "reason.district_zone": (
-        "所属区填写的是滨海新区内的功能区，已归入滨海新区。",
-        "A functional zone inside 滨海新区 was given; mapped to 滨海新区.",
+        "所属区填写的是功能区（如开发区），已归入其所在的区。",
+        "A functional zone was given; mapped to the district it lies in.",
     ),
     "reason.district_from_address": (
         "所属区按地址一栏中的区名确定（没有区一栏或该栏为空）。",
@@ -168,8 +169,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "column)."),
     ),
     "reason.address_outside_tianjin": (
-        "地址不在天津市，请核实该企业是否属于本次评估范围。",
-        "The address lies outside Tianjin: please check whether the enterprise is in scope.",
+        "地址不在{region}，请核实该企业是否属于本次评估范围。",
+        "The address lies outside {region}: please check whether the enterprise is in scope.",
     ),
     # --- names ----------------------------------------------------------------------------
     "reason.name_missing": (

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from callcentre.db.models import Department, ListRow, SourceFile, Wave
 from callcentre.i18n import t
+from callcentre.i18n.display import reason_text
 from callcentre.reports.csv_file import write_csv
 from callcentre.reports.notes import note_lines, notes_sheet, shanghai_time
 from callcentre.reports.xlsx import MAX_ROWS, StreamSheet, write_workbook
@@ -156,8 +157,8 @@ def write_rows_csv(engine: Engine, path: Path, *, wave: str, department: str | N
         return write_csv(path, CSV_COLUMNS, rows(conn), create_folder=True)
 
 
-def _explain(reasons: tuple[str, ...]) -> str:
-    return "；".join(t(f"reason.{code}") for code in reasons)
+def _explain(reasons: tuple[str, ...], region: RegionFacts) -> str:
+    return "；".join(reason_text(code, region) for code in reasons)
 
 
 _NUMBER_RUN = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits, single spaces or dashes between
@@ -219,7 +220,7 @@ class RowView:
         reasons = self.r.reasons
         found = self.texts.get(reasons)
         if found is None:
-            found = self.texts[reasons] = _explain(reasons)
+            found = self.texts[reasons] = _explain(reasons, self.region)
         return found
 
     def original(self, field: str) -> object:
@@ -401,11 +402,11 @@ def write_check_workbook(
             overlap = (_all_department_enterprises(conn, wave) if department
                        else tally.ents_by_dept)
             yield _summary_sheet(tally, overlap)
-            yield _scope_sheet(conn, wave=wave, department=department)
+            yield _scope_sheet(conn, wave=wave, department=department, region=region)
             yield _overlap_sheet(overlap)
             yield _files_sheet(conn, wave=wave, department=department,
                                failed_files=failed_files or [])
-            yield _reason_legend_sheet()
+            yield _reason_legend_sheet(region)
             yield notes_sheet([t("check.notes.rows"), *note_lines(masked=mask_phones)])
 
         write_workbook(path, sheets(), create_folder=True)
@@ -447,12 +448,13 @@ def _summary_sheet(tally: _Tally, overlap: dict[str, set[int]]) -> StreamSheet:
               t("check.col.explanation"), t("check.col.count")]]
     for dept in sorted(tally.reasons_by_dept):
         for code, count in tally.reasons_by_dept[dept].most_common():
-            rows.append([dept, code, t(f"severity.{severity(code)}"), t(f"reason.{code}"), count])
+            rows.append([dept, code, t(f"severity.{severity(code)}"),
+                         reason_text(code, tally.region), count])
     return StreamSheet(t("check.sheet.summary"), rows, header_rows=1, freeze=True)
 
 
 #: reasons that put an enterprise possibly out of the survey's scope (a deregistered or
-#: revoked code, an address outside Tianjin): listed for the supervisor before sampling
+#: revoked code, an address outside the region): listed for the supervisor before sampling
 SCOPE_REASONS = ("uscc_note_deregistered", "uscc_note_revoked", "uscc_note_other",
                  "address_outside_tianjin")
 
@@ -467,14 +469,15 @@ def possibly_out_of_scope(conn: Connection, *, wave: str,
             if any(code in r.reasons for code in SCOPE_REASONS)]
 
 
-def _scope_sheet(conn: Connection, *, wave: str, department: str | None) -> StreamSheet:
+def _scope_sheet(conn: Connection, *, wave: str, department: str | None,
+                 region: RegionFacts) -> StreamSheet:
     rows: list[list[object]] = [[
         t("check.col.enterprise_id"), t("check.col.uscc"), t("check.col.name"),
         t("check.col.explanation"), t("import.col.file"), t("import.col.department"),
         t("check.col.sheet"), t("check.col.row")]]
     for r in possibly_out_of_scope(conn, wave=wave, department=department):
         notes = tuple(code for code in r.reasons if code in SCOPE_REASONS)
-        rows.append([r.enterprise_id or "", r.uscc or "", r.name, _explain(notes), r.file,
+        rows.append([r.enterprise_id or "", r.uscc or "", r.name, _explain(notes, region), r.file,
                      r.department, r.sheet, r.row])
     return StreamSheet(t("check.sheet.scope"), rows, header_rows=1)
 
@@ -544,13 +547,13 @@ def describe_sheets(sheets_json: str) -> str:
     return "；".join(parts)
 
 
-def _reason_legend_sheet() -> StreamSheet:
+def _reason_legend_sheet(region: RegionFacts) -> StreamSheet:
     from sampling.identifiers.reasons import REASONS
     from sampling.listfile.normalise import ROW_REASONS
 
     rows: list[list[object]] = [[t("check.col.code"), t("check.col.severity"),
                                  t("check.col.explanation")]]
-    rows += [[code, t(f"severity.{severity(code)}"), t(f"reason.{code}")]
+    rows += [[code, t(f"severity.{severity(code)}"), reason_text(code, region)]
              for code in [*REASONS, *ROW_REASONS]]
     return StreamSheet(t("check.sheet.reasons"), rows, header_rows=1, freeze=True,
                        autofilter=True)

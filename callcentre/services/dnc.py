@@ -14,13 +14,15 @@ from callcentre.db.models.fieldwork import DoNotCall
 from callcentre.errors import InvalidInput, NotFound
 from callcentre.services.actor import Actor, require
 from callcentre.services.audit import record
-from sampling.identifiers.phone import normalise_phones
+from sampling.identifiers.phone import phone_rules
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
 
-def normalise_number(text: str) -> str:
+def normalise_number(text: str, region: RegionFacts = TIANJIN) -> str:
     """One number as stored (E.164); :class:`InvalidInput` unless the text is exactly
-    one valid number (several, or none, are refused)."""
-    result = normalise_phones(text)
+    one valid number (several, or none, are refused). A bare local number is one of
+    ``region``'s area (the settings' region)."""
+    result = phone_rules(region).normalise(text)
     if len(result.phones) != 1 or result.invalid:
         raise InvalidInput("dnc.bad_number", value=text)
     return result.phones[0].e164
@@ -34,10 +36,11 @@ class DncRow:
     added_at: datetime
 
 
-def add_number(*, session: Session, actor: Actor, number: str, reason: str = "") -> bool:
+def add_number(*, session: Session, actor: Actor, number: str, reason: str = "",
+               region: RegionFacts = TIANJIN) -> bool:
     """Put ``number`` on the list; False if it was already there (its reason updated)."""
     require(actor, "queue.manage")
-    e164 = normalise_number(number)
+    e164 = normalise_number(number, region)
     with writing(session):
         row = session.get(DoNotCall, e164)
         new = row is None
@@ -52,9 +55,10 @@ def add_number(*, session: Session, actor: Actor, number: str, reason: str = "")
     return new
 
 
-def remove_number(*, session: Session, actor: Actor, number: str) -> str:
+def remove_number(*, session: Session, actor: Actor, number: str,
+                  region: RegionFacts = TIANJIN) -> str:
     require(actor, "queue.manage")
-    e164 = normalise_number(number)
+    e164 = normalise_number(number, region)
     with writing(session):
         row = session.get(DoNotCall, e164)
         if row is None:
