@@ -38,6 +38,25 @@ _SCREEN_JS = """() => {
 }"""
 
 
+_BOX_COLOUR_JS = """(label) => {
+  // the foreground colour of the left edge (▊) of the input box under a label
+  const term = document.getElementById('terminal')?.textualTerminal;
+  if (!term) return null;
+  const buffer = term.buffer.active;
+  for (let y = 0; y < term.rows - 2; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    if (!line || !line.translateToString(true).includes(label)) continue;
+    for (let dy = 1; dy <= 3; dy++) {
+      const below = buffer.getLine(buffer.viewportY + y + dy);
+      const text = below.translateToString(false);
+      const x = text.indexOf('▊');
+      if (x >= 0) { const cell = below.getCell(x); return cell.getFgColorMode() + ':' + cell.getFgColor(); }
+    }
+  }
+  return null;
+}"""
+
+
 class ProxyTrap:
     """A listening socket posing as an HTTP proxy: records the first line of every
     request that reaches it and answers 403."""
@@ -104,6 +123,20 @@ class Browser:
             self.page.wait_for_timeout(50)
         raise AssertionError(f"{texts!r} never appeared; the browser showed:\n{screen}\n"
                              f"console: {self.console}")
+
+    def box_colour(self, label: str) -> str | None:
+        """The colour of the input box under ``label``: Textual draws the focused
+        input's edge in another colour, the only sign on screen of where keys go."""
+        return self.page.evaluate(_BOX_COLOUR_JS, label)
+
+    def wait_focus(self, label: str, focused_colour: str, timeout: float = 30.0) -> None:
+        """Wait until the input under ``label`` has the focused colour."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.box_colour(label) == focused_colour:
+                return
+            self.page.wait_for_timeout(20)
+        raise AssertionError(f"the input under {label!r} never got the focus:\n{self.screen()}")
 
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)
