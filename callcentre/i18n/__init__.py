@@ -32,6 +32,7 @@ _AREAS = (
     "messages_rates",
     "messages_queue",
     "messages_serve",
+    "messages_tui",
 )
 _language: str | None = None
 
