@@ -4,6 +4,7 @@ reads the screen. Waits are for what is read (polled, with a deadline), never fi
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -37,6 +38,34 @@ def in_order(screen: str, texts: tuple[str, ...]) -> bool:
     return True
 
 
+_SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def _colour_at(line: str, char: str) -> str | None:
+    """The foreground colour (SGR parameters) in force where ``char`` first appears in
+    an escaped ``capture-pane -e`` line."""
+    colour = ""
+    at = 0
+    for match in _SGR.finditer(line):
+        if char in line[at:match.start()]:
+            return colour
+        params = match.group(1).split(";")
+        i = 0
+        while i < len(params):
+            p = params[i]
+            if p in ("", "0", "39"):
+                colour = ""
+            elif p.isdigit() and (30 <= int(p) <= 37 or 90 <= int(p) <= 97):
+                colour = p
+            elif p == "38":             # 38;5;N or 38;2;R;G;B
+                size = 3 if params[i + 1:i + 2] == ["5"] else 5
+                colour = ";".join(params[i:i + size])
+                i += size - 1
+            i += 1
+        at = match.end()
+    return colour if char in line[at:] else None
+
+
 class Terminal:
     """One tmux session of ``width`` × ``height`` cells."""
 
@@ -60,6 +89,41 @@ class Terminal:
                 return screen
             time.sleep(0.05)
         raise AssertionError(f"{texts!r} never appeared in this order; screen was:\n{screen}")
+
+    def box_colour(self, label: str) -> str | None:
+        """The colour of the left edge (▊) of the input box under ``label``: Textual
+        draws the focused input's edge in another colour, the only sign on screen of
+        where typed keys go."""
+        lines = tmux("capture-pane", "-p", "-e", "-t", self.name).splitlines()
+        for y, line in enumerate(lines):
+            if label not in _SGR.sub("", line):
+                continue
+            for below in lines[y + 1:y + 4]:
+                colour = _colour_at(below, "▊")
+                if colour is not None:
+                    return colour
+        return None
+
+    def focused_colour(self, label: str, other: str, timeout: float = 30.0) -> str:
+        """Wait until the input under ``label`` is drawn focused (another colour than
+        the one under ``other``) and return that colour."""
+        deadline = time.monotonic() + timeout
+        while True:
+            colour = self.box_colour(label)
+            if colour is not None and colour != self.box_colour(other):
+                return colour
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the input under {label!r} never showed the focus:\n"
+                                     f"{self.screen()}")
+            time.sleep(0.02)
+
+    def wait_focus(self, label: str, focused_colour: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.box_colour(label) != focused_colour:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the input under {label!r} never got the focus:\n"
+                                     f"{self.screen()}")
+            time.sleep(0.02)
 
     def wait_gone(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
