@@ -30,6 +30,7 @@ from callcentre.cli.questionnaire_cmd import questionnaire_group
 from callcentre.cli.queue_cmd import case_group, queue_group
 from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.sample_cmd import sample_group
+from callcentre.cli.serve_cmd import serve_command
 from callcentre.cli.tui_cmd import tui_command
 
 main_group.add_command(import_command)
@@ -44,6 +45,7 @@ for _command in (wave_group, users_group, login_command, logout_command, whoami_
                  audit_command, files_group, departments_group, rates_command,
                  calendar_group, dnc_group, tui_command):
     main_group.add_command(_command)
+main_group.add_command(serve_command)
 translate_help(main_group)
 
 

@@ -31,6 +31,7 @@ _AREAS = (
     "messages_limits",
     "messages_rates",
     "messages_queue",
+    "messages_serve",
     "messages_tui",
 )
 _language: str | None = None

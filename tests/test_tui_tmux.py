@@ -1,0 +1,127 @@
+"""``callcentre tui`` in a real terminal (tmux) at 80×24 and 120×40: a caller logs in,
+takes a case, keys through a whole interview and records the outcome; the screen is
+read with capture-pane at every step and the database is checked at the end.
+
+What is keyed comes from a shadow of the interview (the same questionnaire, built by
+the same service, answered the same way), so each step waits for exactly the question
+that must come next."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from callcentre.i18n import t
+from callcentre.services.interviews import case_parts, rebuild
+from tests.live_support import PASSWORD, callcentre_exe, live_seeded, process_env
+from tests.tmux_support import Terminal, needs_tmux, terminal
+from tests.tui_support import answers_of
+
+pytestmark = [needs_tmux, pytest.mark.slow]
+
+
+def _held_case(engine: Any) -> int | None:
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT q.case_id FROM casequeue q JOIN useraccount u ON u.id = q.holder_id "
+            "WHERE u.username = 'wangfang'")).first()
+    return None if row is None else int(row[0])
+
+
+def _fragment(label: str) -> str:
+    """The start of a question as the screen shows it (before any ``${…}`` filled in)."""
+    head = re.split(r"\$\{", label, maxsplit=1)[0].strip() or label.strip()
+    return head[:16]
+
+
+def _step(prompt: Any) -> tuple[list[str], str | None, Any]:
+    """(tmux keys, literal text to type first, the value the TUI will store)."""
+    if prompt.type.startswith("select"):
+        names = [c[0] for c in prompt.choices]
+        index = names.index("yes") if "yes" in names else 0
+        value = [names[index]] if prompt.type == "select_multiple" else names[index]
+        return [str(index + 1), "Enter"], None, value
+    typed = {"integer": "1", "decimal": "1", "date": "2026-06-01", "time": "10:00",
+             "text": "ok"}
+    if prompt.type in typed:
+        return ["Enter"], typed[prompt.type], typed[prompt.type]
+    return ["Enter"], None, None             # a note: read out, Enter goes on
+
+
+def _log_in(term: Terminal) -> None:
+    term.wait_for(t("tui.login.title"), t("tui.login.user"), t("tui.login.password"))
+    focused = term.focused_colour(t("tui.login.user"), t("tui.login.password"))
+    term.type("wangfang")
+    term.wait_for("wangfang", t("tui.login.password"))
+    term.send("Enter")
+    term.wait_focus(t("tui.login.password"), focused)
+    term.type(PASSWORD)
+    term.wait_for("•" * len(PASSWORD))
+    term.send("Enter")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_a_whole_interview_in_tmux(sqlite_url: str, tmp_path: Path,
+                                   size: tuple[int, int]) -> None:
+    engine, config = live_seeded(sqlite_url, tmp_path)
+    width, height = size
+    env = process_env(config)
+    command = f"{callcentre_exe()} --db {sqlite_url} tui"
+    with terminal(command, width=width, height=height, env=env) as term:
+        _log_in(term)
+        term.wait_for(t("tui.line.title"), "96599966")
+        term.send("Enter")
+        screen = term.wait_for(t("tui.key.interview"))
+        case_id = _held_case(engine)
+        assert case_id is not None
+        assert t("tui.case.title", case=case_id) in screen
+        term.send("s")
+
+        with Session(engine) as s:
+            shadow = rebuild(case_parts(s, case_id), {})
+        steps = 0
+        before = ""
+        while (prompt := shadow.current()) is not None:
+            shown = _fragment(prompt.label)
+            assert shown != before, f"two questions in a row start with {shown!r}"
+            term.wait_for(shown)
+            if before:
+                term.wait_gone(before)
+            before = shown
+            keys, typed, value = _step(prompt)
+            if typed is not None:
+                term.type(typed)
+                term.wait_for(typed)
+            term.send(*keys)
+            if prompt.type == "note":
+                assert shadow.next()
+            else:
+                result = shadow.answer(prompt.name, value)
+                assert result, (prompt.name, result.message)
+            steps += 1
+            assert steps < 200, "the interview does not end"
+        term.wait_for(t("tui.iv.done_title"))
+
+        # every answer keyed is in the database, as the questionnaire engine holds it
+        stored = answers_of(engine, case_id)
+        assert stored == shadow.answers(), (stored, shadow.answers())
+        assert {"right_enterprise", "right_person", "consent"} <= set(stored)
+
+        term.send("Enter")                      # the outcome picker, "complete" proposed
+        term.wait_for(t("tui.outcome.title"))
+        term.send("Enter")
+        term.wait_for(t("tui.key.interview"))   # the next case card
+        term.wait_gone(t("tui.case.title", case=case_id) + " ")
+        term.send("C-q")
+        term.wait_for("EXIT=0")
+    with engine.connect() as conn:
+        attempt = conn.execute(text(
+            "SELECT disposition, code FROM callattempt WHERE case_id = :c"),
+            {"c": case_id}).one()
+    assert tuple(attempt) == ("complete", "1.1")
+    engine.dispose()
