@@ -30,6 +30,7 @@ from callcentre.cli.questionnaire_cmd import questionnaire_group
 from callcentre.cli.queue_cmd import case_group, queue_group
 from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.sample_cmd import sample_group
+from callcentre.cli.simulate_cmd import forecast_command, simulate_command
 
 main_group.add_command(import_command)
 main_group.add_command(workorders_command)
@@ -41,7 +42,7 @@ main_group.add_command(queue_group)
 main_group.add_command(case_group)
 for _command in (wave_group, users_group, login_command, logout_command, whoami_command,
                  audit_command, files_group, departments_group, rates_command,
-                 calendar_group, dnc_group):
+                 calendar_group, dnc_group, simulate_command, forecast_command):
     main_group.add_command(_command)
 translate_help(main_group)
 
