@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,7 @@ def test_simulated_fieldwork_keeps_the_queue_invariants(db_url: str) -> None:
         by_case[r[0]].append((_aware(r[2]), _aware(r[3])))
     for spans in by_case.values():
         spans.sort()
-        for (_s0, e0), (s1, _e1) in zip(spans, spans[1:], strict=False):
+        for (_s0, e0), (s1, _e1) in pairwise(spans):
             assert s1 >= e0
     # every claim inside calling hours
     with Session(engine) as s:
@@ -315,7 +316,7 @@ hotkey = "m"
     engine.dispose()
     # a bad value names the file and the key
     cfg.write_text("[fieldwork.retry]\nbusy = { minutes = -5 }\n", encoding="utf-8")
-    with pytest.raises(InvalidInput, match="retry.busy.minutes"):
+    with pytest.raises(InvalidInput, match=r"retry\.busy\.minutes"):
         load_settings(cwd=tmp_path, env={})
 
 

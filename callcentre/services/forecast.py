@@ -106,7 +106,7 @@ def _copy_tables(source: Engine, target: Engine) -> None:
     meta.reflect(bind=target)
     with source.connect() as src, target.connect() as dst:
         dst.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        trans = dst.begin()
+        dst.commit()
         for table in meta.sorted_tables:
             if table.name in SKIPPED_TABLES or table.name == "alembic_version":
                 continue
@@ -120,8 +120,10 @@ def _copy_tables(source: Engine, target: Engine) -> None:
                     batch = []
             if batch:
                 dst.execute(table.insert(), batch)
-        trans.commit()
+        dst.commit()
+        src.rollback()
         dst.exec_driver_sql("PRAGMA foreign_keys=ON")
+        dst.commit()
 
 
 def observed_model(session: Session, wave_id: int, seed: int) -> tuple[RespondentModel, int]:
