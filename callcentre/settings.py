@@ -48,6 +48,11 @@ An example file::
     [keymap]
     "case.dial" = "d"
 
+    [fieldwork]              # scheduler rules, retry delays, custom outcomes
+    max_attempts_per_day = 2 # (all keys: callcentre.fieldwork.config)
+    [fieldwork.retry]
+    busy = { minutes = 20 }
+
 The region (:class:`sampling.identifiers.region.RegionFacts`) gives the districts
 that list files are read against, the area of bare local phone numbers and the
 district names shown in reports; without ``[region]`` it is Tianjin. A region other
@@ -140,6 +145,9 @@ class Settings:
     lines: tuple[Line, ...] = tuple(Line(n) for n in DEFAULT_LINES)
     calling: Calling = field(default_factory=Calling)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    #: the ``[fieldwork]`` table as written (checked on reading; see
+    #: :mod:`callcentre.fieldwork.config`): retry delays, custom outcomes, scheduler limits
+    fieldwork: Mapping[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
     #: a script's log-in (environment only, never from the config file)
     user: str | None = None
@@ -227,6 +235,16 @@ def _apply_file(settings: Settings, path: Path) -> Settings:
     if "keymap" in data:
         keymap = reader.table("keymap")
         changes["keymap"] = {k: keymap.text(k) for k in keymap.data}
+    if "fieldwork" in data:
+        from callcentre.fieldwork.config import ConfigError, fieldwork_config
+
+        table = reader.table("fieldwork").data
+        try:
+            fieldwork_config(table)
+        except ConfigError as exc:
+            raise InvalidInput("settings.bad_fieldwork", file=str(path),
+                               detail=exc.notice.text()) from None
+        changes["fieldwork"] = dict(table)
     return replace(settings, **changes)
 
 

@@ -44,3 +44,13 @@ def test_demo_runs_end_to_end(tmp_path: Path, monkeypatch) -> None:  # type: ign
         assert conn.execute(text("select count(*) from samplecase")).scalar_one() > 0
         assert conn.execute(text("select count(*) from questionnaireversion")).scalar_one() == 105
         assert conn.execute(text("select count(*) from workorder")).scalar_one() > 0
+        # simulated fieldwork in progress: completes, other outcomes, most cases still open
+        by = dict(conn.execute(text("select status, count(*) from casequeue group by status")).all())
+        assert by.get("open", 0) > 2 * by.get("closed", 0) > 0, by
+        outcomes = dict(conn.execute(text(
+            "select disposition, count(*) from callattempt group by disposition")).all())
+        assert outcomes.get("complete", 0) > 0 and len(outcomes) >= 5, outcomes
+        assert conn.execute(text("select count(*) from answer")).scalar_one() > 0
+        assert conn.execute(text("select count(*) from callattempt where ended_at is null "
+                                 "or disposition is null")).scalar_one() == 0
+    assert "模拟调查实施" in result.output

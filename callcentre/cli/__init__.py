@@ -32,6 +32,7 @@ from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.sample_cmd import sample_group
 from callcentre.cli.serve_cmd import serve_command
 from callcentre.cli.tui_cmd import tui_command
+from callcentre.cli.simulate_cmd import forecast_command, simulate_command
 
 main_group.add_command(import_command)
 main_group.add_command(workorders_command)
@@ -43,7 +44,8 @@ main_group.add_command(queue_group)
 main_group.add_command(case_group)
 for _command in (wave_group, users_group, login_command, logout_command, whoami_command,
                  audit_command, files_group, departments_group, rates_command,
-                 calendar_group, dnc_group, tui_command):
+                 calendar_group, dnc_group, tui_command, simulate_command,
+                 forecast_command):
     main_group.add_command(_command)
 main_group.add_command(serve_command)
 translate_help(main_group)

@@ -7,6 +7,7 @@ Later stages (fieldwork, reports) extend the demo by adding steps to ``_STEPS``.
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -85,7 +86,8 @@ def _draw_sample(app: AppContext, out: Path) -> None:
     options = DesignOptions(by=("item",), completes=300, response_rate=0.5, minimum=20)
     with app.open() as (session, actor):
         res = draw_sample(session=session, actor=actor, wave=DEMO_WAVE, options=options,
-                          seed=20210601, name="main", region=app.settings.region)
+                          seed=20210601, name="main", region=app.settings.region,
+                          now=_fieldwork_day()[0])
         say("sample.drawn", name=res.design, seed=res.seed, size=res.size, cases=res.cases)
         path = export_sample(session=session, actor=actor, wave=DEMO_WAVE, name="main",
                              path=out / "样本.xlsx", region=app.settings.region)
@@ -102,5 +104,42 @@ def _load_questionnaires(app: AppContext, out: Path) -> None:
     say("demo.questionnaires_loaded", n=len(loaded))
 
 
+#: simulated callers working the demo's queue, and their seed
+DEMO_SIM_CALLERS = 3
+DEMO_SIM_SEED = 2021
+
+
+def _fieldwork_day() -> tuple[datetime, datetime, datetime]:
+    """The last workday before today: when the demo's sample is released (its first
+    window's start), and the afternoon window its simulated callers worked (start, end),
+    all in the past, so the queue is as a real one would be this morning."""
+    from callcentre.fieldwork.rules import default_times
+
+    times = default_times()
+    day = times.local(datetime.now(UTC)).date()
+    for _ in range(30):
+        day -= timedelta(days=1)
+        windows = times.windows_on(day)
+        if windows:
+            return windows[0][0], windows[-1][0], windows[-1][1]
+    raise RuntimeError("no workday in the last 30 days")
+
+
+def _simulate(app: AppContext, out: Path) -> None:
+    """Half a day of simulated fieldwork (the last workday's afternoon): some completes,
+    refusals and appointments in the queue, most cases still open for wangfang and
+    zhangwei."""
+    from callcentre.cli.simulate_cmd import print_simulation
+    from callcentre.services.simulation import simulate
+
+    say("demo.step.simulate", callers=DEMO_SIM_CALLERS)
+    _released, start, end = _fieldwork_day()
+    with app.open() as (session, actor):
+        result = simulate(session=session, actor=actor, days=1, callers=DEMO_SIM_CALLERS,
+                          seed=DEMO_SIM_SEED, start=start, until=end, wave=DEMO_WAVE,
+                          settings=app.settings)
+    print_simulation(result)
+
+
 # The demo's steps after the import; later stages (fieldwork, reports) add theirs.
-_STEPS = [_draw_sample, _load_questionnaires]
+_STEPS = [_draw_sample, _load_questionnaires, _simulate]

@@ -123,4 +123,9 @@ def case_show_cmd(app: AppContext, case: int) -> None:
             line=line, number=shown(dialled), outcome=label(disp), note=note)
     if v.final:
         say("case.final", label=label(v.final))
+    if v.strata:
+        say("case.strata")
+        for stratum, done, target in v.strata:
+            say("case.stratum", label=stratum, done=done, target=target,
+                full=t("case.stratum_full") if done >= target else "")
     click.echo(v.explain)

@@ -109,11 +109,15 @@ def rates_json(result: Any, region: RegionFacts = TIANJIN) -> dict[str, Any]:
 @user_errors
 def rates_command(app: AppContext, by: str, e: float | None, all_rates: bool, as_json: bool,
                   wave: str | None) -> None:
+    from callcentre.services.queue import fieldwork_settings
     from callcentre.services.rates import outcome_rates, parse_by
 
     columns = parse_by(by)
+    config = fieldwork_settings(app.settings)       # custom outcomes of [fieldwork]
     with app.open(announce=not as_json) as (session, actor):
-        result = outcome_rates(session=session, actor=actor, wave=wave, by=columns, e=e)
+        result = outcome_rates(session=session, actor=actor, wave=wave, by=columns, e=e,
+                               dispositions=config.dispositions,
+                               dead_numbers_ineligible=config.scheduler.dead_numbers_ineligible)
     if as_json:
         click.echo(json.dumps(rates_json(result, app.settings.region), ensure_ascii=False,
                               indent=2))

@@ -27,6 +27,7 @@ _AREAS = (
     "messages_workorders",
     "messages_app",
     "messages_fieldwork",
+    "messages_simulation",
     "messages_reports",
     "messages_limits",
     "messages_rates",

@@ -123,6 +123,38 @@ class UserRow:
     last_login_at: datetime | None
 
 
+SIMULATED_PREFIX = "sim"
+
+
+def simulated_callers(*, session: Session, actor: Actor, count: int) -> list[Actor]:
+    """The simulator's callers ``sim01`` … ``simNN``, created on first use (audited as
+    ``users.add_simulated``): callers without a password, so nobody can log in as one;
+    ``sim01`` converts refusals. An existing account of that name that is not such a
+    caller (another role, or one with a password) is refused, never taken over."""
+    require(actor, "fieldwork.simulate")
+    if not 1 <= count <= 99:
+        raise InvalidInput("simulate.bad_callers", n=count)
+    names = [f"{SIMULATED_PREFIX}{i:02d}" for i in range(1, count + 1)]
+    with writing(session):
+        found = {u.username: u for u in session.exec(
+            select(UserAccount).where(col(UserAccount.username).in_(names))).all()}
+        out = []
+        for i, name in enumerate(names):
+            user = found.get(name)
+            if user is None:
+                user = _insert_user(session, username=name, role="caller", password=None,
+                                    display_name=f"模拟调研员{i + 1:02d}", os_account=None,
+                                    refusal_converter=i == 0)
+                record(session, actor=actor, action="users.add_simulated", object_type="user",
+                       object_id=name, after=_public(user))
+            elif user.role != "caller" or user.password_hash or user.os_account:
+                raise Conflict("simulate.name_taken", user=name)
+            elif not user.active:
+                raise Conflict("simulate.caller_inactive", user=name)
+            out.append(actor_of(user))
+    return out
+
+
 def list_users(*, session: Session, actor: Actor) -> list[UserRow]:
     require(actor, "users.manage")
     now = _now()

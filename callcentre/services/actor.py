@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "queue.manage": frozenset({SUPERVISOR, ADMIN}),
     "work.read_all": frozenset({SUPERVISOR, ADMIN}),
     "audit.read": frozenset({SUPERVISOR, ADMIN}),
+    # simulated fieldwork (demo, training, forecasts): simulated caller accounts included
+    "fieldwork.simulate": frozenset({SUPERVISOR, ADMIN}),
     # people
     "users.manage": frozenset({ADMIN}),
 }

@@ -13,6 +13,7 @@ abandoned: at the next claim that reaches the case, or by :func:`reap_expired`.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time as _time
 import weakref
@@ -41,8 +42,9 @@ from callcentre.db.queries import queue as q
 from callcentre.errors import Conflict, InvalidInput, NotFound
 from callcentre.fieldwork.calendar import CalendarEntry, DayKind, WorkCalendar
 from callcentre.fieldwork.case import Appointment, Attempt, CaseState, PhoneNumber
+from callcentre.fieldwork.config import FieldworkConfig, fieldwork_config
 from callcentre.fieldwork.dispositions import DISPOSITIONS, DispositionSet
-from callcentre.fieldwork.hours import CallingHours, CallingTimes, Window
+from callcentre.fieldwork.hours import CallingTimes
 from callcentre.fieldwork.rules import Decision, SchedulerConfig, check_appointment, decide
 from callcentre.services.actor import Actor, require
 from callcentre.services.audit import record
@@ -85,21 +87,34 @@ _RULES_TTL = 60.0
 _rules_cache: dict[tuple[object, ...], tuple[float, Rules]] = {}
 
 
+def fieldwork_settings(settings: Settings | None = None) -> FieldworkConfig:
+    """Calling hours, scheduler rules and outcomes in force: the ``[calling]`` table
+    (windows, time zone, maximum attempts), overridden key by key by the ``[fieldwork]``
+    table (every key of :mod:`callcentre.fieldwork.config`: retry delays, limits,
+    custom dispositions)."""
+    s = settings or _DEFAULT_SETTINGS
+    table: dict[str, Any] = {"windows": [str(w) for w in s.calling.windows],
+                             "timezone": s.calling.timezone,
+                             "max_attempts": s.calling.max_attempts}
+    table.update(s.fieldwork)
+    return fieldwork_config(table)
+
+
 def rules_for(session: Session, settings: Settings | None = None) -> Rules:
-    """The rules of ``settings`` with the imported holiday table (cached a minute per
-    process, so a claim does not re-read the calendar)."""
+    """The rules of ``settings`` (:func:`fieldwork_settings`) with the imported holiday
+    table (cached a minute per process, so a claim does not re-read the calendar)."""
     s = settings or _DEFAULT_SETTINGS
     bind = session.get_bind()
-    key = (str(getattr(bind, "url", id(bind))), s.calling, s.lines)
+    key = (str(getattr(bind, "url", id(bind))), s.calling, s.lines,
+           json.dumps(s.fieldwork, sort_keys=True, default=str))
     hit = _rules_cache.get(key)
     if hit is not None and _time.monotonic() - hit[0] < _RULES_TTL:
         return hit[1]
     entries = [CalendarEntry(d.day, DayKind(d.kind), d.name)
                for d in session.exec(select(CalendarDay)).all()]
-    hours = CallingHours(windows=tuple(Window(w.start, w.end) for w in s.calling.windows),
-                         timezone=s.calling.timezone)
-    rules = Rules(CallingTimes(hours, WorkCalendar(entries)),
-                  SchedulerConfig(max_attempts=s.calling.max_attempts), DISPOSITIONS,
+    config = fieldwork_settings(s)
+    rules = Rules(CallingTimes(config.hours, WorkCalendar(entries)),
+                  config.scheduler, config.dispositions,
                   timedelta(minutes=s.calling.lease_minutes),
                   {line.number: line.max_calls for line in s.lines})
     _rules_cache[key] = (_time.monotonic(), rules)
@@ -230,12 +245,14 @@ def end_session(*, session: Session, actor: Actor, now: datetime | None = None) 
 
 
 def case_state(session: Session, row: Any, *, interview: Progress | None = None,
-               dispositions: DispositionSet = DISPOSITIONS,
+               dispositions: DispositionSet = DISPOSITIONS, stratum_full: bool | None = None,
                ) -> tuple[CaseState, Sequence[Any], Sequence[Any]]:
     """Rebuild a case's :class:`CaseState` from its rows (ended attempts only).
 
     ``row`` is the queue row (ORM object, Core row or namespace); returns the state,
-    the case's numbers and all its attempts (Core rows)."""
+    the case's numbers and all its attempts (Core rows). ``stratum_full``: every stratum
+    of the case reached its completes target; ``None`` reads it from the row (status
+    ``held``, set by :func:`callcentre.db.queries.queue.hold_full_strata`)."""
     phones = q.phones(session, row.case_id)
     attempts = q.attempts(session, row.case_id)
     dnc = {p.e164 for p in phones if p.dnc}
@@ -257,7 +274,8 @@ def case_state(session: Session, row: Any, *, interview: Progress | None = None,
         held_by=str(row.holder_id) if row.holder_id is not None else None,
         lease_until=lease if row.holder_id is not None else None,
         assigned_to=str(row.assigned_to) if row.assigned_to is not None else None,
-        interview=interview)
+        interview=interview,
+        stratum_full=row.status == "held" if stratum_full is None else stratum_full)
     return state, phones, attempts
 
 
@@ -357,6 +375,10 @@ def claim_next_case(*, session: Session, actor: Actor, line: str, now: datetime 
             "line": line, "number": number, "dialled": phone.e164 if phone else None,
             "started_at": at, "abandoned": False, "note": ""})
         q.update_case(session, got.case_id, {"attempt_id": attempt_id})
+        record(session.connection(), actor=actor, action="queue.claim", object_type="case",
+               object_id=got.case_id, wave_id=row.wave_id,
+               after={"attempt": attempt_id, "line": line, "number": number,
+                      "took_over": got.abandoned_attempt})
         name = row.enterprise_name or ""
         session.commit()
     except BaseException:
@@ -581,6 +603,9 @@ def end_attempt(*, session: Session, actor: Actor, case_id: int, disposition: st
                    dispositions=rules.dispositions)
         values.update(verdict(d, state, rules.dispositions, at))
         q.update_case(session, case_id, values)
+        if d.closed and d.final is not None and str(d.final.group) == "I":
+            # a complete may fill its strata: hold their cases nobody has reached yet
+            q.hold_full_strata(session, design_id=row.design_id, now=at)
         record(session.connection(), actor=actor, action="queue.end_attempt",
                object_type="case", object_id=case_id, wave_id=row.wave_id,
                after={"attempt": attempt_id, "disposition": disp.key, "code": disp.code,
@@ -694,6 +719,8 @@ class CaseView:
     explain: str
     next_at: datetime | None
     final: str | None
+    strata: list[tuple[str, int, int]] = field(default_factory=list)
+    """The strata the case covers: label, completes, completes target."""
 
 
 def show_case(*, session: Session, actor: Actor, case_id: int, now: datetime | None = None,
@@ -709,8 +736,13 @@ def show_case(*, session: Session, actor: Actor, case_id: int, now: datetime | N
     if not actor.may("work.read_all") and row.holder_id != actor.id:
         raise Conflict("queue.not_yours", case=case_id)
     from callcentre.services.interviews import stored_progress
-    state, phones, attempts = case_state(session, row, interview=stored_progress(session, case_id),
-                                         dispositions=rules.dispositions)
+    mine = set(q.case_strata(session, case_id))
+    strata = [p for p in q.stratum_progress(session, design_id=row.design_id)
+              if p.stratum_id in mine]
+    state, phones, attempts = case_state(
+        session, row, interview=stored_progress(session, case_id),
+        dispositions=rules.dispositions,
+        stratum_full=bool(strata) and all(p.full for p in strata))
     d = decide(state, at, config=rules.scheduler, times=rules.times,
                dispositions=rules.dispositions)
     names = dict(session.exec(select(UserAccount.id, UserAccount.username)).all())
@@ -729,4 +761,5 @@ def show_case(*, session: Session, actor: Actor, case_id: int, now: datetime | N
                    names.get(a.caller_id, str(a.caller_id)), a.line, a.dialled,
                    a.disposition, a.note) for a in attempts],
         explain=d.explain(), next_at=d.next_at,
-        final=d.final.disposition.key if d.final is not None else None)
+        final=d.final.disposition.key if d.final is not None else None,
+        strata=[(p.label, p.completes, p.target) for p in strata])

@@ -183,9 +183,11 @@ class DrawResult:
 
 
 def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: DesignOptions,
-                seed: int, name: str, region: RegionFacts = TIANJIN) -> DrawResult:
+                seed: int, name: str, region: RegionFacts = TIANJIN,
+                now: datetime | None = None) -> DrawResult:
     """Plan, draw with ``seed`` and store design, strata, units and the main sample's
-    cases, in one transaction holding the write lock."""
+    cases, in one transaction holding the write lock. ``now``: when the main sample is
+    released (default now; the demo dates it back to before its simulated fieldwork)."""
     from sampling.strata import frame_digest
 
     require(actor, "sample.draw")
@@ -227,7 +229,7 @@ def draw_sample(*, session: Session, actor: Actor, wave: str | None, options: De
         ])
         keep = np.flatnonzero(result.replicate >= 0)
         keep = keep[np.lexsort((result.rank[keep], result.stratum_index[keep]))]
-        now = datetime.now(UTC)
+        now = now or datetime.now(UTC)
         q.insert_units(session, rows=[
             {
                 "design_id": design_id,

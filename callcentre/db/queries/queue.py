@@ -105,6 +105,8 @@ def populate(session: Session, *, design_id: int | None = None, wave_id: int | N
         session.execute(CaseQueue.__table__.insert(), queue[start:start + 2000])  # type: ignore[attr-defined]
     for start in range(0, len(phones), 2000):
         session.execute(CasePhone.__table__.insert(), phones[start:start + 2000])  # type: ignore[attr-defined]
+    for design in sorted({int(c.design_id) for c, _ in rows}):
+        hold_full_strata(session, design_id=design, now=now)   # released into a full stratum
     return len(queue)
 
 
@@ -311,3 +313,99 @@ def lock_line(session: Session, line: str) -> None:
     if _dialect(session) == "postgresql":
         key = int.from_bytes(line.encode()[:7].ljust(7, b"\0"), "big")
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+# --- strata and their completes targets -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StratumProgress:
+    """A stratum's completes against its target and its cases in the queue."""
+
+    stratum_id: int
+    design_id: int
+    label: str
+    size: int
+    """n_h, the main sample."""
+    target: int
+    completes: int
+    open_cases: int
+    """Cases of the stratum still to be called (status open)."""
+    held_cases: int
+    """Cases held back (the stratum's target reached, or not released)."""
+    released_replicates: int
+    replicates: int
+
+    @property
+    def full(self) -> bool:
+        return self.completes >= self.target
+
+
+def _rates_of(params: str) -> tuple[float, float]:
+    try:
+        p = json.loads(params or "{}")
+        return float(p.get("response_rate") or 1.0), float(p.get("eligibility_rate") or 1.0)
+    except (ValueError, TypeError, AttributeError):
+        return 1.0, 1.0
+
+
+def stratum_progress(session: Session | Connection, *, design_id: int | None = None,
+                     wave_id: int | None = None) -> list[StratumProgress]:
+    """Every stratum of the design (or of the wave's designs), in design and label order:
+    its target (:func:`callcentre.fieldwork.targets.completes_target` over the design's
+    stored response and eligibility rates) and its completes (closed cases whose final
+    group is I, counted in each stratum the case covers)."""
+    from callcentre.fieldwork.targets import completes_target
+
+    where = "d.id = :d" if design_id is not None else "d.wave_id = :w"
+    strata = session.execute(text(
+        "SELECT s.id, s.design_id, s.label, s.size, s.released_replicates, s.replicates, "
+        f"d.params FROM samplestratum s JOIN sampledesign d ON d.id = s.design_id WHERE {where} "
+        "ORDER BY s.design_id, s.position"), {"d": design_id, "w": wave_id}).all()
+    if not strata:
+        return []
+    counts = {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in session.execute(text(
+        "SELECT u.stratum_id, "
+        "count(DISTINCT CASE WHEN q.status = 'closed' AND q.final_group = 'I' "
+        "THEN q.case_id END), "
+        "count(DISTINCT CASE WHEN q.status = 'open' THEN q.case_id END), "
+        "count(DISTINCT CASE WHEN q.status = 'held' THEN q.case_id END) "
+        "FROM sampleunit u JOIN samplecaseitem ci ON ci.unit_id = u.id "
+        "JOIN casequeue q ON q.case_id = ci.case_id "
+        f"WHERE u.design_id IN (SELECT d.id FROM sampledesign d WHERE {where}) "
+        "GROUP BY u.stratum_id"), {"d": design_id, "w": wave_id}).all()}
+    out = []
+    for sid, did, label, size, rel, reps, params in strata:
+        rr, er = _rates_of(params)
+        done, open_, held = counts.get(int(sid), (0, 0, 0))
+        out.append(StratumProgress(int(sid), int(did), label, int(size),
+                                   completes_target(int(size), response_rate=rr,
+                                                    eligibility_rate=er),
+                                   done, open_, held, int(rel), int(reps)))
+    return out
+
+
+def case_strata(session: Session | Connection, case_id: int) -> list[int]:
+    """The strata a case covers (one per sampled item)."""
+    return [int(r[0]) for r in session.execute(text(
+        "SELECT DISTINCT u.stratum_id FROM samplecaseitem ci "
+        "JOIN sampleunit u ON u.id = ci.unit_id WHERE ci.case_id = :c"), {"c": case_id})]
+
+
+def hold_full_strata(session: Session, *, design_id: int, now: datetime) -> int:
+    """Hold back (status ``held``, no next call) every open case of the design that
+    nobody has reached yet and whose strata have all reached their completes target.
+    Cases a caller holds now are flagged too: their attempt's end then keeps them held
+    unless it reached someone. Returns how many cases were held."""
+    full = [p.stratum_id for p in stratum_progress(session, design_id=design_id) if p.full]
+    if not full:
+        return 0
+    result = session.execute(text(
+        "UPDATE casequeue SET status = 'held', next_call_at = NULL, updated_at = :now "
+        "WHERE design_id = :d AND status = 'open' AND contacted = :false "
+        "AND NOT EXISTS (SELECT 1 FROM samplecaseitem ci JOIN sampleunit u "
+        "ON u.id = ci.unit_id WHERE ci.case_id = casequeue.case_id "
+        "AND u.stratum_id NOT IN :full)").bindparams(
+            bindparam("full", expanding=True), bindparam("now", type_=UTCDateTime())),
+        {"d": design_id, "now": now, "full": full, "false": False})
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
