@@ -31,8 +31,8 @@ from callcentre.cli.queue_cmd import case_group, queue_group
 from callcentre.cli.rates_cmd import rates_command
 from callcentre.cli.sample_cmd import sample_group
 from callcentre.cli.serve_cmd import serve_command
-from callcentre.cli.tui_cmd import tui_command
 from callcentre.cli.simulate_cmd import forecast_command, simulate_command
+from callcentre.cli.tui_cmd import tui_command
 
 main_group.add_command(import_command)
 main_group.add_command(workorders_command)
