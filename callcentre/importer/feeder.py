@@ -192,8 +192,9 @@ def parsed_in_order(
     """Each path's parsed file and rows, in the order given.
 
     Paths in ``skip`` are not read (they come back marked ``unchanged``). ``parse``
-    reads a file, here and in the helpers (a module-level function: it goes to them
-    by name).
+    reads a file, here and in the helpers (a module-level function, or a
+    ``functools.partial`` of one: it goes to them pickled, once per helper, so that
+    the region the importer was given travels with it and helpers read no settings).
     """
     todo = [p for p in paths if p not in skip]
     if helpers <= 0 or len(todo) < 2:

@@ -401,14 +401,11 @@ class PhoneRules:
             rf"\s*[2-9][0-9]{{{local_digits - 1}}}\s*-\s*[0-9]{{1,5}}\s*", re.ASCII)
         self.parse_cached = lru_cache(maxsize=1 << 15)(self.parse_text)
 
-    def _is_local(self, digits: str) -> bool:
-        return len(digits) == self.local_digits and digits[0] in _LOCAL_FIRST
-
     def _candidate(self, tokens: list[_Token], i: int, j: int) -> tuple[_Classified, bool]:
         """Classify tokens ``i:j`` joined; second value: the local-number rule was
         applied."""
         digits = "".join(t.digits for t in tokens[i:j])
-        if self._is_local(digits):
+        if len(digits) == self.local_digits and digits[0] in _LOCAL_FIRST:
             return _classify(self.area_code + digits), True
         return _classify(digits), False
 
@@ -455,7 +452,8 @@ class PhoneRules:
             found = False
             # "25508690-77": a local landline and its extension, never one number of
             # another area (0255 0869077)
-            local_ext = (i + 1 < n and self._is_local(tok.digits)
+            local_ext = (i + 1 < n and len(tok.digits) == self.local_digits
+                         and tok.digits[0] in _LOCAL_FIRST
                          and tokens[i + 1].dash and len(tokens[i + 1].digits) <= 5)
             for j in range(n, i, -1):
                 if j > i + 1 and (local_ext
@@ -580,7 +578,7 @@ class PhoneRules:
         digits = _NON_DIGIT_RE.sub("", s)
         if len(digits) > _MAX_DIGITS:
             return None
-        local8 = self._is_local(digits)
+        local8 = len(digits) == self.local_digits and digits[0] in _LOCAL_FIRST
         got = _classify((self.area_code + digits) if local8
                         else ("+" + digits if "+" in s else digits))
         if got is None or got[0] in self.service_e164:
