@@ -24,7 +24,7 @@ from pathlib import Path
 from time import process_time
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 from callcentre.db.checkpoint import AfterCommit, checkpoints_in_background
@@ -506,12 +506,19 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
     ``refill_index``: before the new rows are resolved, bring the index's copies up to
     date too (so that they are not flagged against the old values), emptying those
     left without rows; after, the index is just reloaded for the next file.
+
+    An enterprise's rows are found through its memberships (indexed), and the rows
+    without one (rejected rows) through the index's NULL entries: ``listrow`` has no
+    index by enterprise, and a scan of the whole table per 500 enterprises cost
+    about a second a scan at the end of the million-row benchmark.
     """
     lr = ListRow.__table__  # type: ignore[attr-defined]
     ent = Enterprise.__table__  # type: ignore[attr-defined]
+    im = ItemMembership.__table__  # type: ignore[attr-defined]
     rebuilt: list[EnterpriseState] = []
     flagged: list[tuple[str, str, int]] = []     # rows whose conflicts changed
-    files: set[int] = set()                      # … and their files
+    # per file: rows by status gained (+) and lost (-) through the flags
+    moved: defaultdict[int, Counter[str]] = defaultdict(Counter)
     # the names each carries: its code (or number) rows' only; rows that joined it by
     # name are settled again
     carried: dict[int, set[str]] = {}
@@ -522,7 +529,10 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
         for r in conn.execute(select(lr.c.id, lr.c.source_file_id, lr.c.enterprise_id,
                                      lr.c.name, lr.c.district_code, lr.c.phones, lr.c.reasons,
                                      lr.c.status, lr.c.uscc, lr.c.reg_no)
-                              .where(lr.c.enterprise_id.in_(part))
+                              .where(lr.c.enterprise_id.in_(part),
+                                     or_(lr.c.membership_id.in_(
+                                         select(im.c.id).where(im.c.enterprise_id.in_(part))),
+                                         lr.c.membership_id.is_(None)))
                               .order_by(lr.c.source_file_id, lr.c.id)):
             rows[r.enterprise_id].append((r.name, r.district_code, _stored_phones(r.phones)))
             stored[r.enterprise_id].append(r)
@@ -538,16 +548,20 @@ def _rebuild_enterprises(conn: Connection, index: FrameIndex, ids: Iterable[int]
                 if not refill_index:
                     for r, found in zip(stored[e.id], conflicts):
                         if (again := _with_conflicts(r.reasons, found)) != r.reasons:
-                            flagged.append((again, row_status([x for x in again.split(",") if x]), r.id))
-                            files.add(r.source_file_id)
+                            status = row_status([x for x in again.split(",") if x])
+                            flagged.append((again, status, r.id))
+                            if status != r.status:
+                                moved[r.source_file_id][r.status] -= 1
+                                moved[r.source_file_id][status] += 1
             if refill_index and (known := index.find(e.id, e.uscc, e.reg_no, e.name_key)):
                 index.refill(known, fresh, carried.get(e.id, set()))
     if not refill_index:   # (before the new rows only the index needs them)
         bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in rebuilt])
         # other files' rows, too, were flagged against the old values
         bulk_update(conn, "listrow", ("reasons", "status"), flagged)
-        for file_id in files:
-            _recount(conn, file_id)
+        # (their counts follow by the changes: recounting a file reads all its rows)
+        for file_id, changes in moved.items():
+            _count_changes(conn, file_id, changes)
         index.stale = True   # its copies of them are out of date: reloaded for the next file
 
 

@@ -277,8 +277,10 @@ def _split_rows(sheet: ListSheet, grid: Sequence[Sequence[object]], first: int,
             elif not by_name and (not v or (type(v) is str and "\u4e00" <= v.lstrip()[:1] <= "\u9fff")) \
                     and (other := _header_at(grid, index)) is not None:
                 return other, index
-            # (cheap looks first: most rows start with a 序号 and have a plain name)
-            elif (index < units_until or notes_sheet or f0_hint(raw[0])
+            # (cheap looks first: most rows start with a 序号 and have a plain name; a
+            # number first is never a sign-off, so the call is skipped for it)
+            elif (index < units_until or notes_sheet
+                  or ((f0t := type(raw[0])) is not int and f0t is not float and f0_hint(raw[0]))
                   or (name_at < n and type(nm := raw[name_at]) is str and hint(nm))) \
                     and (kind := other_line(raw, index)) is not None:
                 note_rows.append(index + 1)
