@@ -10,10 +10,12 @@ take the lock up front: :func:`write_session` / :func:`begin_write` for services
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -250,6 +252,142 @@ def open_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def sqlite_file(engine: Engine | Connection) -> str | None:
+    """The SQLite database file behind ``engine`` (None: PostgreSQL, in-memory)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.engine.url.database if isinstance(engine, Connection) else engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
+_file_locks: dict[str, tuple[int, int]] = {}    # lock file -> (descriptor, holders)
+_file_locks_guard = threading.Lock()
+
+
+@contextmanager
+def file_lock(path: str) -> Iterator[None]:
+    """An exclusive OS lock (``flock``) on ``path``, re-entrant within the process.
+
+    For writers on SQLite that must exclude each other across several transactions
+    (an import that commits in steps): SQLite's own lock lasts one transaction.
+    Nested blocks in one process share the lock; another process waits for the
+    outermost block to end. The kernel drops the lock when the process dies.
+    """
+    with _file_locks_guard:
+        held = _file_locks.get(path)
+        if held is not None:
+            _file_locks[path] = (held[0], held[1] + 1)
+    if held is None:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        with _file_locks_guard:
+            _file_locks[path] = (fd, 1)
+    try:
+        yield
+    finally:
+        with _file_locks_guard:
+            fd, n = _file_locks[path]
+            if n > 1:
+                _file_locks[path] = (fd, n - 1)
+            else:
+                del _file_locks[path]
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+
+def queue_lock_path(database: str) -> str:
+    """The lock file the call queue's writers take before ``BEGIN IMMEDIATE`` on a
+    SQLite file (see ``callcentre.services.queue``): a bulk writer that pauses
+    between its steps queues on it too, so waiting claims get their turn."""
+    return f"{database}-queue.lock"
+
+
+def import_lock_path(database: str) -> str:
+    """The lock file that keeps a SQLite file's imports apart from each other for the
+    whole import, across the transactions it commits in."""
+    return f"{database}-import.lock"
+
+
+@contextmanager
+def import_lock(engine: Engine) -> Iterator[None]:
+    """Held for a whole import on a SQLite file (see :func:`import_lock_path`); on
+    PostgreSQL and in-memory SQLite nothing (there each transaction takes the
+    advisory lock, and an import is one transaction per file)."""
+    database = sqlite_file(engine)
+    if database is None:
+        yield
+        return
+    with file_lock(import_lock_path(database)):
+        yield
+
+
+#: SQLite: the longest a paced bulk writer holds the write lock before it commits and
+#: lets waiting writers (callers' claims) in: what a claim may wait behind an import
+WRITE_SLICE_SECONDS = 0.15
+
+
+class WritePacer:
+    """Paces a bulk writer on SQLite: :meth:`tick` at safe points commits the work so
+    far and takes the write lock again once it has held it for ``budget`` seconds.
+
+    Between the commit and the next ``BEGIN IMMEDIATE`` the pacer queues on the call
+    queue's lock file, as claims do, so a claim waiting for the database gets in
+    before the writer goes on (SQLite's busy handler alone would let the writer take
+    the lock straight back). Only sound for writers that keep what they commit early
+    invisible or harmless until their last step (the import: its file is
+    ``importing`` until then). On PostgreSQL, and when ``enabled`` is False, it does
+    nothing: the writer stays one transaction.
+    """
+
+    def __init__(self, conn: Connection, *, enabled: bool = True,
+                 budget: float | None = None,
+                 on_pause: Callable[[], None] | None = None) -> None:
+        database = sqlite_file(conn)
+        self._conn = conn
+        self._lock = queue_lock_path(database) if database is not None else None
+        self.enabled = enabled and conn.dialect.name == "sqlite"
+        self.budget = WRITE_SLICE_SECONDS if budget is None else budget
+        self.on_pause = on_pause
+        self.pauses = 0
+        #: the longest stretch the writer held the lock between two pauses, seconds
+        self.longest = 0.0
+        self._since = time.monotonic()
+
+    def held(self) -> float:
+        """Seconds since the lock was (re)taken; counted into :attr:`longest`."""
+        stretch = time.monotonic() - self._since
+        self.longest = max(self.longest, stretch)
+        return stretch
+
+    def tick(self) -> None:
+        if self.enabled and time.monotonic() - self._since >= self.budget:
+            self.pause()
+
+    def pause(self) -> None:
+        """Commit now and begin again (queued fairly behind waiting claims)."""
+        if not self.enabled:
+            return
+        conn = self._conn
+        conn.commit()
+        self.held()
+        self.pauses += 1
+        if self.on_pause is not None:
+            self.on_pause()
+        if self._lock is not None:
+            with file_lock(self._lock):
+                conn.begin()
+                conn.exec_driver_sql("SELECT 1")   # (BEGIN IMMEDIATE is sent lazily)
+        else:
+            conn.begin()
+        self._since = time.monotonic()
+
+
 @contextmanager
 def write_transaction(
     engine: Engine, *, lock_key: int | None = None, sqlite_bulk: bool = False
@@ -259,15 +397,23 @@ def write_transaction(
     SQLite: ``BEGIN IMMEDIATE`` (one writer at a time, taken up front, so reads made
     to decide what to write cannot go stale). PostgreSQL: an ordinary transaction,
     plus a transaction-scoped advisory lock when ``lock_key`` is given, so that two
-    processes doing the same kind of bulk write take turns.
+    processes doing the same kind of bulk write take turns; on a SQLite file
+    ``lock_key`` takes :func:`import_lock` as well (which a :class:`WritePacer` that
+    commits in steps needs to keep other such writers out between its steps).
 
     ``sqlite_bulk=True`` is for bulk writers that create every parent row
     themselves, in the same transaction, before the children (the list import):
     SQLite's per-row foreign-key checks are off for this transaction only, and the
     WAL is not checkpointed at its commit (the caller checkpoints once at the end).
     PostgreSQL always checks.
+
+    The block may commit and begin again (:class:`WritePacer`): what is open when
+    it ends is committed (rolled back if it raises).
     """
-    with engine.connect() as conn:
+    with contextlib.ExitStack() as stack:
+        if lock_key is not None:
+            stack.enter_context(import_lock(engine))
+        conn = stack.enter_context(engine.connect())
         sqlite = conn.dialect.name == "sqlite"
         raw = conn.connection.dbapi_connection if sqlite else None
         if sqlite:
@@ -276,10 +422,15 @@ def write_transaction(
                 raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
                 raw.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
         try:
-            with conn.begin():
+            conn.begin()
+            try:
                 if lock_key is not None and conn.dialect.name == "postgresql":
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
                 yield conn
+                conn.commit()
+            except BaseException:
+                conn.rollback()     # (also what clears an invalidated connection)
+                raise
         finally:
             # not on a connection SQLAlchemy invalidated (a statement interrupted by
             # Ctrl-C): that one is closed and never reused

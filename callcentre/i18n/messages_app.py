@@ -207,6 +207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "files.col.imported": ("导入时间", "Imported"),
     "files.kind.list": ("名单", "list"),
     "files.kind.workorder": ("工单", "work orders"),
+    "files.kind.importing": ("导入中", "importing"),
     "cli.departments.help": ("报送部门：列出。", "Departments: list."),
     "cli.departments.list.help": ("列出当前轮次报送名单的部门。", "List the wave's departments."),
     "departments.none": ("当前轮次还没有部门报送名单。", "No department has sent a list in this wave."),

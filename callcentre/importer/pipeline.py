@@ -30,8 +30,10 @@ from sqlalchemy.engine import Connection, Engine, Row
 from callcentre.db.checkpoint import AfterCommit, checkpoints_in_background
 from callcentre.db.engine import (
     IdAllocator,
+    WritePacer,
     bulk_insert,
     bulk_update,
+    import_lock,
     none_bound_cheaply,
     write_transaction,
 )
@@ -96,6 +98,9 @@ class ImportSummary:
     #: the writer process's CPU seconds by phase (resolve, enterprises, memberships,
     #: rows, settle, commit): where an import's time goes, for the benchmark
     writer_cpu: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    #: the longest the writer held the write lock at a stretch (seconds, wall clock):
+    #: what a claim may have waited behind the import
+    longest_write: float = 0.0
 
     def total(self, status: str) -> int:
         return sum(f.counts[status] for f in self.files)
@@ -149,8 +154,17 @@ def import_files(
     on_result: Callable[[FileResult], None] | None = None,
     workers: int | None = None,
     region: RegionFacts = TIANJIN,
+    on_pause: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import list files; never raises for a bad file (it is reported in the result).
+
+    On SQLite a new file is written in steps that each hold the write lock for a
+    moment (:class:`~callcentre.db.engine.WritePacer`), so that callers' claims go
+    on during an import: the file is ``importing`` until its last step, which adds
+    its memberships to the frame, and an import that dies midway is undone at the
+    start of the next (:func:`recover_interrupted`). A file that replaces an earlier
+    version is written in one transaction (its old rows must stay until the new ones
+    are in). On PostgreSQL every file is one transaction, which claims never wait on.
 
     Parameters
     ----------
@@ -168,12 +182,36 @@ def import_files(
         Helper processes that read and normalise files beside the writer, which
         parses too when it would otherwise wait (default: one per spare core; 0
         reads everything in this process). See :mod:`callcentre.importer.feeder`.
+    on_pause
+        Called each time the writer has committed a step and let others write
+        (SQLite), before it goes on.
     """
-    # for speed, for this import only: no cyclic gc, SQLite binds None cheaply
-    with gc_paused(), none_bound_cheaply(), checkpoints_in_background(engine) as after_commit:
+    # for speed, for this import only: no cyclic gc, SQLite binds None cheaply; one
+    # import at a time on a SQLite file, also between the steps it commits
+    with (import_lock(engine), gc_paused(), none_bound_cheaply(),
+          checkpoints_in_background(engine) as after_commit):
+        recover_interrupted(engine)
         return _import_all(engine, jobs, wave=wave, on_file=on_file, progress=progress,
                            on_result=on_result, workers=workers, after_commit=after_commit,
-                           region=region)
+                           region=region, on_pause=on_pause)
+
+
+#: ``SourceFile.kind`` of a list file whose rows are still being written
+IMPORTING = "importing"
+#: rows per insert statement of a paced write, between which the pacer ticks
+PACED_ROWS = 2000
+
+
+def recover_interrupted(engine: Engine) -> list[str]:
+    """Undo the files an import left half-written (``importing``: the process died
+    between two steps), as :func:`remove_file` does; returns their paths. Call under
+    :func:`~callcentre.db.engine.import_lock` (no import is under way then)."""
+    sf = SourceFile.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        stale = conn.execute(select(sf.c.id, sf.c.path).where(sf.c.kind == IMPORTING)).all()
+    for file_id, _path in stale:
+        remove_file(engine, file_id)
+    return [path for _id, path in stale]
 
 
 def _import_all(
@@ -187,6 +225,7 @@ def _import_all(
     workers: int | None,
     after_commit: AfterCommit,
     region: RegionFacts,
+    on_pause: Callable[[], None] | None = None,
 ) -> ImportSummary:
     summary = ImportSummary(wave=wave)
     # the write lock from the start: a plain transaction that reads, then inserts,
@@ -230,17 +269,24 @@ def _import_all(
                     on_file(job, parsed.n_rows)
                 # a database error here ends the import (the file's transaction is rolled
                 # back); only problems with the files themselves are reported and skipped
+                if index is None or not _index_in_sync(engine, index):
+                    # read outside the write lock (the import lock keeps other imports out)
+                    with engine.connect() as reader:
+                        index = FrameIndex.load(reader)
                 with write_transaction(engine, lock_key=IMPORT_LOCK, sqlite_bulk=True) as conn:
-                    if index is None or not index.in_sync(conn):
+                    if not index.in_sync(conn):
                         index = FrameIndex.load(conn)
+                    pacer = WritePacer(conn, on_pause=on_pause)
                     _write_file(conn, index, parsed, rows, result, wave_id=wave_id,
                                 department=result.department, item=job.item, progress=progress,
-                                cpu=summary.writer_cpu, rebuild=rebuild)
+                                cpu=summary.writer_cpu, rebuild=rebuild, pacer=pacer)
                     # work orders imported before their enterprises' lists link up now
                     relink_workorders(conn)
                     # stale after a replacement rebuilt some enterprises: reloaded next time
                     index.stamp = () if index.stale else FrameIndex.db_stamp(conn)
                     started = process_time()
+                summary.longest_write = max(summary.longest_write, pacer.held(),
+                                            pacer.longest)
                 after_commit()
                 summary.writer_cpu["commit"] += process_time() - started
             if (result.error is not None or parsed.unchanged) and on_file is not None:
@@ -256,6 +302,24 @@ def _import_all(
             _rebuild_enterprises(conn, FrameIndex(), rebuild, refill_index=False)
         summary.writer_cpu["settle"] += process_time() - started
     return summary
+
+
+def _index_in_sync(engine: Engine, index: FrameIndex) -> bool:
+    with engine.connect() as conn:
+        return index.in_sync(conn)
+
+
+def _paced_insert(conn: Connection, table: str, columns: Sequence[str],
+                  rows: Sequence[Sequence[object]], pacer: WritePacer,
+                  step: int | None = None) -> None:
+    """:func:`bulk_insert` in slices, the pacer ticking between them."""
+    if not pacer.enabled:
+        bulk_insert(conn, table, columns, rows)
+        return
+    step = step or PACED_ROWS
+    for start in range(0, len(rows), step):
+        bulk_insert(conn, table, columns, rows[start:start + step])
+        pacer.tick()
 
 
 def _import_workorder_file(engine: Engine, job: ImportJob, result: FileResult, *, wave: str,
@@ -285,8 +349,10 @@ def _write_file(
     progress: ProgressFn | None,
     cpu: defaultdict[str, float],
     rebuild: set[int],
+    pacer: WritePacer | None = None,
 ) -> None:
     started = process_time()
+    pacer = pacer or WritePacer(conn, enabled=False)
     sf = SourceFile.__table__  # type: ignore[attr-defined]
     path_text = str(parsed.path)
     dept_id = ensure_department(conn, department)
@@ -323,14 +389,18 @@ def _write_file(
         result.outcome, result.same_as = "unchanged", same.path
         return
 
-    values = {"wave_id": wave_id, "department_id": dept_id, "item_id": item_id, "kind": "list",
+    values = {"wave_id": wave_id, "department_id": dept_id, "item_id": item_id, "kind": IMPORTING,
                   "path": path_text, "name": parsed.path.name, "sha256": parsed.sha256,
                   "size": parsed.size, "imported_at": utcnow()}
     touched: list[int] = []     # enterprises of the rows a replacement removes
     if existing is None:
         file_id = conn.execute(insert(sf).returning(sf.c.id), values).scalar_one()
         result.outcome = "imported"
+        # written in steps: until its last one the file is IMPORTING, its rows join no
+        # frame (its memberships come last) and an interrupted import removes them
+        pacer.pause()
     else:
+        pacer.enabled = False   # the old rows go and the new come in one transaction
         file_id = existing.id
         touched = _delete_file_rows(conn, file_id)
         _rebuild_enterprises(conn, index, touched, refill_index=True)
@@ -361,7 +431,7 @@ def _write_file(
     later = [i for i, row in enumerate(rows) if row[6] is None]
     later.sort(key=lambda i: rows[i][7] is None)     # (stable: registration numbers first)
     order = [i for i, row in enumerate(rows) if row[6] is not None] if later else range(n_rows)
-    for pos in chain(order, later):
+    for pos in _ticking(chain(order, later), pacer):
         (sheet, excel_row, raw, status, reasons, name, uscc, reg_no, district, zone, e164,
          ext, phones_text, contact, business, duplicate_of, key, phones, first) = rows[pos]
         if first >= 0:
@@ -404,24 +474,45 @@ def _write_file(
             result.reasons[reason] += n
     result.reasons.update(added_reasons)
     result.sheets = parsed.sheets
-    lap = process_time()
-    cpu["resolve"] += lap - started
-    result.new_enterprises = _write_enterprises(conn, index)
-    cpu["enterprises"] += (started := process_time()) - lap
-    # in key order of uq_membership (enterprise first): the unique index is then
-    # filled in one sweep instead of a random insert per row
-    new_members.sort(key=itemgetter(2))
-    bulk_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members)
-    cpu["memberships"] += (lap := process_time()) - started
-    for start in range(0, len(out), 10_000):
-        chunk = out[start:start + 10_000]
-        bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
-        if progress is not None:
-            progress(len(chunk))
+    cpu["resolve"] += process_time() - started
+
+    def write_enterprises() -> None:
+        lap = process_time()
+        result.new_enterprises = _write_enterprises(conn, index, pacer)
+        cpu["enterprises"] += process_time() - lap
+
+    def write_memberships() -> None:
+        lap = process_time()
+        # in key order of uq_membership (enterprise first): the unique index is then
+        # filled in one sweep instead of a random insert per row
+        new_members.sort(key=itemgetter(2))
+        _paced_insert(conn, "itemmembership", _MEMBERSHIP_COLUMNS, new_members, pacer)
+        cpu["memberships"] += process_time() - lap
+
+    def write_rows() -> None:
+        lap = process_time()
+        step = PACED_ROWS if pacer.enabled else 10_000
+        for start in range(0, len(out), step):
+            chunk = out[start:start + step]
+            bulk_insert(conn, "listrow", _LISTROW_COLUMNS, chunk)
+            if progress is not None:
+                progress(len(chunk))
+            pacer.tick()
+        cpu["rows"] += process_time() - lap
+
+    if pacer.enabled:
+        # in steps (SQLite, no foreign-key checks here): the rows first, so that every
+        # enterprise and membership already written is one the file's rows name, and
+        # an interrupted import is undone by removing the file (recover_interrupted)
+        write_rows()
+        write_enterprises()
+        write_memberships()
+    else:
+        write_enterprises()
+        write_memberships()
+        write_rows()
     next_row.finish()
-    now = process_time()
-    cpu["rows"] += now - lap
-    lap = now
+    lap = process_time()
     # names this file brought a code for (or took away): earlier files' rows of those
     # names join again; enterprises that got a conflict have their earlier rows flagged
     settled = settle(conn, index, wave_id=wave_id, memberships=next_membership)
@@ -453,6 +544,7 @@ def _write_file(
     cpu["settle"] += process_time() - lap
     counts = result.counts
     conn.execute(update(sf).where(sf.c.id == file_id).values(
+        kind="list",
         rows_total=result.rows,
         rows_accepted=counts["accepted"],
         rows_warning=counts["warning"],
@@ -462,14 +554,33 @@ def _write_file(
     ))
 
 
-def _write_enterprises(conn: Connection, index: FrameIndex) -> int:
+def _ticking(positions: Iterable[int], pacer: WritePacer, every: int = 4096) -> Iterable[int]:
+    """``positions``, the pacer ticking every ``every`` of them."""
+    if not pacer.enabled:
+        yield from positions
+        return
+    n = 0
+    for pos in positions:
+        yield pos
+        n += 1
+        if n == every:
+            n = 0
+            pacer.tick()
+
+
+def _write_enterprises(conn: Connection, index: FrameIndex,
+                       pacer: WritePacer | None = None) -> int:
     """Insert the enterprises created since the last flush, update the changed ones."""
     created, changed = index.flush()
     if created:
         now = utcnow()
         # the text SQLite's driver would make of it, made once rather than per row
         stamp = now.isoformat(" ") if conn.dialect.name == "sqlite" else now
-        bulk_insert(conn, "enterprise", ENTERPRISE_COLUMNS, [e.row(stamp) for e in created])
+        rows = [e.row(stamp) for e in created]
+        if pacer is not None:
+            _paced_insert(conn, "enterprise", ENTERPRISE_COLUMNS, rows, pacer)
+        else:
+            bulk_insert(conn, "enterprise", ENTERPRISE_COLUMNS, rows)
     # in id order: the updates then walk the table once instead of jumping about
     changed.sort(key=attrgetter("id"))
     bulk_update(conn, "enterprise", ENTERPRISE_UPDATABLE, [e.changes() for e in changed])
@@ -642,7 +753,7 @@ def remove_file(engine: Engine, file_id: int,
         if row is None:
             raise LookupError(file_id)
         result = FileResult(path=Path(row.path), outcome="removed", kind=row.kind)
-        if row.kind == "list":
+        if row.kind in ("list", IMPORTING):
             index = FrameIndex.load(conn)
             touched = _delete_file_rows(conn, file_id)
             # the names the file's code rows carried: other files' rows without a code

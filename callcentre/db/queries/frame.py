@@ -8,7 +8,15 @@ import numpy as np
 from sqlalchemy import exists
 from sqlmodel import Session, select
 
-from callcentre.db.models.frame import Department, Enterprise, Item, ItemMembership, ListRow, Wave
+from callcentre.db.models.frame import (
+    Department,
+    Enterprise,
+    Item,
+    ItemMembership,
+    ListRow,
+    SourceFile,
+    Wave,
+)
 
 FRAME_COLUMNS = ("item", "area", "district", "department")
 
@@ -48,9 +56,12 @@ def on_a_list():  # type: ignore[no-untyped-def]
 
     A membership whose every list row went away (a department re-sent a corrected
     list without the enterprise) is kept by the importer when a sample refers to
-    it, but it is no longer on any list and is not a frame unit any more.
+    it, but it is no longer on any list and is not a frame unit any more. Rows of a
+    file still being imported (``importing``, written in steps on SQLite) do not
+    count until the file is complete.
     """
-    return exists().where(ListRow.membership_id == ItemMembership.id)
+    return exists().where(ListRow.membership_id == ItemMembership.id,
+                          ListRow.source_file_id == SourceFile.id, SourceFile.kind == "list")
 
 
 def load_frame(session: Session, *, wave: Wave) -> Frame | None:
