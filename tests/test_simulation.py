@@ -355,3 +355,31 @@ def test_simulate_and_forecast_commands(db_url: str) -> None:
     helped = run(db_url, "forecast", "--help")
     assert "副本" in helped.output
     engine.dispose()
+
+
+def test_forecast_says_when_reserve_is_needed(db_url: str) -> None:
+    """Targets every main-sample case cannot meet (a design drawn by size: response rate
+    1): the forecast releases reserve replicates in its copy, says when, and the real
+    database keeps its releases."""
+    from callcentre.services.forecast import forecast
+
+    engine = queued_sample(db_url, n=30)
+    boss = admin(engine)
+    with engine.connect() as conn:
+        released = conn.execute(text("SELECT sum(released_replicates) FROM samplestratum")
+                                ).scalar_one()
+    with Session(engine) as s:
+        result = forecast(session=s, actor=boss, callers=3, days=6, seed=2, start=T0)
+    assert [f.label for f in result.strata] == ["item=1", "item=2", "item=3"]
+    assert all(f.target == 10 and f.completes_now == 0 for f in result.strata)
+    needed = [r for f in result.strata for r in f.reserve]
+    assert needed and all(k >= 1 for _day, k in needed)
+    assert all(f.met_on is None or f.met_on >= needed[0][0] for f in result.strata)
+    assert 1 <= result.simulated_days <= 6
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sum(released_replicates) FROM samplestratum")
+                            ).scalar_one() == released
+        assert conn.execute(text("SELECT count(*) FROM callattempt")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM useraccount WHERE username LIKE 'sim%'")
+                            ).scalar_one() == 0
+    engine.dispose()

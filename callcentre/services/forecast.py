@@ -232,8 +232,10 @@ def _run(engine: Engine, actor: Actor, callers: int, days: int, seed: int, wave:
         return anything_open
 
     with Session(engine) as s:
-        simulate(session=s, actor=actor, days=days, callers=callers, seed=seed, start=begin,
-                 wave=wave, settings=settings, answers=False, model=model, after_day=after_day)
+        played = simulate(session=s, actor=actor, days=days, callers=callers, seed=seed,
+                          start=begin, wave=wave, settings=settings, answers=False,
+                          model=model, after_day=after_day)
+    out.start = played.start
     for f in out.strata:
         if f.completes_end == 0:
             f.completes_end = f.completes_now

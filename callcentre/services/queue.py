@@ -605,7 +605,7 @@ def end_attempt(*, session: Session, actor: Actor, case_id: int, disposition: st
         q.update_case(session, case_id, values)
         if d.closed and d.final is not None and str(d.final.group) == "I":
             # a complete may fill its strata: hold their cases nobody has reached yet
-            q.hold_full_strata(session, design_id=row.design_id, now=at)
+            q.hold_if_filled(session, case_id=case_id, design_id=row.design_id, now=at)
         record(session.connection(), actor=actor, action="queue.end_attempt",
                object_type="case", object_id=case_id, wave_id=row.wave_id,
                after={"attempt": attempt_id, "disposition": disp.key, "code": disp.code,
@@ -736,9 +736,7 @@ def show_case(*, session: Session, actor: Actor, case_id: int, now: datetime | N
     if not actor.may("work.read_all") and row.holder_id != actor.id:
         raise Conflict("queue.not_yours", case=case_id)
     from callcentre.services.interviews import stored_progress
-    mine = set(q.case_strata(session, case_id))
-    strata = [p for p in q.stratum_progress(session, design_id=row.design_id)
-              if p.stratum_id in mine]
+    strata = q.stratum_progress(session, case_id=case_id)
     state, phones, attempts = case_state(
         session, row, interview=stored_progress(session, case_id),
         dispositions=rules.dispositions,

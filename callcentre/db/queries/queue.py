@@ -350,18 +350,24 @@ def _rates_of(params: str) -> tuple[float, float]:
 
 
 def stratum_progress(session: Session | Connection, *, design_id: int | None = None,
-                     wave_id: int | None = None) -> list[StratumProgress]:
-    """Every stratum of the design (or of the wave's designs), in design and label order:
-    its target (:func:`callcentre.fieldwork.targets.completes_target` over the design's
-    stored response and eligibility rates) and its completes (closed cases whose final
-    group is I, counted in each stratum the case covers)."""
+                     wave_id: int | None = None, case_id: int | None = None,
+                     ) -> list[StratumProgress]:
+    """Every stratum of the design (or of the wave's designs; or only those ``case_id``
+    covers), in design and label order: its target
+    (:func:`callcentre.fieldwork.targets.completes_target` over the design's stored
+    response and eligibility rates) and its completes (closed cases whose final group is
+    I, counted in each stratum the case covers)."""
     from callcentre.fieldwork.targets import completes_target
 
     where = "d.id = :d" if design_id is not None else "d.wave_id = :w"
+    if case_id is not None:
+        where = ("s.id IN (SELECT u.stratum_id FROM samplecaseitem ci JOIN sampleunit u "
+                 "ON u.id = ci.unit_id WHERE ci.case_id = :c)")
+    params = {"d": design_id, "w": wave_id, "c": case_id}
     strata = session.execute(text(
         "SELECT s.id, s.design_id, s.label, s.size, s.released_replicates, s.replicates, "
         f"d.params FROM samplestratum s JOIN sampledesign d ON d.id = s.design_id WHERE {where} "
-        "ORDER BY s.design_id, s.position"), {"d": design_id, "w": wave_id}).all()
+        "ORDER BY s.design_id, s.position"), params).all()
     if not strata:
         return []
     counts = {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in session.execute(text(
@@ -372,8 +378,8 @@ def stratum_progress(session: Session | Connection, *, design_id: int | None = N
         "count(DISTINCT CASE WHEN q.status = 'held' THEN q.case_id END) "
         "FROM sampleunit u JOIN samplecaseitem ci ON ci.unit_id = u.id "
         "JOIN casequeue q ON q.case_id = ci.case_id "
-        f"WHERE u.design_id IN (SELECT d.id FROM sampledesign d WHERE {where}) "
-        "GROUP BY u.stratum_id"), {"d": design_id, "w": wave_id}).all()}
+        "WHERE u.stratum_id IN :ids GROUP BY u.stratum_id").bindparams(
+            bindparam("ids", expanding=True)), {"ids": [int(r[0]) for r in strata]}).all()}
     out = []
     for sid, did, label, size, rel, reps, params in strata:
         rr, er = _rates_of(params)
@@ -385,27 +391,39 @@ def stratum_progress(session: Session | Connection, *, design_id: int | None = N
     return out
 
 
-def case_strata(session: Session | Connection, case_id: int) -> list[int]:
-    """The strata a case covers (one per sampled item)."""
-    return [int(r[0]) for r in session.execute(text(
-        "SELECT DISTINCT u.stratum_id FROM samplecaseitem ci "
-        "JOIN sampleunit u ON u.id = ci.unit_id WHERE ci.case_id = :c"), {"c": case_id})]
+_HOLD_WHERE = """design_id = :d AND status = 'open' AND contacted = :false
+    AND NOT EXISTS (SELECT 1 FROM samplecaseitem ci JOIN sampleunit u ON u.id = ci.unit_id
+                    WHERE ci.case_id = casequeue.case_id AND u.stratum_id NOT IN :full)"""
 
 
 def hold_full_strata(session: Session, *, design_id: int, now: datetime) -> int:
     """Hold back (status ``held``, no next call) every open case of the design that
     nobody has reached yet and whose strata have all reached their completes target.
     Cases a caller holds now are flagged too: their attempt's end then keeps them held
-    unless it reached someone. Returns how many cases were held."""
+    unless it reached someone. On PostgreSQL rows another transaction has locked (a claim
+    or an attempt's end in progress) are skipped rather than waited for, so two holds
+    never deadlock; the next hold catches them. Returns how many cases were held."""
     full = [p.stratum_id for p in stratum_progress(session, design_id=design_id) if p.full]
     if not full:
         return 0
-    result = session.execute(text(
-        "UPDATE casequeue SET status = 'held', next_call_at = NULL, updated_at = :now "
-        "WHERE design_id = :d AND status = 'open' AND contacted = :false "
-        "AND NOT EXISTS (SELECT 1 FROM samplecaseitem ci JOIN sampleunit u "
-        "ON u.id = ci.unit_id WHERE ci.case_id = casequeue.case_id "
-        "AND u.stratum_id NOT IN :full)").bindparams(
-            bindparam("full", expanding=True), bindparam("now", type_=UTCDateTime())),
-        {"d": design_id, "now": now, "full": full, "false": False})
+    if _dialect(session) == "postgresql":
+        stmt = text(f"""UPDATE casequeue SET status = 'held', next_call_at = NULL,
+            updated_at = :now WHERE case_id IN (SELECT case_id FROM casequeue
+            WHERE {_HOLD_WHERE} FOR UPDATE SKIP LOCKED)""")
+    else:
+        stmt = text("UPDATE casequeue SET status = 'held', next_call_at = NULL, "
+                    f"updated_at = :now WHERE {_HOLD_WHERE}")
+    result = session.execute(stmt.bindparams(bindparam("full", expanding=True),
+                                             bindparam("now", type_=UTCDateTime())),
+                             {"d": design_id, "now": now, "full": full, "false": False})
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def hold_if_filled(session: Session, *, case_id: int, design_id: int, now: datetime) -> int:
+    """After ``case_id`` completed: if it brought one of its strata to exactly its target,
+    hold the cases that stratum filling leaves without a purpose
+    (:func:`hold_full_strata`). Counts only the case's own strata, so a complete in a
+    stratum short of its target (or already past it) costs one small query."""
+    if not any(p.completes == p.target for p in stratum_progress(session, case_id=case_id)):
+        return 0
+    return hold_full_strata(session, design_id=design_id, now=now)
