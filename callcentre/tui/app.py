@@ -200,8 +200,8 @@ class CallerApp(App[None]):
         yield SystemCommand(t("tui.key.theme"), t("tui.cmd.theme"), self.action_toggle_theme)
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in ("toggle_theme",
-                                                             "command_palette"):
+            # our own keys only (they carry ids); Textual's English ones stay out
+            if not binding.id or not binding.description or binding.id == "app.theme":
                 continue
             yield SystemCommand(binding.description, t("tui.cmd.key", key=key),
                                 _runner(screen, active.node, binding.action))
