@@ -128,3 +128,38 @@ def test_the_tui_command_says_when_the_database_cannot_be_opened(tmp_path: Any) 
     res = cli(f"sqlite:///{missing}", "tui")
     assert res.exit_code != 0 and "数据库" in res.output
     assert not missing.exists()
+
+
+@sync
+async def test_a_busy_sqlite_database_is_shown_and_the_answer_written_later(
+        sqlite_url: str) -> None:
+    import sqlite3
+    import time
+
+    from tests.tui_support import answers_of
+
+    engine = seeded(sqlite_url)
+    app = app_for(sqlite_url, engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_case(pilot)
+        case_id = app.desk.case_id
+        await pilot.press("s")
+        await settle(pilot)
+        blocker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), timeout=1)
+        blocker.execute("BEGIN IMMEDIATE")         # another writer holds the database
+        await pilot.press("enter", "1", "enter", "1", "enter")
+        deadline = time.monotonic() + 30
+        while not app.saver_state.offline:
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        assert "数据库正忙" in str(app.screen.query_one("#status").render())
+        assert app.screen.prompt.name == "consent"        # the caller went on meanwhile
+        blocker.rollback()
+        blocker.close()
+        assert app.saver is not None and app.saver.flush(60)
+        while app.saver_state.offline:
+            assert time.monotonic() < deadline + 60
+            await pilot.pause(0.05)
+        assert str(app.screen.query_one("#iv-saved").render()) == "已保存 ✓"
+        assert answers_of(engine, case_id) == {"right_enterprise": "yes", "right_person": "yes"}
+    engine.dispose()
