@@ -43,13 +43,13 @@ class OutcomeScreen(CallerScreen):
     DEFAULT_CSS = """
     OutcomeScreen #picker { height: auto; padding: 0 1; }
     OutcomeScreen #chosen { height: 1; padding: 0 1; text-style: bold; }
-    OutcomeScreen #appt { height: auto; padding: 0 1; display: none; }
+    OutcomeScreen #appt { height: auto; padding: 0 1; display: none; layout: vertical; }
     OutcomeScreen #appt.-on { display: block; }
-    OutcomeScreen #appt Horizontal { height: 3; }
+    OutcomeScreen #appt Horizontal { height: 3; width: 100%; }
     OutcomeScreen #appt Label { padding: 1 1 0 0; }
     OutcomeScreen #appt-date { width: 16; }
     OutcomeScreen #appt-time { width: 12; }
-    OutcomeScreen #appt-who { height: 1; padding: 0 0 0 10; }
+    OutcomeScreen #appt-who { height: 1; width: 100%; padding: 0 0 0 10; }
     OutcomeScreen #note-row { height: 3; padding: 0 1; }
     OutcomeScreen #note-row Label { padding: 1 1 0 0; }
     OutcomeScreen #note { width: 1fr; }
@@ -128,7 +128,7 @@ class OutcomeScreen(CallerScreen):
                 date_in.value = self.default_day().isoformat()
             self.draw_who()
             self.set_status(t("tui.outcome.appt_help"))
-            self.query_one("#appt-time", Input).focus()
+            self.set_focus(self.query_one("#appt-time", Input))
         else:
             self.set_status(t("tui.outcome.help_chosen"))
 
@@ -149,7 +149,7 @@ class OutcomeScreen(CallerScreen):
         self.draw_who()
 
     def action_note(self) -> None:
-        self.query_one("#note", Input).focus()
+        self.set_focus(self.query_one("#note", Input))
 
     def action_cancel(self) -> None:
         if isinstance(self.focused, Input):
@@ -166,7 +166,7 @@ class OutcomeScreen(CallerScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "appt-date":
-            self.query_one("#appt-time", Input).focus()
+            self.set_focus(self.query_one("#appt-time", Input))
             return
         self.action_record()
 
