@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label, Static
 
 from callcentre.errors import InvalidInput, StorageError
@@ -43,13 +43,13 @@ class OutcomeScreen(CallerScreen):
     DEFAULT_CSS = """
     OutcomeScreen #picker { height: auto; padding: 0 1; }
     OutcomeScreen #chosen { height: 1; padding: 0 1; text-style: bold; }
-    OutcomeScreen #appt { height: auto; padding: 0 1; display: none; layout: vertical; }
+    OutcomeScreen #appt { height: 3; padding: 0 1; display: none; }
     OutcomeScreen #appt.-on { display: block; }
-    OutcomeScreen #appt Horizontal { height: 3; width: 100%; }
     OutcomeScreen #appt Label { padding: 1 1 0 0; }
     OutcomeScreen #appt-date { width: 16; }
     OutcomeScreen #appt-time { width: 12; }
-    OutcomeScreen #appt-who { height: 1; width: 100%; padding: 0 0 0 10; }
+    OutcomeScreen #appt-who { height: 1; padding: 0 0 0 11; display: none; }
+    OutcomeScreen #appt-who.-on { display: block; }
     OutcomeScreen #note-row { height: 3; padding: 0 1; }
     OutcomeScreen #note-row Label { padding: 1 1 0 0; }
     OutcomeScreen #note { width: 1fr; }
@@ -65,12 +65,12 @@ class OutcomeScreen(CallerScreen):
         yield Static(t("tui.outcome.title"), classes="title")
         yield Static(self.picker_text(), id="picker")
         yield Static("", id="chosen")
-        with Vertical(id="appt"), Horizontal():
+        with Horizontal(id="appt"):
             yield Label(t("tui.outcome.appt_date"))
             yield Input(id="appt-date", placeholder="2027-03-01")
             yield Label(t("tui.outcome.appt_time"))
             yield Input(id="appt-time", placeholder="10:00")
-            yield Static("", id="appt-who")
+        yield Static("", id="appt-who")
         with Horizontal(id="note-row"):
             yield Label(t("tui.outcome.note"))
             yield Input(id="note")
@@ -122,6 +122,7 @@ class OutcomeScreen(CallerScreen):
         self.query_one("#chosen", Static).update(t("tui.outcome.chosen", label=d.label()))
         appt = self.query_one("#appt")
         appt.set_class(d.appointment, "-on")
+        self.query_one("#appt-who").set_class(d.appointment, "-on")
         if d.appointment:
             date_in = self.query_one("#appt-date", Input)
             if not date_in.value:
