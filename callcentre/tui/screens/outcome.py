@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label, Static
 
-from callcentre.errors import InvalidInput, StorageError
+from callcentre.errors import Conflict, InvalidInput, StorageError
 from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition
 from callcentre.i18n import t
 from callcentre.tui.widgets import CallerScreen, StatusLine
@@ -212,17 +212,24 @@ class OutcomeScreen(CallerScreen):
         def job(s: object) -> object:
             if saver is not None and not saver.flush(FLUSH_WAIT):
                 raise StorageError("tui.outcome.unsaved", n=len(saver.pending()))
-            return end_attempt(session=s, actor=actor, case_id=case_id,  # type: ignore[arg-type]
-                               disposition=d.key, note=note, appointment=appointment,
-                               same_caller=self.same_caller, now=now, settings=app.settings,
-                               interview=progress)
+            try:
+                return end_attempt(session=s, actor=actor, case_id=case_id,  # type: ignore[arg-type]
+                                   disposition=d.key, note=note, appointment=appointment,
+                                   same_caller=self.same_caller, now=now,
+                                   settings=app.settings, interview=progress)
+            except Conflict as exc:
+                if exc.key != "queue.not_holder":
+                    raise
+                return exc       # the lease ran out and someone else has the case now
 
         app.run_db(job, self.recorded, exclusive=True, group="outcome")
 
-    def recorded(self, _decision: object) -> None:
+    def recorded(self, result: object) -> None:
         from callcentre.tui.screens.case import finish_leaving
 
         app = self.caller_app
+        if isinstance(result, Conflict):
+            app.desk.notes.append(str(result))
         if app.saver is not None:
             app.saver.close(0.5)
             app.saver = None
