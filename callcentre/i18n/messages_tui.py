@@ -5,6 +5,9 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     "cli.tui.help": ("调研员界面：登录线路、领取案例、访问、记录结果。",
                      "The caller's screens: log in on a line, take cases, interview, record outcomes."),
+    "tui.db_missing": ("数据库 {path} 不存在。请用 --db 指定已有的数据库（例如 callcentre demo 生成的）。",
+                       "There is no database {path}. Name an existing one with --db (e.g. the "
+                       "one callcentre demo made)."),
     # --- bar and keys
     "tui.bar.line": ("线路 {line}", "line {line}"),
     "tui.bar.call": ("通话 {time}", "call {time}"),
