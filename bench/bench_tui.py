@@ -299,7 +299,49 @@ def main() -> None:
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "tui.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    write_markdown(report, out / "tui.md")
     print(json.dumps({k: report[k] for k in ("command", "load_before", "load_after")}))
+
+
+NOTES = "<!-- notes: kept when the figures above are written again -->"
+
+
+def write_markdown(report: dict[str, Any], path: Path) -> None:
+    """The figures as a table; whatever follows ``NOTES`` in an existing file is kept."""
+    kept = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if NOTES in old:
+            kept = old.split(NOTES, 1)[1]
+    lines = ["# Caller TUI: answer latency and start-up", "",
+             (f"`{report['command']}` on {report['machine']}, {report['cpus']} CPUs, Python "
+              f"{report['python']}, {report['when']} UTC; load average (1, 5, 15 min) "
+              f"{report['load_before']} before, {report['load_after']} after."), ""]
+    if report["latency"]:
+        lines += ["Key press → answer saved → next question drawn (Pilot, 80×24; targets: "
+                  "p95 ≤ 50 ms):", "",
+                  "| database | answers | interviews | total p50 ms | p95 | max | drawn p50 ms "
+                  "| p95 | saved p50 ms | p95 | CPU ms / answer |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in report["latency"]:
+            tot, drw, sav = r["total_ms"], r["draw_ms"], r["save_ms"]
+            lines.append(f"| {r['database']} | {r['answers']} | {r['interviews']} | {tot['p50']} "
+                         f"| {tot['p95']} | {tot['max']} | {drw['p50']} | {drw['p95']} "
+                         f"| {sav['p50']} | {sav['p95']} | {r['cpu_ms_per_answer']} |")
+        lines.append("")
+    start = report["startup"]
+    if start:
+        w, c = start["start_s"], start["start_cpu_s"]
+        lines += [f"Start of `callcentre tui` to the log-in screen ({start['runs']} runs, "
+                  "target ≤ 1.5 s): wall "
+                  f"min {w['min']} s, median {w['p50']} s, max {w['max']} s; CPU of the "
+                  f"process by then min {c['min']} s, median {c['p50']} s, max {c['max']} s.",
+                  "", f"`python -X importtime` of that path: {start['imports']['total_ms']} ms "
+                  "in all; the slowest modules it imports itself:", ""]
+        lines += [f"- `{m['module']}` {m['cumulative_ms']} ms" for m in start["imports"]["slowest"]
+                  if m["cumulative_ms"] >= 10]
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n" + NOTES + (kept or "\n"), encoding="utf-8")
 
 
 if __name__ == "__main__":
