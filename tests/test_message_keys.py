@@ -61,7 +61,8 @@ def _in_fstring(tree: ast.AST) -> set[int]:
 def _not_messages(tree: ast.AST) -> set[int]:
     """Dotted names that are not message keys: permissions (``require(actor,
     "sample.draw")``, ``actor.may(…)``, the keys of ``PERMISSIONS``) and audit
-    actions (``record(…, action="import.file")``); foreign keys (``"wave.id"``)."""
+    actions (``record(…, action="import.file")``); foreign keys (``"wave.id"``); the ids
+    of the TUI's key bindings (``Binding(…, id="case.dial")``)."""
     out: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -69,7 +70,8 @@ def _not_messages(tree: ast.AST) -> set[int]:
             if name in ("require", "may"):
                 out.update(id(a) for a in node.args)
             for k in node.keywords:
-                if k.arg in ("action", "foreign_key"):  # an audit action, a column
+                # an audit action, a column, a key binding's id (``Binding(id="case.dial")``)
+                if k.arg in ("action", "foreign_key", "id"):
                     out.update(id(n) for n in ast.walk(k.value))
         elif isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict):
             targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets

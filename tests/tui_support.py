@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -20,7 +21,65 @@ T0 = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
 PASSWORD = "demo-caller"
 
 
+_templates: dict[str, str] = {}
+
+
 def seeded(url: str) -> Engine:
+    """:func:`build_seed` into ``url`` (a fresh database), from a template made once per
+    test process (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL):
+    the seed takes seconds, a copy a fraction of one."""
+    from callcentre.db.engine import open_engine
+
+    if url.startswith("sqlite"):
+        _copy_sqlite(url)
+    else:
+        _copy_postgres(url)
+    return open_engine(url)
+
+
+def _copy_sqlite(url: str) -> None:
+    import shutil
+    import sqlite3
+    import tempfile
+
+    template = _templates.get("sqlite")
+    if template is None:
+        template = str(Path(tempfile.mkdtemp(prefix="cc-tui-")) / "seed.db")
+        build_seed(f"sqlite:///{template}").dispose()
+        with sqlite3.connect(template) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _templates["sqlite"] = template
+    target = url.removeprefix("sqlite:///")
+    shutil.copyfile(template, target)
+
+
+def _copy_postgres(url: str) -> None:
+    import os
+    import uuid
+
+    import psycopg
+
+    admin_url = os.environ["CALLCENTRE_TEST_PG_URL"]
+    base, name = url.rsplit("/", 1)
+    template = _templates.get(admin_url)
+    if template is None:
+        template = f"cc_tui_seed_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{template}"')
+        build_seed(f"{base}/{template}").dispose()
+        _templates[admin_url] = template
+        import atexit
+
+        def drop() -> None:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        atexit.register(drop)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def build_seed(url: str) -> Engine:
     """A drawn sample in the queue, the bank's questionnaires for items 1-3 and two
     callers (wangfang 王芳, zhangwei 张伟); every case callable from a fixed time."""
     engine = queued_sample(url)

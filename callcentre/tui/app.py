@@ -16,11 +16,10 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -31,10 +30,16 @@ from callcentre.settings import Settings
 from callcentre.tui.desk import Desk
 from callcentre.tui.saver import AnswerSaver, PendingAnswer, SaverState
 
+if TYPE_CHECKING:  # imported in the workers: the first screen does not wait for them
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
 T = TypeVar("T")
 
 #: how often the lease of the case in hand is extended (seconds)
 HEARTBEAT_SECONDS = 60.0
+#: a write waiting this long (seconds) is shown as the database being busy
+STALL_SECONDS = 2.0
 
 
 def transient_db_error(exc: BaseException) -> bool:
@@ -110,6 +115,8 @@ class CallerApp(App[None]):
         """Run ``job(session)`` in a thread worker; ``done(result)`` or ``failed(text)``
         run back on the app's thread."""
         def work() -> None:
+            from sqlmodel import Session
+
             try:
                 with Session(self.engine) as session:
                     result = job(session)
@@ -135,6 +142,8 @@ class CallerApp(App[None]):
     def start_saver(self, parts: Any) -> AnswerSaver:
         """A saver for the case in hand (answers written in order, retried until the
         database takes them)."""
+        from sqlmodel import Session
+
         from callcentre.services.interviews import save_answer
 
         actor = self.desk.actor
@@ -159,6 +168,18 @@ class CallerApp(App[None]):
         self.saver_state = self.saver.state()
         return self.saver
 
+    def _watch_saver(self) -> None:
+        """A write stuck behind a lock says so, like one that failed."""
+        saver = self.saver
+        if saver is None:
+            return
+        if saver.stalled(STALL_SECONDS):
+            state = saver.state()
+            if not state.offline:
+                self._saver_changed(replace(state, offline=True, error=t("tui.db.busy")))
+        elif self.saver_state.offline and not saver.pending():
+            self._saver_changed(saver.state())
+
     def _saver_changed(self, state: SaverState) -> None:
         self.saver_state = state
         refresh = getattr(self.screen, "saver_changed", None)
@@ -172,8 +193,20 @@ class CallerApp(App[None]):
 
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
+        # while the caller types the password: the database layer and the engine
+        self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
         self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
+        self.set_interval(0.5, self._watch_saver)
         self.push_screen(LoginScreen())
+
+    def _warm_up(self) -> None:
+        """Import the services and open the engine (errors show at the log-in)."""
+        import callcentre.services.accounts
+        import callcentre.services.caller_desk
+        import callcentre.services.interviews  # noqa: F401
+
+        with contextlib.suppress(Exception):
+            _ = self.engine
 
     def heartbeat(self) -> None:
         """Extend the lease of the case in hand (a failure is shown, and tried again
@@ -200,8 +233,8 @@ class CallerApp(App[None]):
         yield SystemCommand(t("tui.key.theme"), t("tui.cmd.theme"), self.action_toggle_theme)
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in ("toggle_theme",
-                                                             "command_palette"):
+            # our own keys only (they carry ids); Textual's English ones stay out
+            if not binding.id or not binding.description or binding.id == "app.theme":
                 continue
             yield SystemCommand(binding.description, t("tui.cmd.key", key=key),
                                 _runner(screen, active.node, binding.action))

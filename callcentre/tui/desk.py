@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from callcentre.services.actor import Actor
-from callcentre.services.caller_desk import CaseCard
-from callcentre.services.interviews import CaseInterview
+if TYPE_CHECKING:  # the services pull in the database layer: not before the log-in
+    from callcentre.services.actor import Actor
+    from callcentre.services.caller_desk import CaseCard
+    from callcentre.services.interviews import CaseInterview
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class AnswerSaver:
         self.offline = False
         self.error = ""
         self._busy = False
+        self._busy_since = 0.0
         self._thread = threading.Thread(target=self._run, name="answer-saver", daemon=True)
         self._thread.start()
 
@@ -112,6 +114,12 @@ class AnswerSaver:
         self._wake.set()
         self._thread.join(timeout)
 
+    def stalled(self, after: float) -> bool:
+        """Whether one write has been waiting on the database for ``after`` seconds or
+        more (SQLite waits out a lock for a minute before it says "busy")."""
+        with self._cond:
+            return self._busy and time.monotonic() - self._busy_since >= after
+
     def state(self) -> SaverState:
         with self._cond:
             return SaverState(pending=len(self._queue), saved=self.saved, offline=self.offline,
@@ -132,6 +140,7 @@ class AnswerSaver:
                     return
                 head = self._queue[0]
                 self._busy = True
+                self._busy_since = time.monotonic()
             try:
                 self._save(head)
             except UserError as exc:      # refused for good: keep it, show it

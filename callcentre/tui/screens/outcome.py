@@ -48,8 +48,8 @@ class OutcomeScreen(CallerScreen):
     OutcomeScreen #appt Horizontal { height: 3; }
     OutcomeScreen #appt Label { padding: 1 1 0 0; }
     OutcomeScreen #appt-date { width: 16; }
-    OutcomeScreen #appt-time { width: 10; }
-    OutcomeScreen #appt-who { padding: 1 0 0 2; }
+    OutcomeScreen #appt-time { width: 12; }
+    OutcomeScreen #appt-who { height: 1; padding: 0 0 0 10; }
     OutcomeScreen #note-row { height: 3; padding: 0 1; }
     OutcomeScreen #note-row Label { padding: 1 1 0 0; }
     OutcomeScreen #note { width: 1fr; }
