@@ -7,7 +7,7 @@ server; SQLite files under ``bench/data/``)::
     .venv/bin/python bench/bench_tui.py --answers 400 --only sqlite --starts 10
 
 **Answer latency** (target p95 ≤ 50 ms): the TUI driven by Textual's Pilot on a seeded
-database (``tests/tui_support.seeded``: a drawn sample, the questionnaires of items
+database (``tests/tui_support.build_seed``: a drawn sample, the questionnaires of items
 1–3, two callers), logged in, whole interviews one after another (each finished,
 recorded as complete, the next case taken) until ``--answers`` answers were keyed.
 For each question the choice key (or the typed value) is pressed untimed; then the
@@ -50,7 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from callcentre.i18n import t
-from tests.tui_support import app_for, keys_for, seeded, settle, to_case
+from tests.tui_support import app_for, build_seed, keys_for, settle, to_case
 
 T_FMT = "%Y-%m-%d %H:%M"
 
@@ -72,16 +72,32 @@ def summary(values: list[float]) -> dict[str, float]:
 
 # --- answer latency -------------------------------------------------------------------
 
-async def _saved_after(app: Any, count: int, started: float, timeout: float = 30.0) -> float:
-    """Wait until the saver has written ``count`` answers; the time since ``started``."""
-    deadline = time.perf_counter() + timeout
-    while True:
-        saver = app.saver
-        if saver is not None and saver.saved >= count:
-            return time.perf_counter() - started
-        if time.perf_counter() > deadline:
-            raise RuntimeError(f"answer {count} not saved after {timeout} s")
-        await asyncio.sleep(0.0002)
+class SaveClock:
+    """When the saver reached each count of saved answers: its ``on_change`` is called
+    from the saver's thread right after each write, so it is timed there, not when the
+    screen hears of it."""
+
+    def __init__(self, saver: Any) -> None:
+        self.saver = saver
+        self.at: dict[int, float] = {}
+        report = saver._on_change
+
+        def timed(state: Any) -> None:
+            self.at.setdefault(state.saved, time.perf_counter())
+            report(state)
+
+        saver._on_change = timed
+
+    async def wait(self, count: int, timeout: float = 60.0) -> float:
+        """The moment ``count`` answers had been written (waiting for it if need be)."""
+        deadline = time.perf_counter() + timeout
+        while count not in self.at:
+            if self.saver.failed:
+                raise RuntimeError(f"save failed: {self.saver.failed}")
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"answer {count} not saved after {timeout} s")
+            await asyncio.sleep(0.0005)
+        return self.at[count]
 
 
 async def _drive(url: str, engine: Any, answers: int) -> dict[str, Any]:
@@ -98,7 +114,9 @@ async def _drive(url: str, engine: Any, answers: int) -> dict[str, Any]:
             assert type(app.screen).__name__ == "CaseScreen", type(app.screen).__name__
             await pilot.press("s")
             await settle(pilot)
-            saved_base = app.saver.saved if app.saver is not None else 0
+            assert app.saver is not None
+            clock = SaveClock(app.saver)
+            saved_base = app.saver.saved
             keyed = 0
             while (prompt := app.screen.prompt) is not None:
                 keys = keys_for(prompt)
@@ -114,7 +132,7 @@ async def _drive(url: str, engine: Any, answers: int) -> dict[str, Any]:
                 if app.screen.prompt is prompt:
                     raise RuntimeError(f"{prompt.name}: not accepted ({keys})")
                 keyed += 1
-                saved = await _saved_after(app, saved_base + keyed, started)
+                saved = await clock.wait(saved_base + keyed) - started
                 draw.append(drawn)
                 save.append(saved)
                 total.append(max(drawn, saved))
@@ -133,7 +151,7 @@ async def _drive(url: str, engine: Any, answers: int) -> dict[str, Any]:
 
 
 def latency(database: str, url: str, answers: int) -> dict[str, Any]:
-    engine = seeded(url)
+    engine = build_seed(url)
     try:
         out = asyncio.run(_drive(url, engine, answers))
     finally:
@@ -225,7 +243,7 @@ def startup(runs: int) -> dict[str, Any]:
     db = data / "bench-tui-start.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    seeded(f"sqlite:///{db}").dispose()
+    build_seed(f"sqlite:///{db}").dispose()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLCENTRE_")}
     env.update({"CALLCENTRE_LANG": "zh", "TERM": "xterm-256color", "LANG": "C.UTF-8"})
     marker = t("tui.login.title", lang="zh").encode("utf-8")
@@ -243,6 +261,16 @@ def startup(runs: int) -> dict[str, Any]:
 
 
 # --- main -----------------------------------------------------------------------------
+
+def reference_cpu_ms() -> float:
+    """CPU time of a fixed pure-Python loop: how fast this machine runs Python right now
+    (about 150 ms on one unshared core of a 2020s laptop), to scale the figures by."""
+    started = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return round((time.process_time() - started) * 1000, 1)
+
 
 def start_pg() -> tuple[str, str | None]:
     url = os.environ.get("CALLCENTRE_TEST_PG_URL")
@@ -263,6 +291,7 @@ def main() -> None:
     ap.add_argument("--only", choices=("sqlite", "postgresql", "startup"))
     args = ap.parse_args()
     load_before = os.getloadavg()
+    reference = [reference_cpu_ms()]
     runs = []
     if args.only in (None, "sqlite"):
         data = HERE / "data"
@@ -290,11 +319,13 @@ def main() -> None:
                                check=False)
     start = startup(args.starts) if args.only in (None, "startup") else None
     load_after = os.getloadavg()
+    reference.append(reference_cpu_ms())
     report = {"when": datetime.now(UTC).strftime(T_FMT), "machine": platform.platform(),
               "cpus": os.cpu_count(), "python": platform.python_version(),
               "command": " ".join(["bench/bench_tui.py", *sys.argv[1:]]),
               "load_before": [round(x, 1) for x in load_before],
               "load_after": [round(x, 1) for x in load_after],
+              "reference_cpu_ms": reference,
               "latency": runs, "startup": start}
     out = HERE / "results"
     out.mkdir(exist_ok=True)
@@ -316,7 +347,9 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
     lines = ["# Caller TUI: answer latency and start-up", "",
              (f"`{report['command']}` on {report['machine']}, {report['cpus']} CPUs, Python "
               f"{report['python']}, {report['when']} UTC; load average (1, 5, 15 min) "
-              f"{report['load_before']} before, {report['load_after']} after."), ""]
+              f"{report['load_before']} before, {report['load_after']} after. Reference "
+              f"loop (`reference_cpu_ms`, ~150 ms on an unshared core): "
+              f"{report['reference_cpu_ms']} ms CPU before / after."), ""]
     if report["latency"]:
         lines += ["Key press → answer saved → next question drawn (Pilot, 80×24; targets: "
                   "p95 ≤ 50 ms):", "",
