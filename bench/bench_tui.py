@@ -263,8 +263,8 @@ def startup(runs: int) -> dict[str, Any]:
 # --- main -----------------------------------------------------------------------------
 
 def reference_cpu_ms() -> float:
-    """CPU time of a fixed pure-Python loop: how fast this machine runs Python right now
-    (about 150 ms on one unshared core of a 2020s laptop), to scale the figures by."""
+    """CPU time of a fixed pure-Python loop: how fast this machine runs Python right now,
+    to compare figures from different machines or moments by."""
     started = time.process_time()
     total = 0
     for i in range(3_000_000):
@@ -348,7 +348,7 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
              (f"`{report['command']}` on {report['machine']}, {report['cpus']} CPUs, Python "
               f"{report['python']}, {report['when']} UTC; load average (1, 5, 15 min) "
               f"{report['load_before']} before, {report['load_after']} after. Reference "
-              f"loop (`reference_cpu_ms`, ~150 ms on an unshared core): "
+              f"loop (`reference_cpu_ms`, to compare machines by): "
               f"{report['reference_cpu_ms']} ms CPU before / after."), ""]
     if report["latency"]:
         lines += ["Key press → answer saved → next question drawn (Pilot, 80×24; targets: "
