@@ -47,17 +47,17 @@ class Served:
 
 
 @pytest.fixture
-def served(sqlite_url: str, tmp_path: Path) -> Iterator[Served]:
+def served(db_url: str, tmp_path: Path) -> Iterator[Served]:
     """``callcentre serve`` on a live seeded database, started as a user would, with
     CALLCENTRE_USER/PASSWORD of a real caller in its environment."""
-    engine, config = live_seeded(sqlite_url, tmp_path)
+    engine, config = live_seeded(db_url, tmp_path)
     # the server's own OS account is a caller's too: still no way round the log-in
     user(engine, "oscaller", "caller", os_account=getpass.getuser())
     port = _free_port()
     log = tmp_path / "serve.log"
     env = process_env(config, CALLCENTRE_USER="wangfang", CALLCENTRE_PASSWORD=PASSWORD)
     with log.open("w") as out:
-        proc = subprocess.Popen([callcentre_exe(), "--db", sqlite_url, "serve", "--port",
+        proc = subprocess.Popen([callcentre_exe(), "--db", db_url, "serve", "--port",
                                  str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
     try:
@@ -70,7 +70,7 @@ def served(sqlite_url: str, tmp_path: Path) -> Iterator[Served]:
             except OSError:
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.05)
-        yield Served(sqlite_url, engine, port, log)
+        yield Served(db_url, engine, port, log)
     finally:
         proc.terminate()
         try:

@@ -65,13 +65,18 @@ def _log_in(term: Terminal) -> None:
     term.send("Enter")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_a_whole_interview_in_tmux(sqlite_url: str, tmp_path: Path,
-                                   size: tuple[int, int]) -> None:
-    engine, config = live_seeded(sqlite_url, tmp_path)
+@pytest.mark.parametrize(("database", "size"), [
+    ("sqlite", (80, 24)), ("sqlite", (120, 40)),
+    pytest.param("postgresql", (80, 24), marks=pytest.mark.postgres),
+], ids=["sqlite-80x24", "sqlite-120x40", "postgresql-80x24"])
+def test_a_whole_interview_in_tmux(database: str, size: tuple[int, int], tmp_path: Path,
+                                   request: pytest.FixtureRequest) -> None:
+    url = (f"sqlite:///{tmp_path / 'test.db'}" if database == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    engine, config = live_seeded(url, tmp_path)
     width, height = size
     env = process_env(config)
-    command = f"{callcentre_exe()} --db {sqlite_url} tui"
+    command = f"{callcentre_exe()} --db {url} tui"
     with terminal(command, width=width, height=height, env=env) as term:
         _log_in(term)
         term.wait_for(t("tui.line.title"), "96599966")

@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from callcentre.cli.common import AppContext, console, pass_app, print_table, say, user_errors
-from callcentre.fieldwork.rates import RATE_NAMES
 from callcentre.i18n import t
 from sampling.identifiers.region import TIANJIN, RegionFacts
 
@@ -56,6 +55,8 @@ def rates_tables(result: Any, width: int, *, all_rates: bool = False,
                  region: RegionFacts = TIANJIN) -> list[Table]:
     """The rates as tables no wider than ``width`` cells: rate columns never cut, the
     group label folds; with ``all_rates`` the sixteen rates in several tables."""
+    from callcentre.fieldwork.rates import RATE_NAMES  # numpy: not on every command's start
+
     names = list(RATE_NAMES if all_rates else KEY_RATES)
     rows = [*result.rows, result.total]
     labels = [" · ".join(group_label(c, v, region) for c, v in zip(result.by, r.key, strict=True))
