@@ -130,8 +130,10 @@ class CallerApp(App[None]):
             except UserError as exc:
                 self.call_from_thread(failed or self.show_error, str(exc))
                 return
-            except Exception as exc:  # noqa: BLE001 (any database failure is shown)
-                self.call_from_thread(failed or self.show_error, db_problem(exc))
+            except Exception as exc:  # noqa: BLE001 (every failure is shown, none lost)
+                text = (db_problem(exc) if transient_db_error(exc)
+                        else t("tui.internal_error", detail=f"{type(exc).__name__}: {exc}"[:120]))
+                self.call_from_thread(failed or self.show_error, text)
                 return
             self.call_from_thread(done, result)
 
