@@ -54,3 +54,6 @@ def test_demo_runs_end_to_end(tmp_path: Path, monkeypatch) -> None:  # type: ign
         assert conn.execute(text("select count(*) from callattempt where ended_at is null "
                                  "or disposition is null")).scalar_one() == 0
     assert "模拟调查实施" in result.output
+    # off a terminal the demo says how to open the caller TUI on its own database
+    assert "打开调研员界面：./dev.sh cc --db out/callcentre-demo.db tui" in result.output
+    assert "wangfang" in result.output

@@ -17,6 +17,7 @@ from callcentre.services import queue as qs
 from callcentre.services.accounts import get_actor
 from callcentre.settings import DEFAULT_LINES, Line
 from tests.tui_support import (
+    T0,
     PASSWORD,
     answers_of,
     app_for,
@@ -335,4 +336,22 @@ async def test_a_case_taken_over_after_its_lease_ran_out_does_not_block_the_call
         done = s.exec(select(CallAttempt.disposition).where(CallAttempt.case_id == lost)
                       .order_by(col(CallAttempt.id))).all()
         assert done[0] == "abandoned" and "no_answer" not in done
+    engine.dispose()
+
+
+@sync
+async def test_the_demo_sign_in_goes_through_the_log_in_service(sqlite_url: str) -> None:
+    """``CallerApp(sign_in=…)`` (the demo's caller) is checked like typed credentials: a
+    right password reaches the line screen, a wrong one stays at the log-in, refused."""
+    from callcentre.settings import Settings
+    from callcentre.tui.app import CallerApp
+
+    engine = seeded(sqlite_url)
+    for password, screen in ((PASSWORD, "LineScreen"), ("not-the-password", "LoginScreen")):
+        app = CallerApp(settings=Settings(), db_url=sqlite_url, clock=lambda: T0,
+                        engine=engine, sign_in=("wangfang", password))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert type(app.screen).__name__ == screen
+            assert (app.desk.actor is not None) == (screen == "LineScreen")
     engine.dispose()

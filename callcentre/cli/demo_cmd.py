@@ -6,6 +6,8 @@ Later stages (fieldwork, reports) extend the demo by adding steps to ``_STEPS``.
 
 from __future__ import annotations
 
+import shlex
+import sys
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,9 +32,11 @@ DEMO_USERS = (
 @click.option("--seed", type=int, default=2021, show_default=True, help="cli.demo.seed")
 @click.option("--enterprises", type=click.IntRange(min=50, max=200_000), default=3000,
               show_default=True, help="cli.demo.enterprises")
+@click.option("--tui/--no-tui", "open_tui", default=None, help="cli.demo.tui")
 @click.pass_context
 @user_errors
-def demo_command(ctx: click.Context, out: Path, seed: int, enterprises: int) -> None:
+def demo_command(ctx: click.Context, out: Path, seed: int, enterprises: int,
+                 open_tui: bool | None) -> None:
     from callcentre.cli.import_cmd import print_summary, run_import, write_outputs
     from callcentre.demo.generator import generate_demo
     from callcentre.importer.jobs import read_manifest
@@ -58,6 +62,9 @@ def demo_command(ctx: click.Context, out: Path, seed: int, enterprises: int) -> 
     for step in _STEPS:
         step(app, out)
     say("demo.done", db=app.db_url, out=str(out))
+    if open_tui is None:
+        open_tui = sys.stdin.isatty() and sys.stdout.isatty()
+    _caller_tui(app, out, open_tui)
 
 
 def _setup(app: AppContext) -> None:
@@ -139,6 +146,32 @@ def _simulate(app: AppContext, out: Path) -> None:
                           seed=DEMO_SIM_SEED, start=start, until=end, wave=DEMO_WAVE,
                           settings=app.settings)
     print_simulation(result)
+
+
+def _caller_tui(app: AppContext, out: Path, open_tui: bool) -> None:
+    """Open the caller TUI logged in as the first demo caller (through the log-in
+    service, like anyone), or, off a terminal, say how to open it. Outside calling
+    hours the demo screen's clock runs from the next window's start, so its queue has
+    cases to call whenever the demo is tried."""
+    username, _role, name, password = DEMO_USERS[1]
+    if not open_tui:
+        db = app.db_url.removeprefix("sqlite:///")
+        say("demo.tui.how", command=shlex.join(["./dev.sh", "cc", "--db", db, "tui"]),
+            user=username,
+            password=password)
+        return
+    from callcentre.fieldwork.hours import CallingTimes
+    from callcentre.services.queue import fieldwork_settings
+    from callcentre.tui.app import CallerApp
+
+    times = CallingTimes(fieldwork_settings(app.settings).hours)
+    now = datetime.now(UTC)
+    shift = times.earliest_callable(now) - now
+    if shift > timedelta(0):
+        say("demo.tui.shifted", at=times.local(now + shift).strftime("%Y-%m-%d %H:%M"))
+    say("demo.tui.opening", user=username, name=name)
+    CallerApp(settings=app.settings, db_url=app.db_url, sign_in=(username, password),
+              clock=lambda: datetime.now(UTC) + shift).run()
 
 
 # The demo's steps after the import; later stages (fieldwork, reports) add theirs.

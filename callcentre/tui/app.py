@@ -88,8 +88,12 @@ class CallerApp(App[None]):
 
     def __init__(self, *, settings: Settings | None = None, db_url: str | None = None,
                  clock: Callable[[], datetime] | None = None,
-                 engine: Engine | None = None) -> None:
+                 engine: Engine | None = None,
+                 sign_in: tuple[str, str] | None = None) -> None:
         super().__init__()
+        #: user name and password the log-in screen submits by itself (the demo's
+        #: caller): checked by the log-in service like typed ones
+        self.sign_in = sign_in
         self.settings = settings or Settings()
         if db_url is not None:
             self.settings = self.settings.with_overrides(db_url=db_url)

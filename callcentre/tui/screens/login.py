@@ -35,6 +35,11 @@ class LoginScreen(CallerScreen):
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
+        sign_in, self.caller_app.sign_in = self.caller_app.sign_in, None
+        if sign_in is not None:
+            self.query_one("#username", Input).value = sign_in[0]
+            self.query_one("#password", Input).value = sign_in[1]
+            self.submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "username":
