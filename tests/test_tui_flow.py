@@ -304,3 +304,35 @@ def test_answers_keep_their_entry_time() -> None:
     p = PendingAnswer(1, "q", "v")
     assert before <= p.entered_at <= datetime.now(UTC)
     assert json.dumps(p.value) == '"v"'
+
+
+@sync
+async def test_a_case_taken_over_after_its_lease_ran_out_does_not_block_the_caller(
+        sqlite_url: str) -> None:
+    from datetime import timedelta
+
+    from tests.helpers import admin
+    from tests.tui_support import T0
+
+    engine = seeded(sqlite_url)
+    app = app_for(sqlite_url, engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_case(pilot)
+        lost = app.desk.case_id
+        # the lease ran out (the terminal slept) and a supervisor gave the case back
+        with Session(engine) as s:
+            qs.release_case(session=s, actor=admin(engine), case_id=lost,
+                            now=T0 + timedelta(minutes=20))
+        await pilot.press("d", "o")
+        await settle(pilot)
+        await pilot.press("8", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        # told why, and on to the next claim (which may be the same case again)
+        assert type(app.screen).__name__ == "CaseScreen" and app.desk.case_id is not None
+        assert "不在您手上" in str(app.screen.query_one("#status").render())
+    with Session(engine) as s:
+        done = s.exec(select(CallAttempt.disposition).where(CallAttempt.case_id == lost)
+                      .order_by(col(CallAttempt.id))).all()
+        assert done[0] == "abandoned" and "no_answer" not in done
+    engine.dispose()

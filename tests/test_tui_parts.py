@@ -163,3 +163,20 @@ async def test_a_busy_sqlite_database_is_shown_and_the_answer_written_later(
         assert str(app.screen.query_one("#iv-saved").render()) == "已保存 ✓"
         assert answers_of(engine, case_id) == {"right_enterprise": "yes", "right_person": "yes"}
     engine.dispose()
+
+
+@sync
+async def test_chinese_text_keeps_the_card_aligned_at_80_columns(sqlite_url: str) -> None:
+    """Every line is exactly 80 cells and the card's right border stays in the last
+    column on every row, however much Chinese (two cells a character) it holds."""
+    engine = seeded(sqlite_url)
+    app = app_for(sqlite_url, engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_case(pilot)
+        lines = _screen_lines(app)
+        assert len(lines) == 24 and all(cell_len(line) == 80 for line in lines)
+        card = lines[1:22]
+        assert card[0].startswith("╭") and card[-1].startswith("╰")
+        assert all(line.rstrip()[-1] in "│╮╯" for line in card), "\n".join(card)
+        assert any("本次涉及" in line for line in card)
+    engine.dispose()

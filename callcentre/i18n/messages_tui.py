@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.db.busy": ("数据库正忙，请稍候再试。", "The database is busy; try again in a moment."),
     "tui.db.away": ("暂时无法连接数据库（{detail}），请稍候再试。",
                     "The database cannot be reached ({detail}); try again in a moment."),
+    "tui.internal_error": ("程序出错（{detail}），请告知督导。", "Internal error ({detail}); tell your supervisor."),
     # --- log-in
     "tui.login.title": ("调研员登录", "Caller log-in"),
     "tui.login.user": ("用户名", "User name"),

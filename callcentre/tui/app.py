@@ -5,6 +5,13 @@ to the screen as a callback, so the screen never waits on the database; answers 
 through :class:`~callcentre.tui.saver.AnswerSaver`. Key bindings carry ids
 (``case.dial`` …) that the settings' ``[keymap]`` table remaps (``App.set_keymap``).
 
+Widget ids are stable (tests and the browser/tmux tests drive them): ``#username``,
+``#password``, ``#status`` (each screen's message line), ``#lines`` (line picker),
+``#today``, ``#card``/``#card-body`` (case card), ``#iv-module``, ``#iv-progress``,
+``#iv-question``, ``#iv-choices``, ``#iv-input``, ``#iv-error``, ``#iv-saved`` (interview),
+``#picker``, ``#chosen``, ``#appt-date``, ``#appt-time``, ``#appt-who``, ``#note``
+(outcome), ``#paused``. Entry point: ``CallerApp(settings=…, db_url=…)``.
+
 Text never appears in toasts, tooltips or ``Select`` overlays: Textual 8 drops CJK
 characters where such an overlay's border crosses them (textualize/textual #6357).
 Messages go to each screen's own status line, and the outcome picker is a full screen.
@@ -123,8 +130,10 @@ class CallerApp(App[None]):
             except UserError as exc:
                 self.call_from_thread(failed or self.show_error, str(exc))
                 return
-            except Exception as exc:  # noqa: BLE001 (any database failure is shown)
-                self.call_from_thread(failed or self.show_error, db_problem(exc))
+            except Exception as exc:  # noqa: BLE001 (every failure is shown, none lost)
+                text = (db_problem(exc) if transient_db_error(exc)
+                        else t("tui.internal_error", detail=f"{type(exc).__name__}: {exc}"[:120]))
+                self.call_from_thread(failed or self.show_error, text)
                 return
             self.call_from_thread(done, result)
 

@@ -123,7 +123,9 @@ class CaseScreen(CallerScreen):
         desk.call_started = None
         desk.interview = None
         self.show_card()
-        self.set_status(t("tui.case.help"))
+        # a message the last screen left (e.g. the previous case was taken over)
+        note = desk.notes.pop() if desk.notes else ""
+        self.set_status(note or t("tui.case.help"), error=bool(note))
 
     # --- the card ---------------------------------------------------------------------
 

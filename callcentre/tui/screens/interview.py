@@ -166,7 +166,7 @@ class InterviewScreen(CallerScreen):
             inp.display = True
             inp.value = "" if prompt.value is None else str(prompt.value)
             inp.placeholder = t(f"tui.iv.type.{prompt.type}")
-            inp.focus()
+            self.set_focus(inp)
         else:                       # a note: read it out, Enter goes on
             self.query_one("#iv-choices", Static).update(t("tui.iv.note_help"))
             inp.display = False

@@ -38,7 +38,8 @@ class LoginScreen(CallerScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "username":
-            self.query_one("#password", Input).focus()
+            # at once (``focus()`` waits a turn): keys typed fast go to the password
+            self.set_focus(self.query_one("#password", Input))
             return
         self.submit()
 

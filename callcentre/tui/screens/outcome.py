@@ -18,10 +18,10 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label, Static
 
-from callcentre.errors import InvalidInput, StorageError
+from callcentre.errors import Conflict, InvalidInput, StorageError
 from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition
 from callcentre.i18n import t
 from callcentre.tui.widgets import CallerScreen, StatusLine
@@ -43,13 +43,13 @@ class OutcomeScreen(CallerScreen):
     DEFAULT_CSS = """
     OutcomeScreen #picker { height: auto; padding: 0 1; }
     OutcomeScreen #chosen { height: 1; padding: 0 1; text-style: bold; }
-    OutcomeScreen #appt { height: auto; padding: 0 1; display: none; }
+    OutcomeScreen #appt { height: 3; padding: 0 1; display: none; }
     OutcomeScreen #appt.-on { display: block; }
-    OutcomeScreen #appt Horizontal { height: 3; }
     OutcomeScreen #appt Label { padding: 1 1 0 0; }
     OutcomeScreen #appt-date { width: 16; }
     OutcomeScreen #appt-time { width: 12; }
-    OutcomeScreen #appt-who { height: 1; padding: 0 0 0 10; }
+    OutcomeScreen #appt-who { height: 1; padding: 0 0 0 11; display: none; }
+    OutcomeScreen #appt-who.-on { display: block; }
     OutcomeScreen #note-row { height: 3; padding: 0 1; }
     OutcomeScreen #note-row Label { padding: 1 1 0 0; }
     OutcomeScreen #note { width: 1fr; }
@@ -65,12 +65,12 @@ class OutcomeScreen(CallerScreen):
         yield Static(t("tui.outcome.title"), classes="title")
         yield Static(self.picker_text(), id="picker")
         yield Static("", id="chosen")
-        with Vertical(id="appt"), Horizontal():
+        with Horizontal(id="appt"):
             yield Label(t("tui.outcome.appt_date"))
             yield Input(id="appt-date", placeholder="2027-03-01")
             yield Label(t("tui.outcome.appt_time"))
             yield Input(id="appt-time", placeholder="10:00")
-            yield Static("", id="appt-who")
+        yield Static("", id="appt-who")
         with Horizontal(id="note-row"):
             yield Label(t("tui.outcome.note"))
             yield Input(id="note")
@@ -122,13 +122,14 @@ class OutcomeScreen(CallerScreen):
         self.query_one("#chosen", Static).update(t("tui.outcome.chosen", label=d.label()))
         appt = self.query_one("#appt")
         appt.set_class(d.appointment, "-on")
+        self.query_one("#appt-who").set_class(d.appointment, "-on")
         if d.appointment:
             date_in = self.query_one("#appt-date", Input)
             if not date_in.value:
                 date_in.value = self.default_day().isoformat()
             self.draw_who()
             self.set_status(t("tui.outcome.appt_help"))
-            self.query_one("#appt-time", Input).focus()
+            self.set_focus(self.query_one("#appt-time", Input))
         else:
             self.set_status(t("tui.outcome.help_chosen"))
 
@@ -149,7 +150,7 @@ class OutcomeScreen(CallerScreen):
         self.draw_who()
 
     def action_note(self) -> None:
-        self.query_one("#note", Input).focus()
+        self.set_focus(self.query_one("#note", Input))
 
     def action_cancel(self) -> None:
         if isinstance(self.focused, Input):
@@ -166,7 +167,7 @@ class OutcomeScreen(CallerScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "appt-date":
-            self.query_one("#appt-time", Input).focus()
+            self.set_focus(self.query_one("#appt-time", Input))
             return
         self.action_record()
 
@@ -211,17 +212,24 @@ class OutcomeScreen(CallerScreen):
         def job(s: object) -> object:
             if saver is not None and not saver.flush(FLUSH_WAIT):
                 raise StorageError("tui.outcome.unsaved", n=len(saver.pending()))
-            return end_attempt(session=s, actor=actor, case_id=case_id,  # type: ignore[arg-type]
-                               disposition=d.key, note=note, appointment=appointment,
-                               same_caller=self.same_caller, now=now, settings=app.settings,
-                               interview=progress)
+            try:
+                return end_attempt(session=s, actor=actor, case_id=case_id,  # type: ignore[arg-type]
+                                   disposition=d.key, note=note, appointment=appointment,
+                                   same_caller=self.same_caller, now=now,
+                                   settings=app.settings, interview=progress)
+            except Conflict as exc:
+                if exc.key != "queue.not_holder":
+                    raise
+                return exc       # the lease ran out and someone else has the case now
 
         app.run_db(job, self.recorded, exclusive=True, group="outcome")
 
-    def recorded(self, _decision: object) -> None:
+    def recorded(self, result: object) -> None:
         from callcentre.tui.screens.case import finish_leaving
 
         app = self.caller_app
+        if isinstance(result, Conflict):
+            app.desk.notes.append(str(result))
         if app.saver is not None:
             app.saver.close(0.5)
             app.saver = None
