@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from callcentre.i18n import set_language
 from callcentre.serve import server as srv
 from callcentre.serve import vendor
 from callcentre.serve.session import served_settings
@@ -19,6 +21,13 @@ from callcentre.settings import ENV_DB, ENV_PASSWORD, ENV_USER, Settings
 from tests.helpers import cli
 
 URL = re.compile(r"\b(?:https?|wss?|ftp)://[^\s\"'<>)]+")
+
+
+@pytest.fixture(autouse=True)
+def _language_back() -> Iterator[None]:
+    """``--lang en`` below sets the language of this process: set it back after."""
+    yield
+    set_language(None)
 
 
 def test_vendored_files_are_the_installed_textual_serve_patched() -> None:

@@ -19,10 +19,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from callcentre.i18n import t as translate
 from tests.browser_support import CHROMIUM, browser
 from tests.helpers import user
 from tests.live_support import PASSWORD, callcentre_exe, live_seeded, process_env
 from tests.tui_support import answers_of
+
+
+def zh(key: str, **params: object) -> str:
+    """A message as the TUI process shows it (it runs in Chinese, whatever this
+    process's language was left at by other tests)."""
+    return translate(key, lang="zh", **params)
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None and os.environ.get("CALLCENTRE_CI") != "1",
@@ -93,31 +100,32 @@ def test_a_caller_logs_in_and_answers_in_the_browser(served: Served) -> None:
     # about 80×24 cells: the smallest terminal the screens are made for
     with browser(width=820, height=460) as b:
         b.page.goto(served.page)
-        screen = b.wait_for("调研员登录", "用户名", "密码")
+        user_label, password_label = zh("tui.login.user"), zh("tui.login.password")
+        screen = b.wait_for(zh("tui.login.title"), user_label, password_label)
         # nobody is logged in: not the environment's caller, not the OS account's
-        assert "wangfang" not in screen.replace("例如 wangfang", "")
-        assert b.page.title() == "调研员终端"
+        assert "wangfang" not in screen.replace(zh("tui.login.user_hint"), "")
+        assert b.page.title() == zh("serve.page.title")
         b.page.click("#terminal")                  # the app has the browser's focus
-        b.wait_for("调研员登录")
         deadline = time.monotonic() + 30
-        while (focused := b.box_colour("用户名")) == b.box_colour("密码"):
+        while (focused := b.box_colour(user_label)) == b.box_colour(password_label):
             assert time.monotonic() < deadline, "the user name box never showed the focus"
             b.page.wait_for_timeout(20)
         assert focused is not None
         b.type("wangfang")
-        b.wait_for("wangfang", "密码")
+        b.wait_for("wangfang", password_label)
         b.press("Enter")
-        b.wait_focus("密码", focused)
+        b.wait_focus(password_label, focused)
         b.type(PASSWORD)
         b.wait_for("•" * len(PASSWORD))
         b.press("Enter")
-        b.wait_for("96599966")                     # the line screen: lines to log in on
+        b.wait_for(zh("tui.line.title"), "96599966")  # the lines to log in on
         b.press("Enter")
-        b.wait_for("开始访问")                     # the case card, its keys in the footer
+        b.wait_for(zh("tui.key.interview"))         # the case card, its keys in the footer
         case_id = _held_case(served)
         assert case_id is not None
+        b.wait_for(zh("tui.case.title", case=case_id))
         b.press("s")
-        b.wait_for("您好", "调研员")               # the greeting, with the caller's name
+        b.wait_for("您好", "王芳")                 # the greeting, with the caller's name
         b.press("Enter")
         b.wait_for("请问这里是", "不清楚")
         b.press("1", "Enter")

@@ -9,6 +9,8 @@ that must come next."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,17 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from callcentre.i18n import t
+from callcentre.i18n import t as translate
 from callcentre.services.interviews import case_parts, rebuild
 from tests.live_support import PASSWORD, callcentre_exe, live_seeded, process_env
 from tests.tmux_support import Terminal, needs_tmux, terminal
 from tests.tui_support import answers_of
+
+
+def zh(key: str, **params: object) -> str:
+    """A message as the TUI process shows it (it runs in Chinese, whatever this
+    process's language was left at by other tests)."""
+    return translate(key, lang="zh", **params)
 
 pytestmark = [needs_tmux, pytest.mark.slow]
 
@@ -31,6 +39,22 @@ def _held_case(engine: Any) -> int | None:
             "SELECT q.case_id FROM casequeue q JOIN useraccount u ON u.id = q.holder_id "
             "WHERE u.username = 'wangfang'")).first()
     return None if row is None else int(row[0])
+
+
+def _disposition(engine: Any, case_id: int) -> tuple[str, str] | None:
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT disposition, code FROM callattempt WHERE case_id = :c "
+                                "AND disposition IS NOT NULL"), {"c": case_id}).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _wait(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
+    """Poll the database until ``probe`` returns something true; return it."""
+    deadline = time.monotonic() + timeout
+    while not (value := probe()):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+    return value
 
 
 def _fragment(label: str) -> str:
@@ -54,12 +78,12 @@ def _step(prompt: Any) -> tuple[list[str], str | None, Any]:
 
 
 def _log_in(term: Terminal) -> None:
-    term.wait_for(t("tui.login.title"), t("tui.login.user"), t("tui.login.password"))
-    focused = term.focused_colour(t("tui.login.user"), t("tui.login.password"))
+    term.wait_for(zh("tui.login.title"), zh("tui.login.user"), zh("tui.login.password"))
+    focused = term.focused_colour(zh("tui.login.user"), zh("tui.login.password"))
     term.type("wangfang")
-    term.wait_for("wangfang", t("tui.login.password"))
+    term.wait_for("wangfang", zh("tui.login.password"))
     term.send("Enter")
-    term.wait_focus(t("tui.login.password"), focused)
+    term.wait_focus(zh("tui.login.password"), focused)
     term.type(PASSWORD)
     term.wait_for("•" * len(PASSWORD))
     term.send("Enter")
@@ -79,12 +103,12 @@ def test_a_whole_interview_in_tmux(database: str, size: tuple[int, int], tmp_pat
     command = f"{callcentre_exe()} --db {url} tui"
     with terminal(command, width=width, height=height, env=env) as term:
         _log_in(term)
-        term.wait_for(t("tui.line.title"), "96599966")
+        term.wait_for(zh("tui.line.title"), "96599966")
         term.send("Enter")
-        screen = term.wait_for(t("tui.key.interview"))
+        screen = term.wait_for(zh("tui.key.interview"))
         case_id = _held_case(engine)
         assert case_id is not None
-        assert t("tui.case.title", case=case_id) in screen
+        assert zh("tui.case.title", case=case_id) in screen
         term.send("s")
 
         with Session(engine) as s:
@@ -110,23 +134,23 @@ def test_a_whole_interview_in_tmux(database: str, size: tuple[int, int], tmp_pat
                 assert result, (prompt.name, result.message)
             steps += 1
             assert steps < 200, "the interview does not end"
-        term.wait_for(t("tui.iv.done_title"))
+        term.wait_for(zh("tui.iv.done_title"))
 
         # every answer keyed is in the database, as the questionnaire engine holds it
-        stored = answers_of(engine, case_id)
-        assert stored == shadow.answers(), (stored, shadow.answers())
-        assert {"right_enterprise", "right_person", "consent"} <= set(stored)
+        _wait(lambda: answers_of(engine, case_id) == shadow.answers(),
+              f"answers in the database: {answers_of(engine, case_id)}, "
+              f"keyed: {shadow.answers()}")
+        assert {"right_enterprise", "right_person", "consent"} <= set(shadow.answers())
 
         term.send("Enter")                      # the outcome picker, "complete" proposed
-        term.wait_for(t("tui.outcome.title"))
+        term.wait_for(zh("tui.outcome.title"), zh("tui.outcome.help_chosen"))
         term.send("Enter")
-        term.wait_for(t("tui.key.interview"))   # the next case card
-        term.wait_gone(t("tui.case.title", case=case_id) + " ")
+        # recorded, and the next case's card on screen
+        attempt = _wait(lambda: _disposition(engine, case_id), "the outcome was never recorded")
+        assert attempt == ("complete", "1.1")
+        following = _wait(lambda: _held_case(engine) not in (None, case_id) and
+                          _held_case(engine), "no next case was taken")
+        term.wait_for(zh("tui.case.title", case=following))
         term.send("C-q")
         term.wait_for("EXIT=0")
-    with engine.connect() as conn:
-        attempt = conn.execute(text(
-            "SELECT disposition, code FROM callattempt WHERE case_id = :c"),
-            {"c": case_id}).one()
-    assert tuple(attempt) == ("complete", "1.1")
     engine.dispose()

@@ -12,6 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.bar.line": ("线路 {line}", "line {line}"),
     "tui.bar.call": ("通话 {time}", "call {time}"),
     "tui.key.theme": ("明暗", "Light/dark"),
+    "tui.key.palette": ("命令", "commands"),
     "tui.key.quit": ("关闭", "Quit"),
     "tui.key.reload": ("刷新", "Reload"),
     "tui.key.logout": ("退出", "Log out"),

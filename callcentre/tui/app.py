@@ -76,6 +76,9 @@ class CallerApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_theme", t("tui.key.theme"), id="app.theme"),
         Binding("ctrl+q", "quit", t("tui.key.quit"), id="app.quit", priority=True),
+        # our own palette binding: Textual's adds an English "palette" label to the footer
+        Binding("ctrl+p", "command_palette", t("tui.key.palette"), show=False, priority=True,
+                id="app.palette"),
     ]
     CSS = """
     Screen { background: $surface; }
@@ -247,7 +250,7 @@ class CallerApp(App[None]):
         for key, active in screen.active_bindings.items():
             binding = active.binding
             # our own keys only (they carry ids); Textual's English ones stay out
-            if not binding.id or not binding.description or binding.id == "app.theme":
+            if not binding.id or not binding.description or binding.id in ("app.theme", "app.palette"):
                 continue
             yield SystemCommand(binding.description, t("tui.cmd.key", key=key),
                                 _runner(screen, active.node, binding.action))
