@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from callcentre.i18n import t
 
@@ -71,3 +71,25 @@ class CallerScreen(Screen[Any]):
             parts.append(t("tui.bar.line", line=desk.line))
         parts.append(local(app, app.clock(), "%H:%M"))
         return " · ".join(p for p in parts if p)
+
+
+class CallerFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual's own footer recomposes (a dozen new widgets, styles and layout) on every
+    ``bindings_updated`` signal, which fires on each focus change and action check: on
+    the interview screen that was most of a key press's time. The keys it would show
+    are compared first; the same keys leave it alone."""
+
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        shown = tuple(
+            (key, binding.key, binding.description, binding.action, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show or key == self.app.COMMAND_PALETTE_BINDING)
+        if shown == self._shown:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown       # what the recompose below will show
+        super().bindings_changed(screen)

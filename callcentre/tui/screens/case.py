@@ -13,12 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from callcentre.i18n import t
 from callcentre.i18n.display import district_name, phone_display
 from callcentre.services.caller_desk import CaseCard
-from callcentre.tui.widgets import CallerScreen, StatusLine, duration, local, waited
+from callcentre.tui.widgets import CallerFooter, CallerScreen, StatusLine, duration, local, waited
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class CaseScreen(CallerScreen):
         with VerticalScroll(id="card"):
             yield Static("", id="card-body")
         yield StatusLine("", id="status")
-        yield Footer()
+        yield CallerFooter()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)

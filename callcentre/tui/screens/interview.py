@@ -15,11 +15,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from callcentre.i18n import t
 from callcentre.tui.saver import PendingAnswer, SaverState
-from callcentre.tui.widgets import CallerScreen, StatusLine, duration
+from callcentre.tui.widgets import CallerFooter, CallerScreen, StatusLine, duration
 from questionnaires.engine import Interview, Prompt
 
 #: keys for the choices, in order (1 … 9, then 0)
@@ -76,7 +76,7 @@ class InterviewScreen(CallerScreen):
         with Horizontal(id="iv-foot"):
             yield StatusLine(t("tui.iv.help"), id="status")
             yield Static("", id="iv-saved")
-        yield Footer()
+        yield CallerFooter()
 
     def on_mount(self) -> None:
         app = self.caller_app
@@ -173,7 +173,10 @@ class InterviewScreen(CallerScreen):
             self.focus_body()
 
     def focus_body(self) -> None:
-        self.set_focus(None)
+        # only when it changes: every focus change rebuilds the footer (most of a
+        # key press's time when done on each question)
+        if self.focused is not None:
+            self.set_focus(None)
 
     def draw_choices(self) -> None:
         assert self.prompt is not None

@@ -7,12 +7,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from callcentre.i18n import t
 from callcentre.services.caller_desk import LineLoad, MyDay
-from callcentre.tui.widgets import CallerScreen, StatusLine
+from callcentre.tui.widgets import CallerFooter, CallerScreen, StatusLine
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class LineScreen(CallerScreen):
         yield OptionList(id="lines")
         yield Static("", id="today")
         yield StatusLine(t("tui.line.loading"), id="status")
-        yield Footer()
+        yield CallerFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

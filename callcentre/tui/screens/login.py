@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from callcentre.i18n import t
 from callcentre.services.actor import Actor
-from callcentre.tui.widgets import CallerScreen, StatusLine
+from callcentre.tui.widgets import CallerFooter, CallerScreen, StatusLine
 
 
 class LoginScreen(CallerScreen):
@@ -31,7 +31,7 @@ class LoginScreen(CallerScreen):
             yield Label(t("tui.login.password"))
             yield Input(id="password", password=True)
             yield StatusLine(t("tui.login.help"), id="status")
-        yield Footer()
+        yield CallerFooter()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

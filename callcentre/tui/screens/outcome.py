@@ -19,12 +19,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from callcentre.errors import Conflict, InvalidInput, StorageError
 from callcentre.fieldwork.dispositions import DISPOSITIONS, Disposition
 from callcentre.i18n import t
-from callcentre.tui.widgets import CallerScreen, StatusLine
+from callcentre.tui.widgets import CallerFooter, CallerScreen, StatusLine
 
 #: how long recording an outcome waits for unsaved answers before it says so (seconds)
 FLUSH_WAIT = 10.0
@@ -75,7 +75,7 @@ class OutcomeScreen(CallerScreen):
             yield Label(t("tui.outcome.note"))
             yield Input(id="note")
         yield StatusLine(t("tui.outcome.help"), id="status")
-        yield Footer()
+        yield CallerFooter()
 
     def on_mount(self) -> None:
         iv = self.caller_app.desk.interview

@@ -6,10 +6,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from callcentre.i18n import t
-from callcentre.tui.widgets import CallerScreen, StatusLine
+from callcentre.tui.widgets import CallerFooter, CallerScreen, StatusLine
 
 
 class PauseScreen(CallerScreen):
@@ -25,7 +25,7 @@ class PauseScreen(CallerScreen):
         yield Static(self.caller_bar(), id="bar", classes="bar")
         yield Static(t("tui.pause.text"), id="paused")
         yield StatusLine("", id="status")
-        yield Footer()
+        yield CallerFooter()
 
     def on_mount(self) -> None:
         self._mark(True, lambda _: self.set_status(t("tui.pause.help")))
