@@ -108,6 +108,7 @@ def importer(url: str, manifest: str, budget: float, results: Any) -> None:
         engine.dispose()
         results.put({"import": (began, ended), "rows": summary.rows, "pauses": pauses[0],
                      "longest_write": summary.longest_write,
+                     "longest_last_step": summary.longest_last_step,
                      "failed": [f.error for f in summary.failed]})
     except BaseException as exc:  # noqa: BLE001
         import traceback
@@ -168,6 +169,7 @@ def run(name: str, url: str, procs: int, args: argparse.Namespace) -> dict[str, 
         "database": name, "callers": procs, "call_ms": args.call_ms, "budget_s": args.budget,
         "import_rows": done["rows"], "import_s": round(b - a, 1), "pauses": done["pauses"],
         "longest_write_ms": round(done["longest_write"] * 1000),
+        "longest_last_step_ms": round(done["longest_last_step"] * 1000),
         "import_failed": done["failed"],
         "before": summarise(before), "during": summarise(during),
         "claims_per_s_during": round(len(during) / max(b - a, 1e-9), 1),

@@ -262,23 +262,25 @@ def sqlite_file(engine: Engine | Connection) -> str | None:
     return database
 
 
-_file_locks: dict[str, tuple[int, int]] = {}    # lock file -> (descriptor, holders)
+_file_locks: dict[tuple[str, int], tuple[int, int]] = {}  # (file, thread) -> (fd, depth)
 _file_locks_guard = threading.Lock()
 
 
 @contextmanager
 def file_lock(path: str) -> Iterator[None]:
-    """An exclusive OS lock (``flock``) on ``path``, re-entrant within the process.
+    """An exclusive OS lock (``flock``) on ``path``, re-entrant within a thread.
 
     For writers on SQLite that must exclude each other across several transactions
     (an import that commits in steps): SQLite's own lock lasts one transaction.
-    Nested blocks in one process share the lock; another process waits for the
-    outermost block to end. The kernel drops the lock when the process dies.
+    Nested blocks in one thread share the lock; another thread or process waits for
+    the outermost block to end (each opens the file anew, and ``flock`` locks of two
+    open files exclude each other). The kernel drops the lock when the process dies.
     """
+    key = (path, threading.get_ident())
     with _file_locks_guard:
-        held = _file_locks.get(path)
+        held = _file_locks.get(key)
         if held is not None:
-            _file_locks[path] = (held[0], held[1] + 1)
+            _file_locks[key] = (held[0], held[1] + 1)
     if held is None:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -287,16 +289,16 @@ def file_lock(path: str) -> Iterator[None]:
             os.close(fd)
             raise
         with _file_locks_guard:
-            _file_locks[path] = (fd, 1)
+            _file_locks[key] = (fd, 1)
     try:
         yield
     finally:
         with _file_locks_guard:
-            fd, n = _file_locks[path]
+            fd, n = _file_locks[key]
             if n > 1:
-                _file_locks[path] = (fd, n - 1)
+                _file_locks[key] = (fd, n - 1)
             else:
-                del _file_locks[path]
+                del _file_locks[key]
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
 
@@ -347,13 +349,17 @@ class WritePacer:
 
     def __init__(self, conn: Connection, *, enabled: bool = True,
                  budget: float | None = None,
-                 on_pause: Callable[[], None] | None = None) -> None:
+                 on_pause: Callable[[], None] | None = None,
+                 after_commit: Callable[[], None] | None = None) -> None:
         database = sqlite_file(conn)
         self._conn = conn
         self._lock = queue_lock_path(database) if database is not None else None
         self.enabled = enabled and conn.dialect.name == "sqlite"
         self.budget = WRITE_SLICE_SECONDS if budget is None else budget
         self.on_pause = on_pause
+        # (the bulk writer's background checkpoint: copying the WAL there, not in
+        # the next claim's commit, which SQLite's autocheckpoint would make do it)
+        self.after_commit = after_commit
         self.pauses = 0
         #: the longest stretch the writer held the lock between two pauses, seconds
         self.longest = 0.0
@@ -377,6 +383,8 @@ class WritePacer:
         conn.commit()
         self.held()
         self.pauses += 1
+        if self.after_commit is not None:
+            self.after_commit()
         if self.on_pause is not None:
             self.on_pause()
         if self._lock is not None:

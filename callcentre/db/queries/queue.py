@@ -22,6 +22,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import TextClause, bindparam, func, text
@@ -188,6 +189,46 @@ class Claimed:
     """The attempt of an expired lease this claim took over (closed as abandoned)."""
 
 
+def _conn(session: Session) -> Connection:
+    """The session's connection: the hot paths run Core statements built once (see
+    :func:`_statements`) on it, skipping the ORM session's per-statement work (but
+    flushing pending ORM changes first, as the session's autoflush would)."""
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+    return session.connection()
+
+
+@cache
+def _statements() -> dict[str, Any]:
+    """The claim path's statements, built once per process: building a statement
+    (and its cache key) cost more CPU per claim than running it (measured on
+    ``bench/bench_queue.py``); a built one is compiled once and reused."""
+    table = CaseQueue.__table__  # type: ignore[attr-defined]
+    cases = SampleCase.__table__  # type: ignore[attr-defined]
+    ents = Enterprise.__table__  # type: ignore[attr-defined]
+    answers = Answer.__table__  # type: ignore[attr-defined]
+    phones_t = CasePhone.__table__  # type: ignore[attr-defined]
+    dnc = DoNotCall.__table__  # type: ignore[attr-defined]
+    attempts_t = CallAttempt.__table__  # type: ignore[attr-defined]
+    name = (sa_select(ents.c.name).join(cases, cases.c.enterprise_id == ents.c.id)
+            .where(cases.c.id == table.c.case_id).scalar_subquery())
+    count = (sa_select(func.count()).select_from(answers)
+             .where(answers.c.case_id == table.c.case_id).scalar_subquery())
+    row = sa_select(table, name.label("enterprise_name"), count.label("answers")).where(
+        table.c.case_id == bindparam("case_id"))
+    listed = sa_select(dnc.c.e164).where(dnc.c.e164 == phones_t.c.e164).exists()
+    return {
+        "case_row": row,
+        "case_row_locked": row.with_for_update(of=table),
+        "phones": sa_select(phones_t, listed.label("dnc"))
+        .where(phones_t.c.case_id == bindparam("case_id")).order_by(phones_t.c.position),
+        "attempts": sa_select(attempts_t).where(attempts_t.c.case_id == bindparam("case_id"))
+        .order_by(attempts_t.c.started_at, attempts_t.c.id),
+        "open_attempt": attempts_t.insert().returning(attempts_t.c.id),
+        "update_case": table.update().where(table.c.case_id == bindparam("_case_id")),
+    }
+
+
 def claim(session: Session, p: ClaimParams) -> Claimed | None:
     """Run the one claim statement; ``None`` when no case qualifies."""
     stmt = CLAIM_PG if _dialect(session) == "postgresql" else CLAIM_SQLITE
@@ -195,7 +236,7 @@ def claim(session: Session, p: ClaimParams) -> Claimed | None:
               "line": p.line, "now": p.now, "hard_due": p.hard_due,
               "half_start": p.half_start, "half": p.half, "lease_until": p.lease_until,
               "true": True, "false": False}
-    row = session.execute(stmt, params).first()
+    row = _conn(session).execute(stmt, params).first()
     if row is None:
         return None
     return Claimed(int(row[0]), int(row[2]) if row[2] is not None else None)
@@ -237,42 +278,24 @@ def lock_case(session: Session, case_id: int) -> CaseQueue | None:
 def case_row(session: Session, case_id: int, *, lock: bool = False) -> Any:
     """The queue row as a plain Core row (the hot paths avoid the ORM's bookkeeping),
     with ``enterprise_name`` and ``answers`` (how many answers the case has)."""
-    table = CaseQueue.__table__  # type: ignore[attr-defined]
-    cases = SampleCase.__table__  # type: ignore[attr-defined]
-    ents = Enterprise.__table__  # type: ignore[attr-defined]
-    answers = Answer.__table__  # type: ignore[attr-defined]
-    name = (sa_select(ents.c.name).join(cases, cases.c.enterprise_id == ents.c.id)
-            .where(cases.c.id == table.c.case_id).scalar_subquery())
-    count = (sa_select(func.count()).select_from(answers)
-             .where(answers.c.case_id == table.c.case_id).scalar_subquery())
-    stmt = sa_select(table, name.label("enterprise_name"), count.label("answers")).where(
-        table.c.case_id == case_id)
-    if lock and _dialect(session) == "postgresql":
-        stmt = stmt.with_for_update(of=table)
-    return session.execute(stmt).first()
+    locked = lock and _dialect(session) == "postgresql"
+    stmt = _statements()["case_row_locked" if locked else "case_row"]
+    return _conn(session).execute(stmt, {"case_id": case_id}).first()
 
 
 def update_case(session: Session, case_id: int, values: dict[str, Any]) -> None:
-    table = CaseQueue.__table__  # type: ignore[attr-defined]
-    session.execute(table.update().where(table.c.case_id == case_id).values(**values))
+    _conn(session).execute(_statements()["update_case"], {**values, "_case_id": case_id})
 
 
 def phones(session: Session, case_id: int) -> Sequence[Any]:
     """A case's numbers in order (Core rows: position, e164, ext, kind, attempts, dead,
     and ``dnc``: the number is on the do-not-call list)."""
-    table = CasePhone.__table__  # type: ignore[attr-defined]
-    dnc = DoNotCall.__table__  # type: ignore[attr-defined]
-    listed = sa_select(dnc.c.e164).where(dnc.c.e164 == table.c.e164).exists()
-    return session.execute(sa_select(table, listed.label("dnc"))
-                           .where(table.c.case_id == case_id)
-                           .order_by(table.c.position)).all()
+    return _conn(session).execute(_statements()["phones"], {"case_id": case_id}).all()
 
 
 def attempts(session: Session, case_id: int) -> Sequence[Any]:
     """A case's attempts in start order (Core rows)."""
-    table = CallAttempt.__table__  # type: ignore[attr-defined]
-    return session.execute(sa_select(table).where(table.c.case_id == case_id)
-                           .order_by(table.c.started_at, table.c.id)).all()
+    return _conn(session).execute(_statements()["attempts"], {"case_id": case_id}).all()
 
 
 def wave_id(session: Session, code: str | None) -> int | None:
@@ -296,9 +319,7 @@ def dnc_numbers(session: Session, numbers: Sequence[str]) -> set[str]:
 
 def open_attempt(session: Session, values: dict[str, Any]) -> int:
     """Insert an attempt, returning its id."""
-    table = CallAttempt.__table__  # type: ignore[attr-defined]
-    return int(session.execute(table.insert().values(**values)
-                               .returning(table.c.id)).scalar_one())
+    return int(_conn(session).execute(_statements()["open_attempt"], values).scalar_one())
 
 
 def open_sessions(session: Session, *, line: str | None = None) -> int:
