@@ -112,7 +112,7 @@ def _load_questionnaires(app: AppContext, out: Path) -> None:
 
 
 #: simulated callers working the demo's queue, and their seed
-DEMO_SIM_CALLERS = 3
+DEMO_SIM_CALLERS = 2
 DEMO_SIM_SEED = 2021
 
 

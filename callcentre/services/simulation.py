@@ -28,14 +28,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
+from callcentre.db.engine import writing
 from callcentre.db.models.fieldwork import CaseQueue
 from callcentre.db.queries import queue as q
 from callcentre.errors import InvalidInput
+from callcentre.fieldwork.hours import CallingTimes
 from callcentre.fieldwork.simulation import CallContext, Outcome, RespondentModel
 from callcentre.services.accounts import simulated_callers
 from callcentre.services.actor import Actor, require
@@ -54,6 +55,7 @@ from callcentre.services.queue import (
 from callcentre.services.rates import RateRow, outcome_rates
 from callcentre.services.waves import resolve_wave
 from callcentre.settings import Settings
+from questionnaires.engine import Progress
 
 #: a caller who finds nothing to call looks again this much later
 IDLE = timedelta(minutes=10)
@@ -95,7 +97,7 @@ class SimulationResult:
     """AAPOR rates over all released cases afterwards (:func:`outcome_rates`)."""
 
 
-def working_days(times: Any, start: datetime, days: int) -> list[tuple[date, datetime, datetime]]:
+def working_days(times: CallingTimes, start: datetime, days: int) -> list[tuple[date, datetime, datetime]]:
     """The first ``days`` workdays with calling time left at or after ``start``: each as
     (local date, first moment, end of its last window)."""
     out: list[tuple[date, datetime, datetime]] = []
@@ -121,10 +123,10 @@ class _Call:
 class _Run:
     """One simulation: the callers, the event queue, the tallies."""
 
-    def __init__(self, session: Session, callers: list[Actor], model: RespondentModel,
-                 settings: Settings | None, wave: str | None, answers: bool,
-                 result: SimulationResult) -> None:
-        self.session, self.callers, self.model = session, callers, model
+    def __init__(self, session: Session, callers: list[Actor], lines: list[str],
+                 model: RespondentModel, settings: Settings | None, wave: str | None,
+                 answers: bool, result: SimulationResult) -> None:
+        self.session, self.callers, self.lines, self.model = session, callers, lines, model
         self.settings, self.wave, self.with_answers = settings, wave, answers
         self.rules = rules_for(session, settings)
         self.result = result
@@ -133,7 +135,6 @@ class _Run:
         self.calls: dict[int, _Call] = {}
         self.labels: dict[int, str] = {}
         self.numbers: dict[int, int] = {}
-        self.lines: list[str] = []
         self.day_attempts = self.day_completes = 0
 
     def push(self, at: datetime, who: int, kind: str) -> None:
@@ -255,7 +256,7 @@ class _Run:
             self.day_completes += 1
 
     def interview(self, actor: Actor, case_id: int, start: datetime, end: datetime,
-                  share: float) -> Any:
+                  share: float) -> Progress:
         """Answer the case's questions in order (all of them, or ``share`` of them for a
         break-off), each saved when given; returns the interview's progress."""
         ci = start_interview(session=self.session, actor=actor, case_id=case_id)
@@ -335,8 +336,8 @@ def simulate(*, session: Session, actor: Actor, days: int, callers: int, seed: i
                             q.stratum_progress(session, wave_id=int(w.id or 0))}
     session.rollback()
     record_start(session, actor, w.id, days, callers, seed, calendar[0][1])
-    run = _Run(session, people, model or RespondentModel(seed), settings, wave, answers, result)
-    run.lines = lines
+    run = _Run(session, people, lines, model or RespondentModel(seed), settings, wave, answers,
+               result)
     for who, line in zip(people, lines, strict=True):
         start_session(session=session, actor=who, line=line, settings=settings,
                       now=calendar[0][1])
@@ -363,8 +364,6 @@ def simulate(*, session: Session, actor: Actor, days: int, callers: int, seed: i
 def record_start(session: Session, actor: Actor, wave_id: int | None, days: int, callers: int,
                  seed: int, start: datetime) -> None:
     """The audit row saying simulated fieldwork was written into this database."""
-    from callcentre.db.engine import writing
-
     with writing(session):
         record(session, actor=actor, action="fieldwork.simulate", object_type="wave",
                object_id=wave_id or "", wave_id=wave_id,
