@@ -331,7 +331,7 @@ def test_simulate_and_forecast_commands(db_url: str) -> None:
               "--start", T0.astimezone(UTC).strftime("%Y-%m-%d"),
               "--yes", env=env)
     assert out.exit_code == 0, out.output
-    for text_ in ("模拟调查实施", "拨打", "完成访问", "各层进度", "item=1", "RR1"):
+    for text_ in ("模拟调查实施", "拨打", "完成访问", "各层进度", "第1项", "RR1"):
         assert text_ in out.output, out.output
     assert "拨打 0 次" not in out.output
     no = run(db_url, "simulate", "--days", "1", env=env, input="n\n")
@@ -349,7 +349,7 @@ def test_simulate_and_forecast_commands(db_url: str) -> None:
     before = state()
     out = run(db_url, "forecast", "--callers", "3", "--days", "30", env=env)
     assert out.exit_code == 0, out.output
-    assert "预测" in out.output and "item=1" in out.output, out.output
+    assert "预测" in out.output and "第1项" in out.output and "item=" not in out.output, out.output
     assert "达到目标" in out.output or "达不到目标" in out.output
     assert state() == before            # the real database is untouched
     helped = run(db_url, "forecast", "--help")

@@ -145,7 +145,7 @@ def _simulate(app: AppContext, out: Path) -> None:
         result = simulate(session=session, actor=actor, days=1, callers=DEMO_SIM_CALLERS,
                           seed=DEMO_SIM_SEED, start=start, until=end, wave=DEMO_WAVE,
                           settings=app.settings)
-    print_simulation(result)
+    print_simulation(result, app.settings.region)
 
 
 def _caller_tui(app: AppContext, out: Path, open_tui: bool) -> None:

@@ -9,6 +9,8 @@ import click
 
 from callcentre.cli.common import AppContext, err_console, local_time, pass_app, say, user_errors
 from callcentre.i18n import t
+from callcentre.i18n.display import stratum_display
+from sampling.identifiers.region import TIANJIN, RegionFacts
 
 _RATE_NAMES = ("RR1", "RR3", "COOP1", "REF1", "CON1")
 
@@ -23,8 +25,9 @@ def _start(day: datetime | None) -> datetime | None:
     return datetime.combine(day.date(), time(0), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
 
 
-def print_simulation(result: object) -> None:
-    """The Chinese summary of a :class:`~callcentre.services.simulation.SimulationResult`."""
+def print_simulation(result: object, region: RegionFacts = TIANJIN) -> None:
+    """The Chinese summary of a :class:`~callcentre.services.simulation.SimulationResult`
+    (strata named with ``region``'s district names)."""
     from callcentre.fieldwork.dispositions import DISPOSITIONS
     from callcentre.services.simulation import SimulationResult
 
@@ -41,7 +44,8 @@ def print_simulation(result: object) -> None:
     if r.days:
         say("simulate.strata")
         for s in r.days[-1].strata:
-            say("simulate.stratum", label=s.label, before=r.strata_before.get(s.label, 0),
+            say("simulate.stratum", label=stratum_display(s.label, region),
+                before=r.strata_before.get(s.label, 0),
                 done=s.completes, target=s.target, open=s.open_cases,
                 full=t("case.stratum_full") if s.completes >= s.target else "")
     if r.rates is not None:
@@ -76,7 +80,7 @@ def simulate_command(app: AppContext, days: int, callers: int, seed: int,
         result = simulate(session=session, actor=actor, days=days, callers=callers, seed=seed,
                           start=_start(start), wave=app.settings.wave, settings=app.settings,
                           answers=not no_answers)
-    print_simulation(result)
+    print_simulation(result, app.settings.region)
 
 
 @click.command("forecast", help="cli.forecast.help")
@@ -106,7 +110,8 @@ def forecast_command(app: AppContext, callers: int, days: int, seed: int) -> Non
             when = t("forecast.met_on", day=f.met_on.isoformat())
         else:
             when = t("forecast.not_met", days=result.simulated_days, done=f.completes_end)
-        say("forecast.stratum", label=f.label, target=f.target, done=f.completes_now, when=when)
+        say("forecast.stratum", label=stratum_display(f.label, app.settings.region),
+            target=f.target, done=f.completes_now, when=when)
         for day, k in f.reserve:
             say("forecast.reserve", day=day.isoformat(), k=k)
         if f.reserve_out_on is not None:

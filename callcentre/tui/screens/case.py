@@ -140,7 +140,7 @@ class CaseScreen(CallerScreen):
             t("tui.case.attempt_no", n=card.attempt_no), waited(card.waiting)) if p)
         body = Text()
         body.append(view.enterprise, style="bold")
-        body.append("    " + district_name(view.district) + "\n")
+        body.append("    " + district_name(view.district, self.caller_app.settings.region) + "\n")
         body.append(t("tui.case.contact", name=card.contact or t("tui.case.no_contact")) + "\n")
         last = {a[4]: a for a in view.attempts if a[1] is not None}
         for pos, e164, ext, kind, _attempts, dead in view.numbers:
