@@ -17,8 +17,8 @@ from callcentre.services import queue as qs
 from callcentre.services.accounts import get_actor
 from callcentre.settings import DEFAULT_LINES, Line
 from tests.tui_support import (
-    T0,
     PASSWORD,
+    T0,
     answers_of,
     app_for,
     finish_interview,
